@@ -1,0 +1,74 @@
+# Taai — developer commands. `make run` and `make test` are all a newcomer needs:
+# both install what is missing (virtual environment, dependencies, trained model).
+#
+#   make run       start the action server and Rasa on embedded defaults
+#   make test      install what is missing, then run every test
+#   make train     train the Rasa model (only when training data changed)
+#   make validate  rasa data validate + knowledge-base check
+#   make shell     talk to the bot in the terminal
+#   make clean     remove the venv, models and local state
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+VENV_PY     := $(VENV)/bin/python
+VENV_STAMP  := $(VENV)/.installed
+RASA        := $(VENV)/bin/rasa
+MODEL       := models/taai.tar.gz
+CONSTRAINTS := requirements/constraints.txt
+
+# Everything a trained model depends on: a change to any of these retrains.
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null | sort)
+
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install run test train validate shell clean
+
+help:
+	@echo "Taai — make targets:"
+	@echo "  make run       install, train when needed, start everything (Ctrl-C stops)"
+	@echo "  make test      install, train when needed, run every test"
+	@echo "  make train     train the Rasa model when training data changed"
+	@echo "  make validate  check training data and the knowledge base"
+	@echo "  make shell     chat with Taai in the terminal"
+	@echo "  make clean     remove .venv, models/ and var/"
+
+install: $(VENV_STAMP)
+
+# The venv is (re)built when a requirements file changes. find-python.sh fails with
+# a clear message when no Python 3.10 is available.
+$(VENV_STAMP): requirements/base.txt requirements/dev.txt $(CONSTRAINTS)
+	@PY="$$(scripts/find-python.sh)" || exit 1; \
+	  if [ ! -x "$(VENV_PY)" ] || ! "$(VENV_PY)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
+	    echo "Creating virtual environment with $$PY"; rm -rf "$(VENV)"; "$$PY" -m venv "$(VENV)"; \
+	  fi
+	$(VENV_PY) -m pip install --quiet --upgrade 'pip<25' wheel
+	$(VENV_PY) -m pip install --quiet -c $(CONSTRAINTS) -r requirements/dev.txt
+	$(VENV_PY) -m pip check
+	@touch $@
+
+train: $(MODEL)
+
+$(MODEL): $(VENV_STAMP) $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name taai --out models
+	@touch $@
+
+validate: $(VENV_STAMP)
+	$(RASA) data validate --fail-on-warnings
+	$(VENV_PY) -m bot.check_knowledge
+
+run: $(MODEL)
+	@$(VENV_PY) -m bot.launcher
+
+shell: $(MODEL)
+	@$(VENV_PY) -m bot.launcher --shell
+
+test: $(MODEL)
+	$(VENV_PY) -m pytest
+
+clean:
+	rm -rf $(VENV) models .rasa var .pytest_cache

@@ -1,0 +1,1 @@
+"""Rasa-side extensions: the only part of `bot/` that may import Rasa."""

@@ -1,0 +1,91 @@
+"""Start Taai the way `make run` does (bot.launcher), once per test session, on free
+loopback ports with a fresh state directory; stop it afterwards."""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "taai.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base_url: str
+    token: str
+    var_dir: Path
+    process: subprocess.Popen
+    output: Path
+
+    def say(self, sender: str, message: str) -> list[dict]:
+        response = requests.post(f"{self.base_url}/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": message}, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def tracker(self, sender: str) -> dict:
+        response = requests.get(f"{self.base_url}/conversations/{sender}/tracker",
+                                params={"token": self.token}, timeout=30)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def start_server(var_dir: Path, token: str | None) -> Server:
+    assert MODEL.exists(), "run `make train` first (make test does this)"
+    port, actions_port = free_port(), free_port()
+    env = dict(os.environ, TAAI_VAR_DIR=str(var_dir), TAAI_PORT=str(port), TAAI_ACTIONS_PORT=str(actions_port))
+    env.pop("BOT_API_TOKEN", None)
+    if token:
+        env["BOT_API_TOKEN"] = token
+    output = var_dir / "launcher.out"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=ROOT, env=env,
+                               stdout=open(output, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while "Taai draait" not in output.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_server(process)
+            pytest.fail(f"launcher did not start:\n{output.read_text(errors='replace')[-4000:]}")
+        time.sleep(0.5)
+    return Server(f"http://127.0.0.1:{port}", token or "", var_dir, process, output)
+
+
+def stop_server(process: subprocess.Popen) -> int:
+    """Ctrl-C, as a user would; the launcher stops its children."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return process.returncode
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Server:
+    running = start_server(tmp_path_factory.mktemp("var"), secrets.token_urlsafe(24))
+    yield running
+    stop_server(running.process)
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"

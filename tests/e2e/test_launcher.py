@@ -1,0 +1,67 @@
+"""`make run` contract: both servers on loopback, SQLite under the state directory,
+the HTTP API behind the token, and Ctrl-C stops everything."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+
+import requests
+
+from tests.e2e.conftest import start_server, stop_server
+
+
+def test_answers_on_the_rest_channel(server, sender):
+    replies = server.say(sender, "hoi")
+    assert replies and "Taai" in replies[0]["text"]
+
+
+def test_conversation_is_stored_in_sqlite_under_var(server, sender):
+    server.say(sender, "hallo")
+    db = server.var_dir / "tracker.db"
+    assert db.exists()
+    with sqlite3.connect(db) as connection:
+        count = connection.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()[0]
+    assert count > 0
+
+
+def test_http_api_requires_the_token(server, sender):
+    server.say(sender, "hoi")
+    url = f"{server.base_url}/conversations/{sender}/tracker"
+    assert requests.get(url, timeout=10).status_code == 401
+    assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401
+    tracker = server.tracker(sender)
+    assert tracker["sender_id"] == sender
+
+
+def test_banner_never_prints_the_token(server):
+    text = server.output.read_text(errors="replace")
+    assert "Taai draait" in text and "/webhooks/rest/webhook" in text
+    assert server.token not in text
+    assert server.token not in (server.var_dir / "logs" / "rasa.log").read_text(errors="replace")
+
+
+def test_generated_token_file_is_private_and_survives_restart(tmp_path):
+    """Without BOT_API_TOKEN a token is generated into a file only the user can read,
+    and a conversation survives a restart (SQLite)."""
+    first = start_server(tmp_path, token=None)
+    try:
+        token_file = tmp_path / "api-token"
+        assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
+        token = token_file.read_text().strip()
+        assert token and token not in first.output.read_text(errors="replace")
+        assert str(token_file) in first.output.read_text(errors="replace")
+        first.token = token
+        first.say("restart-user", "hoi")
+        before = len(first.tracker("restart-user")["events"])
+    finally:
+        assert stop_server(first.process) == 0
+    second = start_server(tmp_path, token=None)
+    try:
+        second.token = (tmp_path / "api-token").read_text().strip()
+        assert second.token == token
+        events = second.tracker("restart-user")["events"]
+        assert len(events) >= before
+        assert any(e.get("event") == "user" and e.get("text") == "hoi" for e in events)
+    finally:
+        stop_server(second.process)
