@@ -6,6 +6,7 @@
 #   make train     train the Rasa model (only when training data changed)
 #   make validate  rasa data validate + knowledge-base check
 #   make shell     talk to the bot in the terminal
+#   make eval      5-fold NLU cross-validation (not part of make test)
 #   make clean     remove the venv, models and local state
 
 SHELL := /bin/bash
@@ -26,7 +27,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test train validate shell clean
+.PHONY: help install run test train validate shell eval clean
 
 help:
 	@echo "Taai — make targets:"
@@ -35,6 +36,7 @@ help:
 	@echo "  make train     train the Rasa model when training data changed"
 	@echo "  make validate  check training data and the knowledge base"
 	@echo "  make shell     chat with Taai in the terminal"
+	@echo "  make eval      5-fold NLU cross-validation, intent and entity F1"
 	@echo "  make clean     remove .venv, models/ and var/"
 
 install: $(VENV_STAMP)
@@ -67,8 +69,15 @@ run: $(MODEL)
 shell: $(MODEL)
 	@$(VENV_PY) -m bot.launcher --shell
 
-test: $(MODEL)
+# Data validation first (seconds), then every test: unit, test stories, end-to-end.
+test: $(MODEL) validate
 	$(VENV_PY) -m pytest
+
+# Not part of `make test`: five NLU trainings take several minutes.
+eval: $(VENV_STAMP)
+	rm -rf results/eval
+	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/eval
+	$(VENV_PY) scripts/eval_summary.py results/eval
 
 clean:
 	rm -rf $(VENV) models .rasa var .pytest_cache

@@ -59,6 +59,19 @@ def _keyword_matcher(kb: KnowledgeBase) -> PhraseMatcher[str]:
     return PhraseMatcher((kw, route["id"]) for route in kb.routes.values() for kw in route["applies"]["keywords"])
 
 
+@lru_cache(maxsize=4)
+def _name_matcher(kb: KnowledgeBase) -> PhraseMatcher[str]:
+    return PhraseMatcher((name, route["id"]) for route in kb.routes.values() for name in route["names"])
+
+
+def named_routes(kb: KnowledgeBase, text: str) -> list[str]:
+    """Ids of the routes `text` names outright ("kan artikel 83 hier?"), in order of mention.
+
+    Stricter than keywords: "bijstand" points to art. 83 but does not name it.
+    """
+    return list(dict.fromkeys(m.label for m in _name_matcher(kb).find(normalise(text or ""))))
+
+
 def mentioned_routes(kb: KnowledgeBase, text: str) -> dict[str, list[str]]:
     """Route id -> the keywords of that route found in `text`."""
     found: dict[str, list[str]] = {}

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from bot.routes import Situation, match_routes, mentioned_routes
+import pytest
+
+from bot.routes import Situation, match_routes, mentioned_routes, named_routes
 
 
 def ids(matches):
@@ -57,3 +59,20 @@ def test_direct_mentions(kb):
 
 def test_limit(kb):
     assert len(match_routes(kb, Situation(domain="werk_inkomen"), limit=2)) <= 2
+
+
+@pytest.mark.parametrize("question, route_id", [
+    ("kan artikel 83 hier?", "participatiewet_art83"),
+    ("bestaat de Experimentenwet?", "experimentenwet"),
+    ("wat is right to challenge?", "uitdaagrecht"),
+    ("mogen we een hardheidsclausule gebruiken", "hardship_maatwerk"),
+])
+def test_a_question_that_names_a_route_is_recognised(kb, question, route_id):
+    assert named_routes(kb, question)[0] == route_id
+
+
+def test_a_domain_word_points_to_a_route_without_naming_it(kb):
+    # "bijstand" helps rank art. 83, but the bot should still ask about the situation.
+    text = "mogen we iets nieuws proberen in de bijstand?"
+    assert "participatiewet_art83" in mentioned_routes(kb, text)
+    assert named_routes(kb, text) == []

@@ -1,0 +1,127 @@
+"""Advice, legal routes and the experiment plan."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Dict, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import ExtractingFormValidation, entity, intent_of, kb, send, state, text_of
+from actions.diagnosis import INTERRUPTIONS
+from bot import dialogue
+
+
+class ActionAdvise(Action):
+    def name(self) -> Text:
+        return "action_advise"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.advise(kb(), state(tracker)))
+
+
+class ValidateRoutesForm(ExtractingFormValidation):
+    """Asks what the route advice needs: domain, initiator, the rule in the way."""
+
+    def name(self) -> Text:
+        return "validate_routes_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain):
+        # A question that names a route ("bestaat de Experimentenwet?") is answered at once.
+        if dialogue.mentions_a_route(kb(), text_of(tracker)) and tracker.get_slot("requested_slot") is None:
+            return []
+        return domain_slots
+
+    async def _extract(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != slot or intent_of(tracker) in INTERRUPTIONS - {"ask_experiment"}:
+            return {}
+        found = dialogue.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), intent_of(tracker))
+        return {k: v for k, v in found.items() if v}
+
+    async def extract_policy_domain(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return await self._extract("policy_domain", tracker)
+
+    async def extract_initiator(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return await self._extract("initiator", tracker)
+
+    async def extract_deviation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return await self._extract("deviation", tracker)
+
+
+class _AskContext(Action, ABC):
+    @property
+    @abstractmethod  # each subclass names its slot; abstract, so this base is not registered
+    def slot(self) -> str: ...
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.ask_context(kb(), self.slot))
+
+
+class ActionAskPolicyDomain(_AskContext):
+    slot = "policy_domain"
+
+
+class ActionAskInitiator(_AskContext):
+    slot = "initiator"
+
+
+class ActionAskDeviation(_AskContext):
+    slot = "deviation"
+
+
+class ActionLegalRoutes(Action):
+    def name(self) -> Text:
+        return "action_legal_routes"
+
+    def run(self, dispatcher, tracker, domain):
+        # The question that started the routes form, or this message for a direct question.
+        # Look back only to the previous route answer or a start over: older questions
+        # were answered already and must not steer this one.
+        question = text_of(tracker)
+        for event in reversed(tracker.events):
+            kind = event.get("event")
+            if kind in ("reset_slots", "restart", "session_started") or (
+                    kind == "action" and event.get("name") in ("action_legal_routes", "action_start_over")):
+                break
+            if kind == "user" and (event.get("parse_data") or {}).get("intent", {}).get("name") in (
+                    "ask_experiment", "ask_route_info"):
+                question = event.get("text") or question
+                break
+        return send(dispatcher, dialogue.legal_routes(kb(), state(tracker), question))
+
+
+class ActionPreparePlan(Action):
+    def name(self) -> Text:
+        return "action_prepare_plan"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.prepare_plan(kb(), state(tracker)))
+
+
+class ActionPlan(Action):
+    def name(self) -> Text:
+        return "action_plan"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.plan(kb(), state(tracker)))
+
+
+class ActionAnswerConcept(Action):
+    def name(self) -> Text:
+        return "action_answer_concept"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.answer_concept(kb(), text_of(tracker), entity(tracker, "concept")))
+
+
+class ActionNoteContext(Action):
+    def name(self) -> Text:
+        return "action_note_context"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.note_context(kb(), state(tracker), text_of(tracker),
+                                                      entity(tracker, "policy_domain"), entity(tracker, "initiator")))

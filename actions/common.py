@@ -1,0 +1,66 @@
+"""Shared adapter code: turn a bot.dialogue.Reply into dispatcher messages and events."""
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.dialogue import Reply
+from bot.knowledge import KnowledgeBase, default_knowledge
+
+# Slots the dialogue functions read; everything else they get through arguments.
+STATE_SLOTS = ("problem_description", "value_consensus", "knowledge_certainty", "problem_type",
+               "participation_level", "stakeholders", "legal_routes", "policy_domain", "initiator",
+               "deviation", "last_conclusion", "plan_requested", "axis_attempts")
+
+
+def kb() -> KnowledgeBase:
+    # Loaded and validated once per process; a broken knowledge file stops the
+    # action server at its first request with a message naming file and entry.
+    return default_knowledge()
+
+
+def state(tracker: Tracker) -> Dict[str, Any]:
+    return {slot: tracker.get_slot(slot) for slot in STATE_SLOTS}
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> List[Dict[str, Any]]:
+    """Send the reply's messages; return its slot updates as events."""
+    for message in reply.messages:
+        buttons = [{"title": title, "payload": payload} for title, payload in message.buttons]
+        dispatcher.utter_message(text=message.text, buttons=buttons or None)
+    return [SlotSet(slot, value) for slot, value in reply.slots.items()]
+
+
+def text_of(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def intent_of(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def entity(tracker: Tracker, name: str) -> str | None:
+    return next(tracker.get_latest_entity_values(name), None)
+
+
+class ExtractingFormValidation(FormValidationAction):
+    """A form validation whose extract_* methods do all the work.
+
+    rasa_sdk keeps only the form's required slots from what extract_* return. Ours
+    also set bookkeeping (axis_attempts, which makes the sharper second question
+    possible) and context slots (policy_domain, initiator, cleared earlier results),
+    and those must reach the tracker too; Rasa's form accepts them alongside the
+    requested slot. There are no validate_* methods: reading an answer validates it.
+    """
+
+    @abstractmethod  # abstract, so the action server does not register this base class
+    def name(self) -> Text: ...
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        return [SlotSet(slot, value) for slot, value in tracker.slots_to_validate().items()]

@@ -1,0 +1,124 @@
+"""Diagnosis: start from a description, ask the two axes, conclude, correct, explain."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import ExtractingFormValidation, entity, intent_of, kb, send, state, text_of
+from bot import dialogue
+
+# While the form asks, these intents are questions or commands, not answers: the form
+# lets them through and the rules handle them (then the form asks again).
+INTERRUPTIONS = {"ask_why", "ask_concept", "ask_capabilities", "start_over", "goodbye", "greet", "bot_challenge",
+                 "ask_stakeholders", "ask_experiment", "ask_route_info", "ask_plan", "thank", "start_demo",
+                 "out_of_scope"}
+
+
+class ActionStartDiagnosis(Action):
+    def name(self) -> Text:
+        return "action_start_diagnosis"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        reply = dialogue.start_diagnosis(kb(), text_of(tracker), entity(tracker, "policy_domain"),
+                                         entity(tracker, "initiator"))
+        return send(dispatcher, reply)
+
+
+class ValidateDiagnosisForm(ExtractingFormValidation):
+    def name(self) -> Text:
+        return "validate_diagnosis_form"
+
+    def _answering(self, tracker: Tracker, slot: str) -> bool:
+        return tracker.get_slot("requested_slot") == slot and intent_of(tracker) not in INTERRUPTIONS
+
+    async def extract_problem_description(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                          domain: DomainDict) -> Dict[Text, Any]:
+        if not self._answering(tracker, "problem_description"):
+            return {}
+        reply = dialogue.start_diagnosis(kb(), text_of(tracker), entity(tracker, "policy_domain"),
+                                         entity(tracker, "initiator"))
+        reply.slots.pop("plan_requested", None)
+        return {event["name"]: event["value"] for event in send(dispatcher, reply)}
+
+    async def _extract_axis(self, axis: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        if not self._answering(tracker, axis):
+            return {}
+        reply = dialogue.read_axis_answer(kb(), axis, text_of(tracker), intent_of(tracker),
+                                          int(tracker.get_slot("axis_attempts") or 0))
+        return {event["name"]: event["value"] for event in send(dispatcher, reply)}
+
+    async def extract_value_consensus(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> Dict[Text, Any]:
+        return await self._extract_axis("value_consensus", dispatcher, tracker)
+
+    async def extract_knowledge_certainty(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                          domain: DomainDict) -> Dict[Text, Any]:
+        return await self._extract_axis("knowledge_certainty", dispatcher, tracker)
+
+
+class ActionAskValueConsensus(Action):
+    def name(self) -> Text:
+        return "action_ask_value_consensus"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.ask_axis(kb(), "value_consensus", int(tracker.get_slot("axis_attempts") or 0)))
+
+
+class ActionAskKnowledgeCertainty(Action):
+    def name(self) -> Text:
+        return "action_ask_knowledge_certainty"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.ask_axis(kb(), "knowledge_certainty",
+                                                  int(tracker.get_slot("axis_attempts") or 0)))
+
+
+class ActionAskProblemDescription(Action):
+    def name(self) -> Text:
+        return "action_ask_problem_description"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.ask_problem_description())
+
+
+class ActionConclude(Action):
+    def name(self) -> Text:
+        return "action_conclude"
+
+    def run(self, dispatcher, tracker, domain):
+        current = state(tracker)
+        if not (current["value_consensus"] and current["knowledge_certainty"]):
+            return []  # the form was left before it finished; nothing to conclude
+        return send(dispatcher, dialogue.conclude(kb(), current))
+
+
+class ActionCorrect(Action):
+    def name(self) -> Text:
+        return "action_correct"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.correct(kb(), state(tracker), text_of(tracker)))
+
+
+class ActionExplainWhy(Action):
+    def name(self) -> Text:
+        return "action_explain_why"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.explain_why(kb(), state(tracker)))
+
+
+class ActionRestartDiagnosis(Action):
+    """Start over: clear every slot (contract slots included), keep the history."""
+
+    def name(self) -> Text:
+        return "action_start_over"
+
+    def run(self, dispatcher, tracker, domain):
+        from rasa_sdk.events import ActiveLoop, AllSlotsReset
+        send(dispatcher, dialogue.restart())
+        return [ActiveLoop(None), AllSlotsReset()]
