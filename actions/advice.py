@@ -33,20 +33,32 @@ class ValidateRoutesForm(ExtractingFormValidation):
             return []
         return domain_slots
 
-    async def _extract(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
-        if tracker.get_slot("requested_slot") != slot or intent_of(tracker) in INTERRUPTIONS - {"ask_experiment"}:
+    async def _extract(self, slot: str, tracker: Tracker,
+                       dispatcher: CollectingDispatcher | None = None) -> Dict[Text, Any]:
+        intent = intent_of(tracker)
+        if intent in INTERRUPTIONS - {"ask_experiment"}:
             return {}
-        found = dialogue.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), intent_of(tracker))
+        if tracker.get_slot("requested_slot") != slot:
+            # "jeugd" in answer to "who initiates?" still tells us the domain.
+            if slot == "deviation" or tracker.get_slot("requested_slot") is None or tracker.get_slot(slot):
+                return {}
+            found = dialogue.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), None)
+            return {k: v for k, v in found.items() if v and v != dialogue.UNKNOWN}
+        found = dialogue.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), intent)
+        if not found.get(slot) and dispatcher is not None:
+            # Not recognised: go on without it rather than ask the same question forever.
+            reply = dialogue.context_not_recognised(kb(), slot)
+            return {e["name"]: e["value"] for e in send(dispatcher, reply)}
         return {k: v for k, v in found.items() if v}
 
     async def extract_policy_domain(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        return await self._extract("policy_domain", tracker)
+        return await self._extract("policy_domain", tracker, dispatcher)
 
     async def extract_initiator(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        return await self._extract("initiator", tracker)
+        return await self._extract("initiator", tracker, dispatcher)
 
     async def extract_deviation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        return await self._extract("deviation", tracker)
+        return await self._extract("deviation", tracker, dispatcher)
 
 
 class _AskContext(Action, ABC):

@@ -321,6 +321,16 @@ def read_context(kb: KnowledgeBase, slot: str, text: str, entity: str | None, in
     raise ValueError(slot)
 
 
+CONTEXT_LABELS = {"policy_domain": "beleidsdomein", "initiator": "initiatiefnemer"}
+
+
+def context_not_recognised(kb: KnowledgeBase, slot: str) -> Reply:
+    """An answer to a routes question that names no known domain or initiator."""
+    label = CONTEXT_LABELS.get(slot, "antwoord")
+    return Reply(slots={slot: UNKNOWN}).say(f"Dat herken ik niet als {label}. Ik ga verder zonder; "
+                                            "je kunt het later nog noemen.")
+
+
 CONTEXT_QUESTIONS = {
     "policy_domain": "Om welk beleidsdomein gaat het?",
     "initiator": "Wie neemt het initiatief?",

@@ -452,7 +452,8 @@ def test_routes_form_reads_the_initiator():
 
 def test_routes_form_takes_the_rule_in_the_users_words():
     events, _ = run_routes_form("deviation", "de  kostendelersnorm   in de bijstand")
-    assert slots_set(events) == {"deviation": "de kostendelersnorm in de bijstand"}
+    # The rule is kept in the user's words; the domain it names is noted on the way.
+    assert slots_set(events) == {"deviation": "de kostendelersnorm in de bijstand", "policy_domain": "werk_inkomen"}
 
 
 @pytest.mark.parametrize("requested", ["policy_domain", "initiator", "deviation"])
@@ -466,9 +467,16 @@ def test_routes_form_keeps_a_named_domain_despite_a_hedge():
     assert slots_set(events) == {"policy_domain": "werk_inkomen"}
 
 
-def test_routes_form_fills_nothing_for_an_unrecognised_domain():
-    events, _ = run_routes_form("policy_domain", "iets met bananen")
-    assert "policy_domain" not in slots_set(events)
+def test_routes_form_goes_on_without_an_unrecognised_domain():
+    # Asking the same question again would loop; the bot says it goes on without it.
+    events, dispatcher = run_routes_form("policy_domain", "iets met bananen")
+    assert slots_set(events)["policy_domain"] == "unknown"
+    assert "herken ik niet" in texts(dispatcher)[0]
+
+
+def test_routes_form_notes_a_domain_given_in_answer_to_another_question():
+    events, _ = run_routes_form("initiator", "het gaat om jeugd")
+    assert slots_set(events).get("policy_domain") == "jeugd"
 
 
 def test_routes_form_lets_a_why_question_through():
