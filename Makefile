@@ -7,6 +7,7 @@
 #   make validate  rasa data validate + knowledge-base check
 #   make shell     talk to the bot in the terminal
 #   make eval      5-fold NLU cross-validation (not part of make test)
+#   make transcript ID=<conversation id>   export a conversation as Markdown
 #   make clean     remove the venv, models and local state
 
 SHELL := /bin/bash
@@ -27,7 +28,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test train validate shell eval clean
+.PHONY: help install run test train validate shell eval transcript clean
 
 help:
 	@echo "Taai — make targets:"
@@ -37,6 +38,7 @@ help:
 	@echo "  make validate  check training data and the knowledge base"
 	@echo "  make shell     chat with Taai in the terminal"
 	@echo "  make eval      5-fold NLU cross-validation, intent and entity F1"
+	@echo "  make transcript ID=<id>  export a conversation as Markdown (Taai must be running)"
 	@echo "  make clean     remove .venv, models/ and var/"
 
 install: $(VENV_STAMP)
@@ -78,6 +80,10 @@ eval: $(VENV_STAMP)
 	rm -rf results/eval
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/eval
 	$(VENV_PY) scripts/eval_summary.py results/eval
+
+transcript: $(VENV_STAMP)
+	@test -n "$(ID)" || { echo "usage: make transcript ID=<conversation id>"; exit 2; }
+	@$(VENV_PY) -m bot.transcript "$(ID)"
 
 clean:
 	rm -rf $(VENV) models .rasa var .pytest_cache

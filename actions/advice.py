@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import ExtractingFormValidation, entity, intent_of, kb, send, state, text_of
+from actions.common import ExtractingFormValidation, entity, offer_plan_download, intent_of, kb, send, state, text_of
 from actions.diagnosis import INTERRUPTIONS
 from bot import dialogue
 
@@ -119,7 +119,10 @@ class ActionPlan(Action):
         return "action_plan"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.plan(kb(), state(tracker)))
+        reply = dialogue.plan(kb(), state(tracker))
+        events = send(dispatcher, reply)
+        offer_plan_download(dispatcher, tracker, reply)
+        return events
 
 
 class ActionAnswerConcept(Action):

@@ -1,6 +1,7 @@
 """Shared adapter code: turn a bot.dialogue.Reply into dispatcher messages and events."""
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
 from typing import Any, Dict, List, Text
 
@@ -34,6 +35,19 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> List[Dict[str, Any]]
         buttons = [{"title": title, "payload": payload} for title, payload in message.buttons]
         dispatcher.utter_message(text=message.text, buttons=buttons or None)
     return [SlotSet(slot, value) for slot, value in reply.slots.items()]
+
+
+# The plan download (bot/rasa_ext/web_routes.py) answers only for unguessable session
+# ids, such as the web widget's random UUIDs; elsewhere the plan stays text only.
+DOWNLOADABLE_SESSION = re.compile(r"^[A-Za-z0-9_-]{16,}$")
+PLAN_PATH = "/webhooks/taai/plan/{session_id}.{extension}"
+
+
+def offer_plan_download(dispatcher: CollectingDispatcher, tracker: Tracker, reply: Reply) -> None:
+    """After a plan: a custom payload with its download links, which the widget shows."""
+    if reply.slots.get("last_conclusion") == "plan" and DOWNLOADABLE_SESSION.match(tracker.sender_id or ""):
+        links = {ext: PLAN_PATH.format(session_id=tracker.sender_id, extension=ext) for ext in ("html", "docx")}
+        dispatcher.utter_message(json_message={"taai_plan": links})
 
 
 def text_of(tracker: Tracker) -> str:

@@ -8,13 +8,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import ExtractingFormValidation, entity, intent_of, kb, send, state, text_of
+from actions.common import ExtractingFormValidation, entity, offer_plan_download, intent_of, kb, send, state, text_of
 from bot import dialogue
 
 # While the form asks, these intents are questions or commands, not answers: the form
 # lets them through and the rules handle them (then the form asks again).
 INTERRUPTIONS = {"ask_why", "ask_concept", "ask_capabilities", "start_over", "goodbye", "greet", "bot_challenge",
-                 "ask_stakeholders", "ask_experiment", "ask_route_info", "ask_plan", "thank", "start_demo",
+                 "ask_stakeholders", "ask_experiment", "ask_route_info", "ask_plan", "thank", "start_demo", "start_quiz", "next_step", "quiz_answer", "stop_trainer",
                  "out_of_scope"}
 
 
@@ -93,7 +93,10 @@ class ActionConclude(Action):
         current = state(tracker)
         if not (current["value_consensus"] and current["knowledge_certainty"]):
             return []  # the form was left before it finished; nothing to conclude
-        return send(dispatcher, dialogue.conclude(kb(), current))
+        reply = dialogue.conclude(kb(), current)
+        events = send(dispatcher, reply)
+        offer_plan_download(dispatcher, tracker, reply)  # when a plan was asked for first
+        return events
 
 
 class ActionCorrect(Action):

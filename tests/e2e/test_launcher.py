@@ -65,3 +65,16 @@ def test_generated_token_file_is_private_and_survives_restart(tmp_path):
         assert any(e.get("event") == "user" and e.get("text") == "hoi" for e in events)
     finally:
         stop_server(second.process)
+
+
+def test_a_conversation_exports_as_a_markdown_transcript(server, sender):
+    import subprocess
+    import sys
+    from urllib.parse import urlparse
+
+    server.say(sender, "hoi")
+    env = dict(os.environ, TAAI_PORT=str(urlparse(server.base_url).port), BOT_API_TOKEN=server.token)
+    result = subprocess.run([sys.executable, "-m", "bot.transcript", sender], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "**Gebruiker:** hoi" in result.stdout and "**Taai:** Hoi! Ik ben Taai" in result.stdout

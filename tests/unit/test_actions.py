@@ -69,9 +69,10 @@ ALL_ACTIONS = [ActionStartDiagnosis, ValidateDiagnosisForm, ActionAskValueConsen
                ActionLegalRoutes, ActionPreparePlan, ActionPlan, ActionAnswerConcept, ActionNoteContext]
 
 
-def test_every_action_is_declared_in_the_domain():
+def test_every_action_tested_here_is_declared_in_the_domain():
+    # The full set (trainer actions included) is checked by the registration test below.
     names = [action().name() for action in ALL_ACTIONS]
-    assert sorted(names) == sorted(DOMAIN["actions"])
+    assert len(set(names)) == len(names) and set(names) <= set(DOMAIN["actions"])
 
 
 # --- action_start_diagnosis -----------------------------------------------------------------
@@ -620,6 +621,19 @@ def test_plan_contains_every_section_and_the_users_description():
     assert result["last_conclusion"] == "plan"
     assert result["problem_type"] == "moderately_structured_knowledge_uncertain"
     assert result["legal_routes"][0] == "participatiewet_art83"
+
+
+def test_plan_offers_download_links_only_for_an_unguessable_session():
+    slots = diagnosed("agree", "uncertain", policy_domain="werk_inkomen", initiator="gemeente")
+    tracker = make_tracker("maak een plan", "ask_plan", slots=slots)
+    _, dispatcher = run_action(ActionPlan(), tracker)
+    assert not any(m.get("custom") for m in dispatcher.messages)  # "test-user" is guessable
+
+    tracker.sender_id = "3f9c2b7e1a8d4c6f9e0b1a2c3d4e5f60"
+    _, dispatcher = run_action(ActionPlan(), tracker)
+    custom = dispatcher.messages[-1]["custom"]["taai_plan"]
+    assert custom == {"html": f"/webhooks/taai/plan/{tracker.sender_id}.html",
+                      "docx": f"/webhooks/taai/plan/{tracker.sender_id}.docx"}
 
 
 def test_plan_without_a_diagnosis_asks_for_what_is_missing():
