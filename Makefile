@@ -20,6 +20,10 @@ RASA        := $(VENV)/bin/rasa
 MODEL       := models/taai.tar.gz
 CONSTRAINTS := requirements/constraints.txt
 
+# The web widget (web/): npm packages, then an esbuild bundle in web/dist/.
+WEB_JS      := web/dist/taai-widget.js
+WEB_DEPS    := web/node_modules/.package-lock.json
+
 # Everything a trained model depends on: a change to any of these retrains.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null | sort)
 
@@ -28,7 +32,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test train validate shell eval transcript clean
+.PHONY: help install run test train validate shell eval transcript widget clean
 
 help:
 	@echo "Taai — make targets:"
@@ -61,18 +65,30 @@ $(MODEL): $(VENV_STAMP) $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name taai --out models
 	@touch $@
 
+$(WEB_DEPS): web/package-lock.json
+	@command -v npm >/dev/null || { echo "error: Node.js 18+ with npm is needed for the web widget" >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+$(WEB_JS): $(WEB_DEPS) web/package.json web/build.mjs $(shell find web/src -type f 2>/dev/null)
+	cd web && npm run build
+
+widget: $(WEB_JS)
+
 validate: $(VENV_STAMP)
 	$(RASA) data validate --fail-on-warnings
 	$(VENV_PY) -m bot.check_knowledge
 
-run: $(MODEL)
+run: $(MODEL) $(WEB_JS)
 	@$(VENV_PY) -m bot.launcher
 
 shell: $(MODEL)
 	@$(VENV_PY) -m bot.launcher --shell
 
-# Data validation first (seconds), then every test: unit, test stories, end-to-end.
-test: $(MODEL) validate
+# Data validation first (seconds), then every test: unit, test stories, end-to-end,
+# messaging channels and the widget in a real headless Chromium (installed here).
+test: $(MODEL) $(WEB_JS) validate
+	scripts/install-browser.sh >/dev/null
 	$(VENV_PY) -m pytest
 
 # Not part of `make test`: five NLU trainings take several minutes.
@@ -86,4 +102,4 @@ transcript: $(VENV_STAMP)
 	@$(VENV_PY) -m bot.transcript "$(ID)"
 
 clean:
-	rm -rf $(VENV) models .rasa var .pytest_cache
+	rm -rf $(VENV) models .rasa var .pytest_cache web/node_modules web/dist

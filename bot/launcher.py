@@ -107,7 +107,9 @@ def _print_banner(settings: Settings, token_source: str) -> None:
         f"""
 Taai draait.
   Chatten (REST):      POST {base}/webhooks/rest/webhook   body: {{"sender": "jij", "message": "hoi"}}
+  Demo met widget:     {base}/webhooks/taai/demo
   Socket.IO-kanaal:    {base}/socket.io
+  Plan downloaden:     {base}/webhooks/taai/plan/<sessie-id>.html (of .docx)
   HTTP-API (met token): {base}/conversations/<id>/tracker?token=...
   API-token staat in:  {token_source}
   Actieserver:         {settings.action_endpoint}

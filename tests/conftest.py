@@ -1,12 +1,16 @@
-"""Shared fixtures: the knowledge base, loaded once per test session."""
+"""Shared fixtures: the knowledge base, loaded once per test session, and one running
+Taai server for every test that talks to it (end-to-end, web routes, browser)."""
 from __future__ import annotations
 
+import secrets
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 
 from bot.knowledge import KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
+from tests.server_process import Server, start_server, stop_server
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +24,15 @@ def kb_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Server:
+    running = start_server(tmp_path_factory.mktemp("var"), secrets.token_urlsafe(24))
+    yield running
+    stop_server(running.process)
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 
+from bot.channel_config import ChannelConfigError, write_credentials
 from bot.settings import PROJECT_ROOT, load_settings
 
 
@@ -19,6 +20,12 @@ def main() -> None:
     # endpoints.yml reads these through Rasa's ${VAR} substitution.
     os.environ.setdefault("TAAI_TRACKER_DB", str(settings.tracker_db))
     os.environ.setdefault("TAAI_ACTION_ENDPOINT", settings.action_endpoint)
+    try:
+        # credentials.yml plus every messaging channel whose variables are set
+        # (docs/channels.md); secrets stay ${VAR} placeholders in the written file.
+        credentials = write_credentials(settings)
+    except ChannelConfigError as error:
+        raise SystemExit(f"error: {error}") from None
 
     import rasa.api
     from rasa.utils.common import configure_logging_and_warnings
@@ -27,7 +34,7 @@ def main() -> None:
     rasa.api.run(
         model=str(settings.model_path),
         endpoints=str(PROJECT_ROOT / "endpoints.yml"),
-        credentials=str(PROJECT_ROOT / "credentials.yml"),
+        credentials=str(credentials),
         interface=settings.host,
         port=settings.port,
         enable_api=True,

@@ -8,7 +8,7 @@ import stat
 
 import requests
 
-from tests.e2e.conftest import start_server, stop_server
+from tests.server_process import start_server, stop_server
 
 
 def test_answers_on_the_rest_channel(server, sender):

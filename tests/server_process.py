@@ -1,22 +1,21 @@
-"""Start Taai the way `make run` does (bot.launcher), once per test session, on free
-loopback ports with a fresh state directory; stop it afterwards."""
+"""Start and stop Taai the way `make run` does (bot.launcher), on free loopback ports
+with a fresh state directory. The shared session fixture `server` (tests/conftest.py)
+and the tests that need a server with other settings use these."""
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "taai.tar.gz"
 
 
@@ -77,15 +76,3 @@ def stop_server(process: subprocess.Popen) -> int:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     return process.returncode
-
-
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Server:
-    running = start_server(tmp_path_factory.mktemp("var"), secrets.token_urlsafe(24))
-    yield running
-    stop_server(running.process)
-
-
-@pytest.fixture
-def sender() -> str:
-    return f"test-{uuid.uuid4().hex[:12]}"

@@ -1,0 +1,36 @@
+// Every text the widget itself shows, in plain Dutch (B1). The bot's own texts come
+// from the server.
+export const TEXT = {
+  title: "Taai",
+  intro:
+    "Beschrijf een taai vraagstuk uit het sociaal domein. Taai helpt je uitzoeken wat " +
+    "voor probleem het is, wie je erbij betrekt en hoe je een experiment opzet.",
+  newConversation: "Nieuw gesprek",
+  logLabel: "Gesprek met Taai",
+  you: "Jij",
+  bot: "Taai",
+  inputLabel: "Je bericht",
+  send: "Verstuur",
+  repliesLabel: "Kies een antwoord",
+  typing: "Taai schrijft een antwoord…",
+  noAnswer: "Taai antwoordt niet. Probeer het zo nog eens.",
+  connecting: "Verbinden met Taai…",
+  connectFailed: "Verbinden lukt nu niet. Taai probeert het steeds opnieuw.",
+  disconnected: "Verbinding verbroken, opnieuw verbinden…",
+  reconnected: "Weer verbonden",
+  queued: "Je bericht wordt verstuurd zodra er weer verbinding is.",
+  empty: "Typ eerst een bericht.",
+  historyRestored: "Je eerdere gesprek staat hieronder. Je kunt verder praten.",
+  newStarted: "Er is een nieuw gesprek gestart.",
+  feedbackQuestion: "Had je iets aan dit antwoord?",
+  helpful: "Ja, nuttig",
+  notHelpful: "Nee, niet nuttig",
+  feedbackThanks: "Bedankt voor je feedback",
+  feedbackFailed: "Je feedback is niet verstuurd. Probeer het later nog eens.",
+  planTitle: "Download je plan",
+  planIntro: "Je plan is klaar. Kies hoe je het wilt bewaren:",
+  planHtml: "Plan om te printen (webpagina)",
+  planDocx: "Plan om te bewerken (Word-bestand)",
+  image: "Afbeelding bekijken",
+  newTab: " (opent in een nieuw tabblad)",
+};
