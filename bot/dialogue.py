@@ -382,10 +382,16 @@ def note_context(kb: KnowledgeBase, state: Mapping[str, Any], text: str, domain_
     return reply.say("Genoteerd: " + ", ".join(noted) + ".")
 
 
+def plan_input(state: Mapping[str, Any]) -> PlanInput:
+    """What the plan is built from, read from the slots (also for the plan download)."""
+    description = state.get("problem_description")
+    return PlanInput(description if isinstance(description, str) else None, state.get("value_consensus"),
+                     state.get("knowledge_certainty"), _known(state.get("policy_domain")),
+                     _known(state.get("initiator")), _known(state.get("deviation")))
+
+
 def plan(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
-    given = PlanInput(state.get("problem_description"), state.get("value_consensus"),
-                      state.get("knowledge_certainty"), _known(state.get("policy_domain")),
-                      _known(state.get("initiator")), _known(state.get("deviation")))
+    given = plan_input(state)
     if given.missing():
         return prepare_plan(kb, state)
     built = build_plan(kb, given)

@@ -17,9 +17,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from bot.dialogue import UNKNOWN
+from bot.dialogue import plan_input
 from bot.knowledge import KnowledgeBase
-from bot.plan import ExperimentPlan, PlanIncomplete, PlanInput, build_plan
+from bot.plan import ExperimentPlan, PlanIncomplete, build_plan
 from bot.render import nl_date, render
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -30,17 +30,8 @@ LINK_COLOUR = RGBColor(0x01, 0x68, 0x9B)  # the link colour of plan.html.j2
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _known(value: Any) -> Any:
-    return None if value in (None, UNKNOWN) else value
-
-
-def plan_input_from_slots(slots: Mapping[str, Any]) -> PlanInput:
-    """The plan's input from slot values, as bot.dialogue.plan() builds it."""
-    description = slots.get("problem_description")
-    return PlanInput(description if isinstance(description, str) else None,
-                     slots.get("value_consensus"), slots.get("knowledge_certainty"),
-                     _known(slots.get("policy_domain")), _known(slots.get("initiator")),
-                     _known(slots.get("deviation")))
+# One definition of what a plan is built from, shared with the chat (bot.dialogue.plan).
+plan_input_from_slots = plan_input
 
 
 def plan_from_slots(kb: KnowledgeBase, slots: Mapping[str, Any]) -> ExperimentPlan | None:

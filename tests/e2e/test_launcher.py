@@ -78,3 +78,50 @@ def test_a_conversation_exports_as_a_markdown_transcript(server, sender):
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "**Gebruiker:** hoi" in result.stdout and "**Taai:** Hoi! Ik ben Taai" in result.stdout
+
+
+def _child_pid(parent: int, marker: str) -> int:
+    """The child process of `parent` whose command line contains `marker` (from /proc)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
+                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                cmdline = handle.read().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while we looked
+        if ppid == parent and marker in cmdline:
+            return int(entry)
+    raise AssertionError(f"no child of {parent} runs {marker}")
+
+
+def _shape(events):
+    return [(e.get("event"), e.get("name"), e.get("text"), e.get("value"), e.get("timestamp")) for e in events]
+
+
+def test_a_conversation_survives_kill_9_of_the_rasa_server(tmp_path):
+    import secrets
+    import signal
+
+    token = secrets.token_urlsafe(24)
+    sender = "kill-9-user"
+    first = start_server(tmp_path, token=token)
+    try:
+        first.say(sender, "Veel jongeren in onze gemeente verlaten school zonder diploma. Wat moeten we doen?")
+        first.say(sender, "ja hoor")
+        before = first.tracker(sender)["events"]
+        os.kill(_child_pid(first.process.pid, "bot.rasa_ext.server"), signal.SIGKILL)
+        first.process.wait(timeout=60)  # the launcher notices, stops the action server and exits
+        assert first.process.returncode != 0
+    finally:
+        stop_server(first.process)
+    second = start_server(tmp_path, token=token)
+    try:
+        after = second.tracker(sender)["events"]
+        assert _shape(after[: len(before)]) == _shape(before)  # every earlier event, in order
+        second.say(sender, "ja, het is bewezen effectief")
+        assert second.tracker(sender)["slots"]["problem_type"] == "structured"  # and it goes on
+    finally:
+        stop_server(second.process)
