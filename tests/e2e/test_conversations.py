@@ -166,3 +166,13 @@ def test_a_question_during_the_diagnosis_is_answered_and_the_question_comes_back
     assert "Bron:" in texts(replies)
     assert "/affirm" in payloads(replies)  # the values question again
     assert slots(server, sender)["requested_slot"] == "value_consensus"
+
+
+def test_the_greeting_buttons_work_as_sent(server, sender):
+    greeting = server.say(sender, "hoi")
+    typology = '/ask_concept{"concept":"probleemtypologie"}'
+    assert typology in payloads(greeting)  # the JSON arrives intact
+    assert "Bron:" in texts(server.say(sender, typology))
+    # ...and Rasa did not try (and fail) to fill it in as a {slot} template.
+    log = (server.var_dir / "logs" / "rasa.log").read_text(encoding="utf-8", errors="replace")
+    assert "interpolator.interpolate.text" not in log
