@@ -6,7 +6,9 @@
 #   make train     train the Rasa model (only when training data changed)
 #   make validate  rasa data validate + knowledge-base check
 #   make shell     talk to the bot in the terminal
+#   make cluster   the production profile on this machine (PostgreSQL, Redis, 2 replicas, nginx)
 #   make eval      5-fold NLU cross-validation (not part of make test)
+#   make bench     performance under load, next to Rasa's example bot (not part of make test)
 #   make transcript ID=<conversation id>   export a conversation as Markdown
 #   make clean     remove the venv, models and local state
 
@@ -32,7 +34,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test train validate shell eval transcript widget clean
+.PHONY: help install run test train validate shell eval transcript widget clean cluster bench
 
 help:
 	@echo "Taai — make targets:"
@@ -41,7 +43,9 @@ help:
 	@echo "  make train     train the Rasa model when training data changed"
 	@echo "  make validate  check training data and the knowledge base"
 	@echo "  make shell     chat with Taai in the terminal"
+	@echo "  make cluster   production profile on this machine: PostgreSQL, Redis, 2+2 replicas, nginx"
 	@echo "  make eval      5-fold NLU cross-validation, intent and entity F1"
+	@echo "  make bench     load test (1, 10, 50 users) against Rasa's example bot, ~10-15 min"
 	@echo "  make transcript ID=<id>  export a conversation as Markdown (Taai must be running)"
 	@echo "  make clean     remove .venv, models/ and var/"
 
@@ -85,10 +89,17 @@ run: $(MODEL) $(WEB_JS)
 shell: $(MODEL)
 	@$(VENV_PY) -m bot.launcher --shell
 
+# The production profile on one machine (docs/operations.md); installs Debian's
+# PostgreSQL, Redis and nginx when missing. Data stays in var/cluster.
+cluster: $(MODEL) $(WEB_JS)
+	scripts/install-services.sh
+	@$(VENV_PY) -m ops.cluster
+
 # Data validation first (seconds), then every test: unit, test stories, end-to-end,
 # messaging channels and the widget in a real headless Chromium (installed here).
 test: $(MODEL) $(WEB_JS) validate
 	scripts/install-browser.sh >/dev/null
+	scripts/install-services.sh
 	$(VENV_PY) -m pytest
 
 # Not part of `make test`: five NLU trainings take several minutes.
@@ -97,9 +108,15 @@ eval: $(VENV_STAMP)
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/eval
 	$(VENV_PY) scripts/eval_summary.py results/eval
 
+# Not part of `make test`: about 10-15 minutes on an idle two-core machine (docs/bench.md).
+# Extra flags through BENCH_ARGS, e.g. make bench BENCH_ARGS="--users 1,2 --duration 10".
+bench: $(VENV_STAMP) $(MODEL)
+	scripts/install-services.sh
+	$(VENV_PY) -m bench --production $(BENCH_ARGS)
+
 transcript: $(VENV_STAMP)
 	@test -n "$(ID)" || { echo "usage: make transcript ID=<conversation id>"; exit 2; }
 	@$(VENV_PY) -m bot.transcript "$(ID)"
 
 clean:
-	rm -rf $(VENV) models .rasa var .pytest_cache web/node_modules web/dist
+	rm -rf $(VENV) .venv-tools models .rasa var .pytest_cache web/node_modules web/dist

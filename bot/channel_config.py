@@ -194,7 +194,25 @@ def build_credentials(base: Mapping[str, Any], environ: Mapping[str, str] | None
     credentials = {key: value for key, value in base.items() if key not in replaced}
     for channel in channels:
         credentials[channel.class_path] = channel_credentials(channel, environ)
+    _require_socket_jwt(credentials, os.environ if environ is None else environ)
     return credentials
+
+
+SOCKET_CHANNEL = "bot.rasa_ext.socketio_channel.TaaiSocketIOInput"
+JWT_METHODS = ("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
+
+
+def _require_socket_jwt(credentials: dict[str, Any], environ: Mapping[str, str]) -> None:
+    """With TAAI_SOCKET_JWT_KEY set, socket.io clients must send a signed JWT
+    (`auth: {token: ...}`); Rasa's channel checks it. The key stays a ${VARIABLE}."""
+    if not environ.get("TAAI_SOCKET_JWT_KEY", "").strip() or SOCKET_CHANNEL not in credentials:
+        return
+    method = environ.get("TAAI_SOCKET_JWT_METHOD", "").strip() or "HS256"
+    if method not in JWT_METHODS:
+        raise ChannelConfigError(f"TAAI_SOCKET_JWT_METHOD={method!r} is not one of {', '.join(JWT_METHODS)}")
+    settings = dict(credentials[SOCKET_CHANNEL] or {})
+    settings.update(jwt_key="${TAAI_SOCKET_JWT_KEY}", jwt_method=method)
+    credentials[SOCKET_CHANNEL] = settings
 
 
 _HEADER = """\

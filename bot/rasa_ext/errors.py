@@ -2,12 +2,7 @@
 user something clear instead of failing silently."""
 from __future__ import annotations
 
-# Plain Dutch (B1): what happened, that nothing was lost, what to do.
-STORAGE_UNAVAILABLE_NL = (
-    "Taai kan uw bericht op dit moment niet verwerken: de opslag van gesprekken is even "
-    "niet bereikbaar. Er is niets van uw gesprek verloren gegaan. Probeer het over een "
-    "minuut opnieuw."
-)
+from bot.service_messages import STORAGE_UNAVAILABLE_NL
 
 
 class StorageUnavailable(RuntimeError):

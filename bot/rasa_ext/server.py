@@ -1,7 +1,13 @@
 """Start the Rasa server with Taai's settings.
 
-Used instead of `rasa run` so that the API token travels in the environment, not on
-the command line where `ps` would show it to every user of the machine.
+Used instead of `rasa run` so that
+- the API token travels in the environment, not on the command line where `ps` would
+  show it to every user of the machine;
+- the profile (TAAI_PROFILE) picks the tracker and lock store: the endpoints file is
+  generated per start (bot/endpoint_config.py), like the credentials file;
+- Taai's additions around Rasa are in place before the first message: redaction and
+  the other message hooks (agent_hooks.py), the HTTP API guard (api_guard.py) and the
+  retention cleanup (retention.py).
 """
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ import logging
 import os
 
 from bot.channel_config import ChannelConfigError, write_credentials
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.endpoint_config import write_endpoints
+from bot.settings import load_settings
 
 
 def main() -> None:
@@ -17,23 +24,51 @@ def main() -> None:
     token = os.environ.get("BOT_API_TOKEN", "").strip()
     if not token:
         raise SystemExit("error: BOT_API_TOKEN is not set; start Taai with `make run`")
-    # endpoints.yml reads these through Rasa's ${VAR} substitution.
-    os.environ.setdefault("TAAI_TRACKER_DB", str(settings.tracker_db))
-    os.environ.setdefault("TAAI_ACTION_ENDPOINT", settings.action_endpoint)
     try:
         # credentials.yml plus every messaging channel whose variables are set
-        # (docs/channels.md); secrets stay ${VAR} placeholders in the written file.
+        # (docs/channels.md); secrets stay ${VAR} placeholders in the written files.
         credentials = write_credentials(settings)
     except ChannelConfigError as error:
         raise SystemExit(f"error: {error}") from None
+    endpoints = write_endpoints(settings)
+    # Rasa allows more than one Sanic worker only with a lock store shared between
+    # processes, i.e. in the production profile (it falls back to 1 otherwise).
+    os.environ["SANIC_WORKERS"] = str(settings.sanic_workers if settings.production else 1)
 
     import rasa.api
+    import rasa.core.run
     from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    from bot.rasa_ext import agent_hooks
+    from bot.rasa_ext.api_guard import install_api_guard
+    from bot.rasa_ext.retention import install_retention_cleanup
+    from bot.redaction import get_redactor
 
     configure_logging_and_warnings(logging.INFO)
+    # Rasa's structured logs default to DEBUG when `rasa run` is not the entry point,
+    # and its debug lines carry the user's text and slot values: never write those.
+    configure_structlog(logging.INFO)
+    for name in ("rasa", "rasa_sdk"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    # Loaded before the port opens: no message is ever handled without redaction.
+    get_redactor().warm_up()
+    agent_hooks.install()
+
+    configure_app = rasa.core.run.configure_app
+
+    def configure_taai_app(*args, **kwargs):
+        app = configure_app(*args, **kwargs)
+        install_api_guard(app)
+        install_retention_cleanup(app, settings)
+        return app
+
+    # serve_application() builds the Sanic app and runs it in one call; this is the
+    # one seam where Taai can add middleware and listeners before the app starts.
+    rasa.core.run.configure_app = configure_taai_app
     rasa.api.run(
         model=str(settings.model_path),
-        endpoints=str(PROJECT_ROOT / "endpoints.yml"),
+        endpoints=str(endpoints),
         credentials=str(credentials),
         interface=settings.host,
         port=settings.port,

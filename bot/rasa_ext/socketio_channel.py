@@ -34,6 +34,8 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from sanic import Blueprint
 
+from bot.rasa_ext.errors import StorageUnavailable
+
 logger = logging.getLogger(__name__)
 
 HISTORY_EVENT = "taai_history"
@@ -169,9 +171,14 @@ class TaaiSocketIOInput(SocketIOInput):
                 sender_id = sid
             metadata = _metadata(data.get(self.metadata_key))
             text = data.get("message", "")
-            message = UserMessage(text if isinstance(text, str) else "", TaaiSocketIOOutput(sio, self.bot_message_evt),
+            output = TaaiSocketIOOutput(sio, self.bot_message_evt)
+            message = UserMessage(text if isinstance(text, str) else "", output,
                                   sender_id, input_channel=self.name(), metadata=metadata)
-            await on_new_message(message)
+            try:
+                await on_new_message(message)
+            except StorageUnavailable as error:
+                # Nothing was stored: say so, so the user can send it again.
+                await output.send_text_message(sender_id, error.user_message)
 
         return socketio_webhook
 

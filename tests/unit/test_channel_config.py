@@ -51,7 +51,7 @@ def test_without_variables_only_the_base_channels_are_on():
 
 def test_the_base_comes_from_the_projects_credentials_file():
     base = read_base_credentials()
-    assert "rest" in base
+    assert "bot.rasa_ext.rest_channel.TaaiRestInput" in base  # REST, /webhooks/rest/webhook
     assert base == yaml.safe_load(BASE_CREDENTIALS.read_text(encoding="utf-8"))
 
 

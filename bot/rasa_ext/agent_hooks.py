@@ -1,0 +1,218 @@
+"""What Taai adds around Rasa's handling of every user message, on every channel.
+
+Every channel (REST, socket.io, each messaging channel) hands its messages to
+`Agent.handle_message`; the HTTP API's endpoints that add messages are covered by
+bot/rasa_ext/api_guard.py. Wrapping that one method is the narrowest place where all
+of this holds for all of them:
+
+1. Privacy: personal data is replaced by placeholders BEFORE the message reaches the
+   lock, NLU, the tracker store or a log (bot/redaction.py). The first time, the bot
+   says so in one sentence (stored as a bot message, so a transcript shows it).
+2. "Vergeet dit gesprek": the explicit command always becomes the intent
+   `forget_conversation`, whatever NLU would make of it; after the turn that answers
+   that intent (also when NLU recognised a free phrasing), the conversation's events
+   are deleted — after Rasa saved the turn, or the save would write them back.
+3. Idempotent retries: a message with a `message_id` that this conversation already
+   stored is not processed again; the replies stored for it are sent instead. A
+   client whose turn failed in flight (e.g. a replica killed) can simply retry.
+4. Failures are loud: a tracker store or lock store that cannot be reached raises
+   `StorageUnavailable` (channels tell the user), instead of Rasa's silent fallback to
+   an empty in-memory conversation. When the action server cannot be reached, the
+   user gets one clear Dutch message, the turn is not stored (nothing half-done),
+   and the conversation continues from where it was once the server is back.
+
+`install()` is called once per process by bot/rasa_ext/server.py before Rasa starts.
+"""
+from __future__ import annotations
+
+import contextvars
+import logging
+from typing import Any, List, Optional
+
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import UserMessage
+from rasa.core.lock_store import LockError
+from rasa.core.processor import MessageProcessor
+from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+
+from bot.forget import FORGET_INTENT, is_forget_request
+from bot.rasa_ext import retention
+from bot.rasa_ext.errors import StorageUnavailable
+from bot.redaction import get_redactor
+from bot.service_messages import ACTION_SERVER_UNAVAILABLE_NL, PRIVACY_NOTICE_NL
+
+logger = logging.getLogger(__name__)
+
+NOTICE_MARK = {"taai": "privacy_notice"}
+UNAVAILABLE_MARK = {"taai": "action_server_unavailable"}
+REDACTION_KEY = "taai_redacted"  # in the user message's metadata: the categories
+
+_original_handle_message = Agent.handle_message
+_original_save_tracker = MessageProcessor.save_tracker
+_original_remote_run = RemoteAction.run
+_installed = False
+
+# Per turn (asyncio tasks copy the context): did an action fail to reach the server?
+_action_server_down: contextvars.ContextVar[bool] = contextvars.ContextVar("taai_action_server_down",
+                                                                          default=False)
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    Agent.handle_message = _handle_message
+    MessageProcessor.save_tracker = _save_tracker
+    RemoteAction.run = _remote_run
+    _installed = True
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    import redis.exceptions
+    import sqlalchemy.exc
+
+    return (LockError, redis.exceptions.RedisError, sqlalchemy.exc.SQLAlchemyError, ConnectionError)
+
+
+def _raise_storage_error(error: Exception) -> None:
+    # FailSafeTrackerStore calls this instead of falling back to an empty tracker.
+    raise StorageUnavailable("tracker store unreachable") from error
+
+
+def _make_failures_loud(agent: Agent) -> None:
+    store = agent.tracker_store
+    if isinstance(store, FailSafeTrackerStore) and store._on_tracker_store_error is not _raise_storage_error:
+        store._on_tracker_store_error = _raise_storage_error
+
+
+def prepare_message(message: UserMessage) -> frozenset[str]:
+    """Redact the message's text in place; map the forget command to its intent.
+    Returns the categories of personal data that were replaced."""
+    text = message.text or ""
+    if is_forget_request(text):
+        message.text = f"/{FORGET_INTENT}"
+        return frozenset()
+    if text.startswith("/"):  # a button payload: an intent, typed by no one
+        return frozenset()
+    redaction = get_redactor().redact(text)
+    if not redaction:
+        return frozenset()
+    message.text = redaction.text
+    message.metadata = {**(message.metadata or {}), REDACTION_KEY: sorted(redaction.categories)}
+    return redaction.categories
+
+
+async def _handle_message(self: Agent, message: UserMessage) -> Optional[List[dict]]:
+    if not self.is_ready():
+        return await _original_handle_message(self, message)
+    _make_failures_loud(self)
+    redacted = prepare_message(message)
+    try:
+        async with self.lock_store.lock(message.sender_id):
+            if message.message_id or redacted:
+                tracker = await self.tracker_store.retrieve(message.sender_id)
+                if tracker is not None and message.message_id and await _replay_if_handled(tracker, message):
+                    return _collected(message)
+                if redacted and not _notice_given(tracker):
+                    await _send_privacy_notice(self, message, tracker)
+            _action_server_down.set(False)
+            return await self.processor.handle_message(message)
+    except StorageUnavailable:
+        raise
+    except _storage_errors() as error:
+        raise StorageUnavailable("lock or tracker store unreachable") from error
+
+
+def _collected(message: UserMessage) -> Optional[List[dict]]:
+    return getattr(message.output_channel, "messages", None)
+
+
+async def _replay_if_handled(tracker: DialogueStateTracker, message: UserMessage) -> bool:
+    """Send the stored replies to a message_id seen before; False when it is new."""
+    events = list(tracker.events)
+    for index, event in enumerate(events):
+        if isinstance(event, UserUttered) and event.message_id == message.message_id:
+            for later in events[index + 1:]:
+                if isinstance(later, UserUttered):
+                    break
+                if isinstance(later, BotUttered):
+                    await message.output_channel.send_response(message.sender_id, later.message())
+            logger.info("A retried message was answered from the stored conversation.")
+            return True
+    return False
+
+
+def _notice_given(tracker: Optional[DialogueStateTracker]) -> bool:
+    if tracker is None:
+        return False
+    return any(isinstance(e, BotUttered) and e.metadata.get("taai") == NOTICE_MARK["taai"]
+               for e in tracker.events)
+
+
+async def _send_privacy_notice(agent: Agent, message: UserMessage,
+                               tracker: Optional[DialogueStateTracker]) -> None:
+    # Stored before the turn so a transcript shows it where the user saw it: first.
+    if tracker is None:
+        tracker = await agent.processor.fetch_tracker_and_update_session(
+            message.sender_id, message.output_channel, message.metadata)
+    notice = BotUttered(PRIVACY_NOTICE_NL, metadata=dict(NOTICE_MARK))
+    tracker.update(notice)
+    await agent.tracker_store.save(tracker)
+    await message.output_channel.send_response(message.sender_id, notice.message())
+
+
+async def _save_tracker(self: MessageProcessor, tracker: DialogueStateTracker) -> None:
+    if _action_server_down.get():
+        # The turn could not be completed; the user was asked to send it again.
+        return
+    await _original_save_tracker(self, tracker)
+    latest = tracker.latest_message
+    if latest is not None and (latest.intent or {}).get("name") == FORGET_INTENT \
+            and _answered(tracker):
+        retention.delete_conversation(self.tracker_store, tracker.sender_id)
+        logger.info("A conversation was deleted at the user's request.")
+
+
+def _answered(tracker: DialogueStateTracker) -> bool:
+    # Only once the bot has answered the forget intent (the turn is complete).
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered):
+            return True
+    return False
+
+
+async def _remote_run(self: RemoteAction, output_channel: Any, nlg: Any,
+                      tracker: DialogueStateTracker, domain: Any) -> List[Event]:
+    if _action_server_down.get():
+        return []  # already failed in this turn: do not wait for it again
+    try:
+        return await _original_remote_run(self, output_channel, nlg, tracker, domain)
+    except ActionExecutionRejection:
+        raise
+    except RasaException as error:
+        # Rasa would log and carry on without the action, often with no reply at all.
+        logger.warning("The action server could not run %s: %s", self.name(),
+                       type(error.__cause__ or error).__name__)
+        _action_server_down.set(True)
+        await output_channel.send_response(tracker.sender_id,
+                                           {"text": ACTION_SERVER_UNAVAILABLE_NL, **UNAVAILABLE_MARK})
+        _mute(output_channel)
+        return []
+
+
+def _mute(output_channel: Any) -> None:
+    """Drop what the rest of this failed turn would say (a fallback question, say):
+    the user should see the one message that explains what to do."""
+    async def silent(*_args: Any, **_kwargs: Any) -> None:
+        return None
+
+    for name in ("send_response", "send_text_message", "send_text_with_buttons", "send_custom_json",
+                 "send_image_url", "send_attachment", "send_quick_replies", "send_elements"):
+        if hasattr(output_channel, name):
+            setattr(output_channel, name, silent)

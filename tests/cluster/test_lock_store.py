@@ -1,0 +1,130 @@
+"""The atomic Redis lock store against a real Redis (bot/rasa_ext/lock_store.py)."""
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+
+import pytest
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.rasa_ext.lock_store import AtomicRedisLockStore
+from ops.services import RedisServer
+from tests.server_process import ROOT
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory):
+    subprocess.run([str(ROOT / "scripts" / "install-services.sh")], check=True)
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+def _store(redis_server, lifetime=2.0) -> AtomicRedisLockStore:
+    return AtomicRedisLockStore(EndpointConfig(url="127.0.0.1", port=redis_server.port,
+                                               password=redis_server.password, lock_lifetime=lifetime))
+
+
+def test_two_stores_never_hold_the_same_conversation_at_once(redis_server):
+    # Two stores = two replicas. Each critical section does a read-modify-write with
+    # a pause in the middle; without mutual exclusion updates would be lost.
+    replicas = [_store(redis_server), _store(redis_server)]
+    counter = {"value": 0, "inside": 0, "max_inside": 0}
+
+    async def turn(store):
+        async with store.lock("conversation-1"):
+            counter["inside"] += 1
+            counter["max_inside"] = max(counter["max_inside"], counter["inside"])
+            value = counter["value"]
+            await asyncio.sleep(0.005)
+            counter["value"] = value + 1
+            counter["inside"] -= 1
+
+    async def main():
+        await asyncio.gather(*(turn(replicas[i % 2]) for i in range(60)))
+
+    asyncio.run(main())
+    assert counter == {"value": 60, "inside": 0, "max_inside": 1}
+
+
+def test_different_conversations_do_not_wait_for_each_other(redis_server):
+    store = _store(redis_server)
+
+    async def main():
+        async with store.lock("a"):
+            started = time.monotonic()
+            async with store.lock("b"):
+                return time.monotonic() - started
+
+    assert asyncio.run(main()) < 0.5
+
+
+def test_a_crashed_holder_frees_the_conversation_after_the_lifetime(redis_server):
+    import redis
+
+    # A replica killed while holding the lock leaves the key behind, unrenewed.
+    client = redis.Redis(port=redis_server.port, password=redis_server.password)
+    client.set("taai:lock:crashed", "dead-replica", px=1000)
+    store = _store(redis_server, lifetime=1.0)
+
+    async def main():
+        started = time.monotonic()
+        async with store.lock("crashed"):
+            return time.monotonic() - started
+
+    waited = asyncio.run(main())
+    assert 0.5 < waited < 3
+
+
+def test_a_slow_turn_keeps_its_lock_beyond_the_lifetime(redis_server):
+    holder, other = _store(redis_server, lifetime=1.0), _store(redis_server, lifetime=1.0)
+    order = []
+
+    async def slow():
+        async with holder.lock("slow"):
+            order.append("slow start")
+            await asyncio.sleep(2.5)  # longer than the lifetime: renewed meanwhile
+            order.append("slow end")
+
+    async def fast():
+        await asyncio.sleep(0.2)
+        async with other.lock("slow"):
+            order.append("fast")
+
+    async def main():
+        await asyncio.gather(slow(), fast())
+
+    asyncio.run(main())
+    assert order == ["slow start", "slow end", "fast"]
+
+
+def test_only_the_owner_releases_the_lock(redis_server):
+    import redis
+
+    client = redis.Redis(port=redis_server.port, password=redis_server.password)
+    store = _store(redis_server, lifetime=5.0)
+
+    async def main():
+        async with store.lock("owned"):
+            token = client.get("taai:lock:owned")
+            client.set("taai:lock:owned", "someone-else")  # e.g. after an expiry
+        return token
+
+    assert asyncio.run(main())
+    assert client.get("taai:lock:owned") == b"someone-else"  # not deleted by the old owner
+    client.delete("taai:lock:owned")
+
+
+def test_an_unreachable_redis_is_an_error_not_a_free_pass(redis_server):
+    import redis.exceptions
+
+    store = AtomicRedisLockStore(EndpointConfig(url="127.0.0.1", port=1, socket_timeout=1))
+
+    async def main():
+        async with store.lock("x"):
+            pass
+
+    # The agent hook turns this into StorageUnavailable: a clear error for the user.
+    with pytest.raises(redis.exceptions.ConnectionError):
+        asyncio.run(main())
