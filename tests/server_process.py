@@ -46,10 +46,11 @@ class Server:
         return response.json()
 
 
-def start_server(var_dir: Path, token: str | None) -> Server:
+def start_server(var_dir: Path, token: str | None, extra_env: dict | None = None) -> Server:
     assert MODEL.exists(), "run `make train` first (make test does this)"
     port, actions_port = free_port(), free_port()
     env = dict(os.environ, TAAI_VAR_DIR=str(var_dir), TAAI_PORT=str(port), TAAI_ACTIONS_PORT=str(actions_port))
+    env.update(extra_env or {})
     env.pop("BOT_API_TOKEN", None)
     if token:
         env["BOT_API_TOKEN"] = token
