@@ -96,8 +96,8 @@ def prepare_message(message: UserMessage) -> frozenset[str]:
     if is_forget_request(text):
         message.text = f"/{FORGET_INTENT}"
         return frozenset()
-    if text.startswith("/"):  # a button payload: an intent, typed by no one
-        return frozenset()
+    # Button payloads ("/intent{...}") pass unchanged: redact() knows real commands,
+    # so text that merely starts with a slash is still redacted.
     redaction = get_redactor().redact(text)
     if not redaction:
         return frozenset()

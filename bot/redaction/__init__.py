@@ -174,11 +174,17 @@ class Redactor:
 
     def _spans(self, text: str) -> list[Span]:
         spans = find_all(text)
-        self.warm_up()
+        try:
+            self.warm_up()
+            usable = True
+        except Exception as error:  # noqa: BLE001 - e.g. out of memory while loading
+            logger.error("redaction: deduce could not be loaded (%s); capitalised words removed instead",
+                         type(error).__name__)
+            usable = False
         covered = _LazyCoverage(self._allow_list, text)
         analysed = 0
         for offset, chunk in _chunks(text):
-            if analysed >= MAX_DEDUCE_CHARS or _capitalised_run(chunk) > MAX_CAPITALISED_RUN:
+            if not usable or analysed >= MAX_DEDUCE_CHARS or _capitalised_run(chunk) > MAX_CAPITALISED_RUN:
                 spans.extend(_crude_names(text, offset, offset + len(chunk), covered))
                 continue
             analysed += len(chunk)
@@ -206,7 +212,6 @@ class Redactor:
                     spans.append(Span(start, end, ADDRESS))
             # Anything else (place names, institutions, URLs) is kept.
         return spans
-
 
     def _place_and_number(self, text: str) -> bool:
         """deduce's street pattern takes any capitalised word ending in -dam, -dijk,

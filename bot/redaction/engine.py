@@ -12,10 +12,18 @@ carries the versions of deduce, docdeid and Python: an upgrade builds a fresh on
 Any problem with the cache (missing, truncated, another version, wrong owner) means
 "build it again", never an error.
 
-The model behaves exactly as `deduce.Deduce()` does. One internal detail differs:
-deduce's multi-token lookups use `docdeid.ds.LookupTrie` (about two million small
-objects); here they use `CompactTrie`, the same trie as nested dicts, which answers
-`longest_matching_prefix` identically (tests/unit/test_redaction.py compares them).
+The model annotates exactly as `deduce.Deduce()` does (an opt-in test compares them:
+TAAI_SLOW_TESTS=1). Two internal details differ:
+
+- deduce's multi-token lookups use `docdeid.ds.LookupTrie` (about two million small
+  objects); here they use `CompactTrie`, the same trie as nested dicts, which answers
+  `longest_matching_prefix` identically;
+- the lookup sets that deduce only reads to fill those tries (streets, institutions,
+  place names, first and last names) stay empty in a model read from the cache.
+
+`bound_context_rules` (applied by the Redactor, also to a freshly built model) caps
+deduce's context rules at MAX_CONTEXT_ROUNDS rounds: same result on real text, but no
+minutes-long runs on "Jan Jan Jan ...".
 """
 from __future__ import annotations
 
@@ -428,10 +436,14 @@ def load_model(use_cache: bool = True, directory: Optional[Path] = None) -> tupl
     silence_third_party_loggers()
     import deduce
 
-    silence_third_party_loggers()
+    silence_third_party_loggers()  # again, in case importing configured logging
     if not use_cache:
         return deduce.Deduce(), "built-uncached"
-    directory = directory or cache_dir()
+    try:
+        directory = directory or cache_dir()
+    except (RuntimeError, KeyError, OSError):  # no home directory to be found
+        logger.warning("redaction: no cache directory (set TAAI_CACHE_DIR); deduce is built at every start")
+        return deduce.Deduce(), "built-uncached"
     path = cache_file(directory)
     with _build_lock(directory):
         payload = read_cache(path)

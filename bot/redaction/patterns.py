@@ -179,20 +179,25 @@ _UNITS = {"mg", "kg", "km", "cm", "mm", "ml", "cl", "dl", "gr", "kb", "mb", "gb"
           "ie", "st", "nd", "th", "pk", "px", "hz", "gw", "mw", "kj", "ms"}
 
 # Street words: a word ending in one of these, followed by a house number. deduce
-# already knows 778,000 street names; this catches the rest, also typed in lower
-# case. Suffixes that end many ordinary words or place names (-veld, -wijk, -dam,
-# -berg, -baan, -pad: werkveld, Harderwijk, Amsterdam, loopbaan) are left to deduce.
+# already knows hundreds of thousands of street names; this catches the rest, also
+# typed in lower case. Suffixes that end many ordinary words or place names (-veld,
+# -wijk, -dam, -berg, -baan, -pad: werkveld, Harderwijk, Amsterdam, loopbaan) are left
+# to deduce; typed in lower case, -markt, -park and -hof are too (arbeidsmarkt).
 _STREET_SUFFIXES = ("straat", "laan", "weg", "plein", "gracht", "kade", "singel", "steeg", "dreef",
                     "plantsoen", "dijk", "boulevard", "allee", "allée", "hof", "markt", "park")
-_SUFFIX = "|".join(_STREET_SUFFIXES)
-_SUFFIX_CAPITALISED = "|".join(suffix.capitalize() for suffix in _STREET_SUFFIXES)
+_LOWER_CASE_SUFFIXES = tuple(s for s in _STREET_SUFFIXES if s not in ("hof", "markt", "park"))
 _STREET = re.compile(
     r"(?<![\w\-])"
     r"(?:(?:[A-ZÀ-Ý][\w'’.\-]*|van|de|der|den|het|'t|ter|ten|in|op|aan|la|le|du)[ ]){0,3}"
-    rf"(?:[A-Za-zÀ-ÿ'’\-]{{3,}}(?i:{_SUFFIX})|str\.|{_SUFFIX_CAPITALISED})"
+    rf"(?P<street>[A-ZÀ-Ý][A-Za-zÀ-ÿ'’\-]{{2,}}(?:{'|'.join(_STREET_SUFFIXES)})"
+    rf"|[a-zà-ÿ][a-zà-ÿ'’\-]{{2,}}(?:{'|'.join(_LOWER_CASE_SUFFIXES)})"
+    rf"|(?:{'|'.join(s.capitalize() for s in _STREET_SUFFIXES)})|[Ss]tr\.)"
     rf"[ ](?:nr\.?[ ]?)?{_HOUSE_NUMBER}(?![\w\-]|[.,]\d)"
 )
 _STREET_LEAD_WORDS = {"van", "de", "der", "den", "het", "'t", "ter", "ten", "in", "op", "aan", "la", "le", "du"}
+# Words that end like a street but are none: "onderweg 5 minuten".
+_NOT_STREETS = {"onderweg", "snelweg", "uitweg", "omweg", "halfweg", "zijweg", "tussenweg",
+                "arbeidsmarkt", "woningmarkt", "huizenmarkt", "zorgmarkt"}
 
 
 def find_postcode(text: str) -> Iterator[Span]:
@@ -207,6 +212,8 @@ def find_postcode(text: str) -> Iterator[Span]:
 
 def find_street_address(text: str) -> Iterator[Span]:
     for match in _STREET.finditer(text):
+        if match.group("street").lower() in _NOT_STREETS:
+            continue
         start, words = match.start(), match.group().split(" ")
         # Leading lower-case words ("in", "op de") only belong to the street when a
         # capitalised word follows them ("op de Van Goghstraat" keeps "op de").

