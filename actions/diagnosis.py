@@ -15,7 +15,7 @@ from bot import dialogue
 # lets them through and the rules handle them (then the form asks again).
 INTERRUPTIONS = {"ask_why", "ask_concept", "ask_capabilities", "start_over", "goodbye", "greet", "bot_challenge",
                  "ask_stakeholders", "ask_experiment", "ask_route_info", "ask_plan", "thank", "start_demo", "start_quiz", "next_step", "quiz_answer", "stop_trainer",
-                 "out_of_scope"}
+                 "out_of_scope", "forget_conversation", "ask_forget"}
 
 
 class ActionStartDiagnosis(Action):

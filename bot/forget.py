@@ -73,3 +73,20 @@ def is_forget_request(text: str) -> bool:
             and tuple(words[2:-1]) in _OBJECTS):
         return True
     return False
+
+
+def gate_forget_intent(text: str, intent: str) -> str:
+    """The intent to act on after NLU: deleting only on the command itself.
+
+    NLU sometimes labels unrelated messages `forget_conversation` ("vergeten", "ik wil
+    mijn gegevens inzien"). Only the explicit command (already turned into the payload
+    `/forget_conversation` before NLU) or that payload from the button may delete; any
+    other message NLU gives this intent becomes `ask_forget`, so Taai asks first.
+    """
+    if intent != FORGET_INTENT:
+        return intent
+    stripped = (text or "").strip()
+    if stripped.startswith(f"/{FORGET_INTENT}") or is_forget_request(stripped):
+        return intent
+    return ASK_FORGET_INTENT
+

@@ -35,11 +35,11 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.lock_store import LockError
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
-from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
-from bot.forget import FORGET_INTENT, is_forget_request
+from bot.forget import FORGET_INTENT, gate_forget_intent, is_forget_request
 from bot.rasa_ext import retention
 from bot.rasa_ext.errors import StorageUnavailable
 from bot.redaction import get_redactor
@@ -49,10 +49,12 @@ logger = logging.getLogger(__name__)
 
 NOTICE_MARK = {"taai": "privacy_notice"}
 UNAVAILABLE_MARK = {"taai": "action_server_unavailable"}
+FORGET_CONFIRMATION = "utter_conversation_forgotten"
 REDACTION_KEY = "taai_redacted"  # in the user message's metadata: the categories
 
 _original_handle_message = Agent.handle_message
 _original_save_tracker = MessageProcessor.save_tracker
+_original_parse_message = MessageProcessor.parse_message
 _original_remote_run = RemoteAction.run
 _installed = False
 
@@ -67,6 +69,7 @@ def install() -> None:
         return
     Agent.handle_message = _handle_message
     MessageProcessor.save_tracker = _save_tracker
+    MessageProcessor.parse_message = _parse_message
     RemoteAction.run = _remote_run
     _installed = True
 
@@ -165,6 +168,20 @@ async def _send_privacy_notice(agent: Agent, message: UserMessage,
     await message.output_channel.send_response(message.sender_id, notice.message())
 
 
+async def _parse_message(self: MessageProcessor, message: UserMessage,
+                         tracker: Optional[DialogueStateTracker] = None,
+                         only_output_properties: bool = True) -> dict:
+    # Deleting cannot be undone and NLU mistakes "vergeten" or "mijn gegevens inzien"
+    # for the forget intent: only the command itself deletes; other phrasings become
+    # `ask_forget` and the bot asks first (bot/forget.py).
+    parse_data = await _original_parse_message(self, message, tracker, only_output_properties)
+    intent = parse_data.get("intent") or {}
+    gated = gate_forget_intent(message.text or "", intent.get("name"))
+    if gated != intent.get("name"):
+        parse_data["intent"] = {**intent, "name": gated}
+    return parse_data
+
+
 async def _save_tracker(self: MessageProcessor, tracker: DialogueStateTracker) -> None:
     if _action_server_down.get():
         # The turn could not be completed; the user was asked to send it again.
@@ -178,11 +195,12 @@ async def _save_tracker(self: MessageProcessor, tracker: DialogueStateTracker) -
 
 
 def _answered(tracker: DialogueStateTracker) -> bool:
-    # Only once the bot has answered the forget intent (the turn is complete).
+    # Only once the bot has confirmed the deletion in this turn (not, say, when a
+    # form took the command for an answer and replied something else).
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
-        if isinstance(event, BotUttered):
+        if isinstance(event, ActionExecuted) and event.action_name == FORGET_CONFIRMATION:
             return True
     return False
 

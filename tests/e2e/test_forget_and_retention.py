@@ -167,3 +167,17 @@ def test_a_question_about_storage_asks_first_and_the_button_deletes(retention_se
 
     assert FORGOTTEN in texts(replies)
     assert event_count(server, sender) == 0
+
+
+@pytest.mark.parametrize("text", ["vergeten", "ik wil mijn gegevens inzien", "verwijder de laatste zin",
+                                  "ik vergeet steeds dingen"])
+def test_only_the_command_deletes(retention_server, text):
+    # Messages that NLU may take for the command (measured); deleting cannot be undone.
+    server = retention_server
+    sender = new_sender()
+    server.say(sender, DESCRIPTION)
+
+    replies = server.say(sender, text)
+
+    assert FORGOTTEN not in texts(replies)
+    assert event_count(server, sender) > 0

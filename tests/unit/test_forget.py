@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.forget import ASK_FORGET_INTENT, FORGET_INTENT, is_forget_request
+from bot.forget import ASK_FORGET_INTENT, FORGET_INTENT, gate_forget_intent, is_forget_request
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,3 +100,20 @@ def test_asking_first_offers_the_command_as_a_button():
     assert [b["payload"] for b in variant["buttons"]] == [f"/{FORGET_INTENT}"]
     assert "vergeet dit gesprek" in variant["text"]
     assert is_forget_request("vergeet dit gesprek")
+
+
+@pytest.mark.parametrize("text", ["/forget_conversation", " /forget_conversation ", "vergeet dit gesprek",
+                                  "Wis dit gesprek, graag!"])
+def test_the_command_and_the_button_may_delete(text):
+    assert gate_forget_intent(text, FORGET_INTENT) == FORGET_INTENT
+
+
+@pytest.mark.parametrize("text", ["vergeten", "ik wil mijn gegevens inzien", "verwijder de laatste zin",
+                                  "mag dit gesprek verwijderd worden", ""])
+def test_nlu_guesses_of_the_command_ask_first(text):
+    assert gate_forget_intent(text, FORGET_INTENT) == ASK_FORGET_INTENT
+
+
+def test_other_intents_pass_the_gate_unchanged():
+    assert gate_forget_intent("vergeet dit gesprek", "start_over") == "start_over"
+    assert gate_forget_intent("hoe lang bewaren jullie dit", ASK_FORGET_INTENT) == ASK_FORGET_INTENT
