@@ -6,8 +6,9 @@ bot/rasa_ext/api_guard.py. Wrapping that one method is the narrowest place where
 of this holds for all of them:
 
 1. Privacy: personal data is replaced by placeholders BEFORE the message reaches the
-   lock, NLU, the tracker store or a log (bot/redaction.py). The first time, the bot
-   says so in one sentence (stored as a bot message, so a transcript shows it).
+   lock, NLU, the tracker store or a log (bot/redaction/). The first time, the bot
+   says so in one sentence: sent before the turn's replies and stored right after
+   the user's message, so a transcript or a replay shows it where the user saw it.
 2. "Vergeet dit gesprek": the explicit command always becomes the intent
    `forget_conversation`, whatever NLU would make of it; after the turn that answers
    that intent (also when NLU recognised a free phrasing), the conversation's events
@@ -59,6 +60,8 @@ _original_remote_run = RemoteAction.run
 _installed = False
 
 # Per turn (asyncio tasks copy the context): did an action fail to reach the server?
+_pending_notice: contextvars.ContextVar[Optional[BotUttered]] = contextvars.ContextVar(
+    "taai_pending_notice", default=None)
 _action_server_down: contextvars.ContextVar[bool] = contextvars.ContextVar("taai_action_server_down",
                                                                           default=False)
 
@@ -121,7 +124,9 @@ async def _handle_message(self: Agent, message: UserMessage) -> Optional[List[di
                 if tracker is not None and message.message_id and await _replay_if_handled(tracker, message):
                     return _collected(message)
                 if redacted and not _notice_given(tracker):
-                    await _send_privacy_notice(self, message, tracker)
+                    notice = BotUttered(PRIVACY_NOTICE_NL, metadata=dict(NOTICE_MARK))
+                    await message.output_channel.send_response(message.sender_id, notice.message())
+                    _pending_notice.set(notice)  # stored with the turn, by _save_tracker
             _action_server_down.set(False)
             return await self.processor.handle_message(message)
     except StorageUnavailable:
@@ -156,18 +161,6 @@ def _notice_given(tracker: Optional[DialogueStateTracker]) -> bool:
                for e in tracker.events)
 
 
-async def _send_privacy_notice(agent: Agent, message: UserMessage,
-                               tracker: Optional[DialogueStateTracker]) -> None:
-    # Stored before the turn so a transcript shows it where the user saw it: first.
-    if tracker is None:
-        tracker = await agent.processor.fetch_tracker_and_update_session(
-            message.sender_id, message.output_channel, message.metadata)
-    notice = BotUttered(PRIVACY_NOTICE_NL, metadata=dict(NOTICE_MARK))
-    tracker.update(notice)
-    await agent.tracker_store.save(tracker)
-    await message.output_channel.send_response(message.sender_id, notice.message())
-
-
 async def _parse_message(self: MessageProcessor, message: UserMessage,
                          tracker: Optional[DialogueStateTracker] = None,
                          only_output_properties: bool = True) -> dict:
@@ -186,12 +179,28 @@ async def _save_tracker(self: MessageProcessor, tracker: DialogueStateTracker) -
     if _action_server_down.get():
         # The turn could not be completed; the user was asked to send it again.
         return
+    notice = _pending_notice.get()
+    if notice is not None:
+        _pending_notice.set(None)
+        _insert_after_latest_user_message(tracker, notice)
     await _original_save_tracker(self, tracker)
     latest = tracker.latest_message
     if latest is not None and (latest.intent or {}).get("name") == FORGET_INTENT \
             and _answered(tracker):
         retention.delete_conversation(self.tracker_store, tracker.sender_id)
         logger.info("A conversation was deleted at the user's request.")
+
+
+def _insert_after_latest_user_message(tracker: DialogueStateTracker, event: BotUttered) -> None:
+    # The SQL store keeps events in insertion (id) order; the user's message is new
+    # in this turn, so the notice lands in the part of the tracker not yet stored.
+    events = tracker.events
+    for index in range(len(events) - 1, -1, -1):
+        if isinstance(events[index], UserUttered):
+            event.timestamp = events[index].timestamp
+            events.insert(index + 1, event)
+            return
+    events.append(event)
 
 
 def _answered(tracker: DialogueStateTracker) -> bool:

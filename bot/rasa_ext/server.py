@@ -13,10 +13,31 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
+from typing import Any, Dict
+
+import structlog
 
 from bot.channel_config import ChannelConfigError, write_credentials
 from bot.endpoint_config import write_endpoints
 from bot.settings import load_settings
+
+
+# Keys of Rasa's structlog events that can carry what a user typed, or slot values
+# made from it: their values never reach a log line.
+USER_TEXT_KEYS = frozenset({
+    "text", "user_text", "response_text", "parse_data_text", "parse_data_entities", "message",
+    "user_message", "json_message", "response", "slot_values", "slot_candidates", "prefilled_slots",
+    "tracker_latest_message", "prediction_events", "rasa_event", "rasa_events", "tracker_states",
+    "current_states", "old_states", "states", "successes", "entity", "current_entity", "next_entity",
+    "token_text",
+})
+
+
+def _hide_user_text(_logger: Any, _method: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+    for key in USER_TEXT_KEYS.intersection(event_dict):
+        event_dict[key] = "(weggelaten)"
+    return event_dict
 
 
 def main() -> None:
@@ -34,6 +55,8 @@ def main() -> None:
     # Rasa allows more than one Sanic worker only with a lock store shared between
     # processes, i.e. in the production profile (it falls back to 1 otherwise).
     os.environ["SANIC_WORKERS"] = str(settings.sanic_workers if settings.production else 1)
+    # Sanic buffers up to 100 MB per request by default; no channel needs more than 2 MiB.
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(2 * 1024 * 1024))
 
     import rasa.api
     import rasa.core.run
@@ -49,6 +72,11 @@ def main() -> None:
     # Rasa's structured logs default to DEBUG when `rasa run` is not the entry point,
     # and its debug lines carry the user's text and slot values: never write those.
     configure_structlog(logging.INFO)
+    # Two warnings of Rasa's quote the user's whole message: when a message starting
+    # with "/" is no valid "/intent{...}" payload (a Python warning), and when it does
+    # not even look like one (structlog event message.parsing.failed, user_text=...).
+    warnings.filterwarnings("ignore", message="Failed to parse arguments in line", category=UserWarning)
+    structlog.configure(processors=[_hide_user_text, *structlog.get_config()["processors"]])
     for name in ("rasa", "rasa_sdk"):
         logging.getLogger(name).setLevel(logging.INFO)
     # Loaded before the port opens: no message is ever handled without redaction.

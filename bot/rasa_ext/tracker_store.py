@@ -24,6 +24,10 @@ from bot.rasa_ext.errors import StorageUnavailable
 logger = logging.getLogger(__name__)
 
 
+def _secure_delete(connection, _record) -> None:
+    connection.execute("PRAGMA secure_delete = ON")
+
+
 class TaaiSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, connect_timeout: int = 5, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -33,6 +37,10 @@ class TaaiSQLTrackerStore(SQLTrackerStore):
             engine_kwargs.setdefault("connect_args", {})["connect_timeout"] = connect_timeout
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **engine_kwargs)
+        if url.get_backend_name() == "sqlite":
+            # Deleted conversations ("vergeet dit gesprek", retention) are overwritten
+            # in the file, not only unlinked, whatever the SQLite build's default.
+            sa.event.listen(self.engine, "connect", _secure_delete)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
