@@ -140,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def on_signal(signum, _frame):
         nonlocal stopping
+        if stopping:
+            return  # already stopping: let launcher.stop() finish
         stopping = True
         raise KeyboardInterrupt
 

@@ -211,7 +211,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         token_note = f"in {token_file}"
     cluster = LocalCluster(args.work_dir, args.replicas, args.action_servers,
                            sanic_workers=args.sanic_workers, token=token, keep_data=True)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    def on_term(*_args) -> None:
+        # Once: a second SIGTERM (e.g. from `timeout` and `kill` together) must not
+        # interrupt the orderly stop below and leave children running.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
     print(f"Taai (productieprofiel) start: PostgreSQL, Redis, {args.replicas} Rasa-replica's, "
           f"{args.action_servers} actieservers en nginx...", flush=True)
     try:
