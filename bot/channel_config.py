@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 import yaml
 
+from bot.files import write_private_file
 from bot.settings import PROJECT_ROOT, Settings
 
 BASE_CREDENTIALS = PROJECT_ROOT / "credentials.yml"
@@ -240,19 +240,7 @@ def write_credentials(settings: Settings, environ: Mapping[str, str] | None = No
     channel is configured halfway or with an unusable value.
     """
     content = render_credentials(build_credentials(read_base_credentials(base_path), environ))
-    path = credentials_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # Written whole and then renamed, so Rasa never reads half a file.
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".credentials-", suffix=".yml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private_file(credentials_path(settings), content)
 
 
 def describe_channels(environ: Mapping[str, str] | None = None) -> list[str]:

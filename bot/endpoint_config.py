@@ -17,12 +17,12 @@ reads the file, so the file holds no secrets (docs/operations.md).
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.files import write_private_file
 from bot.settings import Settings
 
 TRACKER_STORE_CLASS = "bot.rasa_ext.tracker_store.TaaiSQLTrackerStore"
@@ -60,16 +60,4 @@ _HEADER = """\
 
 def write_endpoints(settings: Settings, environ: dict[str, str] | None = None) -> Path:
     content = _HEADER + yaml.safe_dump(build_endpoints(settings, environ), sort_keys=False)
-    path = settings.var_dir / "endpoints.yml"
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # Written whole and renamed: two replicas sharing a var dir never read half a file.
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".endpoints-", suffix=".yml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private_file(settings.var_dir / "endpoints.yml", content)
