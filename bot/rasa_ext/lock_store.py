@@ -14,9 +14,15 @@ only by its owner, with a Lua script that compares the token first (also atomic)
   its own: a turn's NLU and policies run synchronously on the event loop, and a busy
   loop must not let a lock lapse while its turn is still running (another replica
   would then take the conversation and both would write it).
-- Not FIFO: waiters poll, and whoever polls first after a release wins. A single
-  client sends one turn after another, so its order is kept; two tabs typing at the
-  same instant may be served in either order (each turn is still stored whole).
+- Fair, so no turn starves: inside one process, waiters for a conversation queue
+  first-come-first-served on a local asyncio lock, so only the head of that queue
+  polls Redis. Across processes, a head that finds the lock taken reserves the next
+  turn ("next in line" key, short expiry, renewed while it polls); a releasing
+  replica's own next waiter then cannot take the lock again before it. Without this,
+  a replica with a queue of its own won every race after its own release and the
+  other replica's waiter could time out (a CI run found it: 60 turns, one lost).
+  Two tabs typing at the same instant may still be served in either order (each turn
+  is stored whole).
 
 Selected in the generated endpoints file (bot/endpoint_config.py) in the production
 profile: `lock_store: type: bot.rasa_ext.lock_store.AtomicRedisLockStore`.
@@ -41,9 +47,24 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LIFETIME_S = 20.0
 DEFAULT_KEY_PREFIX = "taai:lock:"
-_POLL_FIRST_S = 0.01  # short first: a waiting turn usually follows a short one
-_POLL_MAX_S = 0.2
+_POLL_FIRST_S = 0.005  # short first: a waiting turn usually follows a short one
+_POLL_MAX_S = 0.05  # a poll is one small command; a long pause is latency for the user
+# Outlives several polls, so it lapses only when its holder is gone (crash, cancel).
+_RESERVATION_MS = 1000
 
+# Take the lock unless another waiter is next in line; when it is taken, become next
+# in line (or keep that place). KEYS: lock, next-in-line. ARGV: token, lifetime ms,
+# reservation ms. Returns 1 when taken.
+_ACQUIRE = """
+local next_in_line = redis.call('get', KEYS[2])
+if next_in_line and next_in_line ~= ARGV[1] then return 0 end
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  if next_in_line then redis.call('del', KEYS[2]) end
+  return 1
+end
+redis.call('set', KEYS[2], ARGV[1], 'PX', ARGV[3])
+return 0
+"""
 # Delete / extend the key only while it still holds our token.
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 _RENEW = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
@@ -78,7 +99,10 @@ class AtomicRedisLockStore(LockStore):
         # loop never waits on Redis for long.
         self.redis = aioredis.Redis(host=host, port=port, db=db, password=password,
                                     socket_timeout=timeout, socket_connect_timeout=timeout)
+        self._acquire_script = self.redis.register_script(_ACQUIRE)
         self._release = self.redis.register_script(_RELEASE)
+        # Per conversation: the local FIFO queue and how many turns use it.
+        self._local: dict[str, tuple[asyncio.Lock, int]] = {}
         # The renewer thread's own (blocking) client and its list of held locks.
         self._sync_redis = redis.Redis(host=host, port=port, db=db, password=password,
                                        socket_timeout=timeout, socket_connect_timeout=timeout)
@@ -103,29 +127,57 @@ class AtomicRedisLockStore(LockStore):
         del lock_lifetime, wait_time_in_seconds
         key, token = self._key(conversation_id), uuid.uuid4().hex
         lifetime_ms = int(self.lifetime_s * 1000)
-        await self._acquire(key, token, lifetime_ms)
-        self._hold(key, token)
-        try:
-            # Callers only use the lock as a context; the TicketLock keeps Rasa's type.
-            yield TicketLock(conversation_id)
-        finally:
-            self._let_go(key)
+        async with self._local_queue(key):
+            await self._acquire(key, token, lifetime_ms)
+            self._hold(key, token)
             try:
-                await self._release(keys=[key], args=[token])
-            except Exception:  # noqa: BLE001 - the key expires on its own
-                logger.warning("Could not release a conversation lock; it expires in %.0f s.",
-                               self.lifetime_s)
+                # Callers only use the lock as a context; the TicketLock keeps Rasa's type.
+                yield TicketLock(conversation_id)
+            finally:
+                self._let_go(key)
+                try:
+                    await self._release(keys=[key], args=[token])
+                except Exception:  # noqa: BLE001 - the key expires on its own
+                    logger.warning("Could not release a conversation lock; it expires in %.0f s.",
+                                   self.lifetime_s)
+
+    @asynccontextmanager
+    async def _local_queue(self, key: str) -> AsyncGenerator[None, None]:
+        # asyncio.Lock wakes its waiters in arrival order. The entry is dropped when
+        # no turn uses it, so the dict stays small and no lock outlives its loop.
+        lock, users = self._local.get(key, (asyncio.Lock(), 0))
+        self._local[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._local[key]
+            if users == 1:
+                del self._local[key]
+            else:
+                self._local[key] = (lock, users - 1)
 
     async def _acquire(self, key: str, token: str, lifetime_ms: int) -> None:
         # A holder renews while alive, so waiting longer than one lifetime plus a
         # margin means something is wrong with that holder or with Redis.
         deadline = time.monotonic() + self.lifetime_s * 2 + 5
         pause = _POLL_FIRST_S
-        while not await self.redis.set(key, token, nx=True, px=lifetime_ms):
-            if time.monotonic() > deadline:
-                raise LockError("Could not acquire the conversation lock in time.")
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, _POLL_MAX_S)
+        next_key = key + ":next"
+        try:
+            while not await self._acquire_script(keys=[key, next_key],
+                                                 args=[token, lifetime_ms, _RESERVATION_MS]):
+                if time.monotonic() > deadline:
+                    raise LockError("Could not acquire the conversation lock in time.")
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, _POLL_MAX_S)
+        except (asyncio.CancelledError, LockError):
+            # Cancelled or timed out: give up a place in line at once rather than
+            # leave the others waiting for the reservation to lapse.
+            try:
+                await self._release(keys=[next_key], args=[token])
+            except Exception:  # noqa: BLE001 - it lapses on its own
+                pass
+            raise
 
     def _hold(self, key: str, token: str) -> None:
         with self._held_guard:

@@ -48,6 +48,71 @@ def test_two_stores_never_hold_the_same_conversation_at_once(redis_server):
     assert counter == {"value": 60, "inside": 0, "max_inside": 1}
 
 
+def test_a_replica_with_a_queue_of_its_own_does_not_starve_the_other(redis_server):
+    # Replica A holds the conversation and has more turns queued; replica B's turn
+    # arrives while A's first turn runs. B reserves the next turn, so A's queued
+    # turns cannot keep winning the race after each of A's own releases.
+    busy, other = _store(redis_server), _store(redis_server)
+    order = []
+
+    async def turn(store, name, delay):
+        await asyncio.sleep(delay)
+        async with store.lock("queue"):
+            order.append(name)
+            await asyncio.sleep(0.1)
+
+    async def main():
+        await asyncio.gather(*(turn(busy, f"A{i}", 0) for i in range(6)),
+                             turn(other, "B", 0.05))
+
+    asyncio.run(main())
+    assert order[:2] == ["A0", "B"], order
+    assert sorted(order[2:]) == ["A1", "A2", "A3", "A4", "A5"]
+
+
+def test_within_one_replica_turns_are_served_in_arrival_order(redis_server):
+    store = _store(redis_server)
+    order = []
+
+    async def turn(i):
+        await asyncio.sleep(i * 0.01)
+        async with store.lock("fifo"):
+            order.append(i)
+            await asyncio.sleep(0.03)
+
+    async def main():
+        await asyncio.gather(*(turn(i) for i in range(8)))
+
+    asyncio.run(main())
+    assert order == list(range(8))
+
+
+def test_a_waiter_that_gives_up_leaves_no_reservation_behind(redis_server):
+    import redis
+
+    client = redis.Redis(port=redis_server.port, password=redis_server.password)
+    holder, waiter = _store(redis_server), _store(redis_server)
+
+    async def main():
+        async with holder.lock("cancel"):
+            waiting = asyncio.ensure_future(_enter(waiter, "cancel"))
+            await asyncio.sleep(0.1)
+            assert client.get("taai:lock:cancel:next") is not None  # it is next in line
+            waiting.cancel()
+            await asyncio.gather(waiting, return_exceptions=True)
+            assert client.get("taai:lock:cancel:next") is None
+        started = time.monotonic()
+        await _enter(holder, "cancel")  # at once, not after the reservation lapses
+        return time.monotonic() - started
+
+    assert asyncio.run(main()) < 0.5
+
+
+async def _enter(store, conversation_id):
+    async with store.lock(conversation_id):
+        pass
+
+
 def test_different_conversations_do_not_wait_for_each_other(redis_server):
     store = _store(redis_server)
 
