@@ -112,6 +112,22 @@ def prepare_message(message: UserMessage) -> frozenset[str]:
     return redaction.categories
 
 
+# Rasa gives every UserMessage a random message_id when the channel passes none, so
+# only an id the client sent itself is worth looking up (a retry repeats it). The
+# REST channel marks such messages; reading the whole tracker for every turn to look
+# for a random id cost a tenth of the Rasa process's time (py-spy, one user).
+_CLIENT_ID_MARK = "_taai_client_message_id"
+
+
+def mark_client_message_id(message: UserMessage) -> UserMessage:
+    setattr(message, _CLIENT_ID_MARK, True)
+    return message
+
+
+def _has_client_message_id(message: UserMessage) -> bool:
+    return bool(message.message_id) and getattr(message, _CLIENT_ID_MARK, False)
+
+
 async def _handle_message(self: Agent, message: UserMessage) -> Optional[List[dict]]:
     if not self.is_ready():
         return await _original_handle_message(self, message)
@@ -119,9 +135,10 @@ async def _handle_message(self: Agent, message: UserMessage) -> Optional[List[di
     redacted = prepare_message(message)
     try:
         async with self.lock_store.lock(message.sender_id):
-            if message.message_id or redacted:
+            client_id = _has_client_message_id(message)
+            if client_id or redacted:
                 tracker = await self.tracker_store.retrieve(message.sender_id)
-                if tracker is not None and message.message_id and await _replay_if_handled(tracker, message):
+                if tracker is not None and client_id and await _replay_if_handled(tracker, message):
                     return _collected(message)
                 if redacted and not _notice_given(tracker):
                     notice = BotUttered(PRIVACY_NOTICE_NL, metadata=dict(NOTICE_MARK))

@@ -62,6 +62,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.rasa_ext.agent_hooks import mark_client_message_id
 from bot.rasa_ext.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -260,8 +261,9 @@ class TaaiRestInput(RestInput):
         text = valid_message(body.get("message"))
         metadata = valid_metadata(body.get("metadata"))
         message_id = valid_message_id(body.get("message_id"))
-        return UserMessage(text, CollectingOutputChannel(), sender, input_channel=self.name(),
-                           message_id=message_id, metadata=metadata)
+        message = UserMessage(text, CollectingOutputChannel(), sender, input_channel=self.name(),
+                              message_id=message_id, metadata=metadata)
+        return mark_client_message_id(message) if message_id else message
 
     async def handle(self, request: Request,
                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:

@@ -63,7 +63,7 @@ def main() -> None:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    from bot.rasa_ext import agent_hooks
+    from bot.rasa_ext import action_validation, agent_hooks, event_types
     from bot.rasa_ext.api_guard import install_api_guard
     from bot.rasa_ext.retention import install_retention_cleanup
     from bot.redaction import get_redactor
@@ -82,6 +82,9 @@ def main() -> None:
     # Loaded before the port opens: no message is ever handled without redaction.
     get_redactor().warm_up()
     agent_hooks.install()
+    # Two of Rasa's hot paths, done without waste (measured in docs/bench.md).
+    action_validation.install()
+    event_types.install()
 
     configure_app = rasa.core.run.configure_app
 
