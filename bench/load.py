@@ -32,6 +32,9 @@ class Level:
     timeout_s: float = 30.0
 
 
+OFF_SCRIPT_EXAMPLES = 5
+
+
 @dataclass
 class _State:
     level: Level
@@ -46,6 +49,9 @@ class _State:
     completed: int = 0  # conversations started in the window that reached their last turn
     failed: int = 0  # ...that stopped at an error
     cut: int = 0  # ...that the end of the window cut short
+    # The first few off-script replies, so that a report can say what went off script
+    # (bot text only: the bench's own messages hold no personal data).
+    off_script_examples: list[dict] = field(default_factory=list)
 
 
 def _client_cpu() -> float:
@@ -94,6 +100,9 @@ async def _user(state: _State, session: aiohttp.ClientSession, index: int) -> No
             end = time.perf_counter()
             off_script = error is None and bool(marker) and marker not in reply_text(replies)
             state.turns.append((start, end, error, off_script))
+            if off_script and len(state.off_script_examples) < OFF_SCRIPT_EXAMPLES:
+                state.off_script_examples.append({"message": message, "expected": marker,
+                                                  "reply": reply_text(replies)[:300]})
             if error:
                 outcome = "failed"  # the conversation's state is unknown now: start a new one
                 break
@@ -179,6 +188,7 @@ def _summary(state: _State, monitor: dict) -> dict:
         "errors": sum(errors.values()),
         "errors_by_kind": errors,
         "off_script": sum(1 for *_, off in recorded if off),
+        "off_script_examples": state.off_script_examples,
         "warmup": {"turns": len(warmup), "errors": sum(1 for *_, error, _ in warmup if error)},
         "server_cpu_ms_per_turn": round(1000 * server_cpu / len(ok), 1) if ok else None,
         **monitor,

@@ -722,12 +722,14 @@ def test_compact_trie_answers_like_docdeids_trie(redactor):
         for value in sample:
             original.add_item([token.text for token in tokenizer.tokenize(value)])
         compact = engine.CompactTrie.from_lookup_trie(original)
+        assert len(compact) == len(set(engine._keys_of(original)))
         probes = []
         for value in sample[:1500]:
             tokens = [token.text for token in tokenizer.tokenize(value)]
             probes += [tokens, tokens[:-1], tokens + ["12", "a"], [t.upper() for t in tokens],
                        tokens[1:], ["in", "de"] + tokens]
-        probes += [[], ["Kerkstraat"], ["Laan", "van"], ["laan", "van", "meerdervoort", "3"]]
+        probes += [[], ["Kerkstraat"], ["Laan", "van"], ["laan", "van", "meerdervoort", "3"],
+                   ["D"], ["Da"], ["Dam", "Dam"], ["a\x00b"], ["Van\x00Goghstraat"], ["Van", "Gogh\x00"]]
         for probe in probes:
             assert compact.longest_matching_prefix(probe) == original.longest_matching_prefix(probe), probe
 
