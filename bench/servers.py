@@ -11,15 +11,13 @@ import os
 import resource
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from bench import procmem
+from bot.local_processes import answers, free_port, tail
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "taai.tar.gz"
@@ -29,19 +27,6 @@ STOP_TIMEOUT_S = 60
 # Messaging channels switch themselves on from these variables (docs/channels.md);
 # a bench never talks to the outside world.
 CHANNEL_PREFIXES = ("TELEGRAM_", "SLACK_", "MATTERMOST_", "BOTFRAMEWORK_", "TWILIO_")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def tail(path: Path, lines: int = 25) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 def base_env() -> dict[str, str]:
@@ -86,14 +71,6 @@ def init_reference(project_dir: Path) -> dict:
     if result["ok"] and not list((project_dir / "models").glob("*.tar.gz")):
         result.update(ok=False, error=f"rasa init trained no model; see {result['log']}")
     return result
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, OSError):
-        return False
 
 
 class Server:
@@ -192,7 +169,7 @@ class ReferenceBot(Server):
         self.base_url = f"http://127.0.0.1:{port}"
         self._spawn([str(RASA), "run", "--enable-api", "-p", str(port), "-i", "127.0.0.1"],
                     self.project_dir, base_env())
-        self._wait(lambda: _answers(self.base_url + "/"), "the reference bot (rasa run)")
+        self._wait(lambda: answers(self.base_url + "/"), "the reference bot (rasa run)")
 
 
 class ClusterTarget:

@@ -12,29 +12,13 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
+from bot.local_processes import answers, tail
 from bot.settings import PROJECT_ROOT, Settings, ensure_api_token, load_settings
 
 STARTUP_TIMEOUT_S = 300  # model loading takes ~30-60 s on two cores; be generous
 STOP_TIMEOUT_S = 15
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, OSError):
-        return False
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 class Launcher:
@@ -74,9 +58,9 @@ class Launcher:
             for name, proc, log_path in self.children:
                 if proc.poll() is not None:
                     raise RuntimeError(f"{name} stopped during start-up (exit {proc.returncode}). "
-                                       f"Last lines of {log_path}:\n{_tail(log_path)}")
+                                       f"Last lines of {log_path}:\n{tail(log_path, 30)}")
             for name, url in list(pending.items()):
-                if _answers(url):
+                if answers(url):
                     del pending[name]
             if time.monotonic() > deadline:
                 raise RuntimeError(f"not ready after {STARTUP_TIMEOUT_S} s: {', '.join(pending)}")
@@ -168,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             if exited:
                 name, proc, log_path = exited
                 print(f"error: {name} stopped unexpectedly (exit {proc.returncode}). "
-                      f"Last lines of {log_path}:\n{_tail(log_path)}", file=sys.stderr)
+                      f"Last lines of {log_path}:\n{tail(log_path, 30)}", file=sys.stderr)
                 return 1
             time.sleep(1)
     except KeyboardInterrupt:

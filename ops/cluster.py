@@ -21,25 +21,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ops.services import (NginxServer, PostgresServer, RedisServer, ServiceError, _tail, free_port,
+from bot.local_processes import answers, free_port, tail
+from ops.services import (NginxServer, PostgresServer, RedisServer, ServiceError,
                           stop_process)
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_TIMEOUT_S = 420  # two replicas load their models side by side on two cores
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, OSError):
-        return False
 
 
 @dataclass
@@ -143,8 +134,8 @@ class LocalCluster:
             for child in pending:
                 if child.process is not None and child.process.poll() is not None:
                     raise ServiceError(f"{child.name} stopped during start-up (exit {child.process.returncode}):\n"
-                                       + _tail(child.log, 40))
-            pending = [c for c in pending if not _answers(c.health)]
+                                       + tail(child.log, 40))
+            pending = [c for c in pending if not answers(c.health)]
             if pending and time.monotonic() > deadline:
                 raise ServiceError(f"not ready after {timeout:.0f} s: {', '.join(c.name for c in pending)}")
             if pending:

@@ -20,17 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from bot.local_processes import free_port, tail
+
 START_TIMEOUT_S = 60
 
 
 class ServiceError(RuntimeError):
     pass
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, name: str, log: Path,
@@ -39,20 +35,13 @@ def wait_for_port(port: int, process: subprocess.Popen, name: str, log: Path,
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise ServiceError(f"{name} stopped during start-up (exit {process.returncode}); see {log}:\n"
-                               + _tail(log))
+                               + tail(log, 20))
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.2)
     raise ServiceError(f"{name} did not open port {port} within {timeout:.0f} s; see {log}")
-
-
-def _tail(path: Path, lines: int = 20) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 def stop_process(process: Optional[subprocess.Popen], sig: int = signal.SIGTERM, timeout: float = 20) -> None:

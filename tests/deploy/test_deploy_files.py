@@ -36,6 +36,7 @@ import pytest
 import yaml
 
 from bot.channel_config import CHANNELS
+from bot.local_processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -521,12 +522,6 @@ def test_kubernetes_configmap_holds_the_same_nginx_config(manifests: list[dict[s
     assert nginx["livenessProbe"]["httpGet"]["path"] == "/nginx-health"
     service = by_kind(manifests, "Service")["nginx"]["spec"]
     assert service.get("externalTrafficPolicy") == "Local", "the sticky hash needs the client address"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def render_for_test(tmp: Path, backends: dict[str, int], listen_port: int) -> Path:
