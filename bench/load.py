@@ -116,6 +116,7 @@ async def _monitor(state: _State, pids: dict[str, int], stop: asyncio.Event) -> 
     await asyncio.sleep(max(0.0, state.window_start - time.perf_counter()))
     trees = procmem.trees(pids)
     cpu_start, client_start, wall_start = procmem_cpu(trees), _client_cpu(), time.perf_counter()
+    machine_start = procmem.machine_cpu_times()
     peak = {name: 0 for name in pids}
     while not stop.is_set():
         for name, tree in trees.items():
@@ -131,6 +132,8 @@ async def _monitor(state: _State, pids: dict[str, int], stop: asyncio.Event) -> 
             pass
     wall = time.perf_counter() - wall_start
     cpu_end, client_end = procmem_cpu(trees), _client_cpu()
+    machine_end = procmem.machine_cpu_times()
+    machine_total = machine_end[1] - machine_start[1]
     memory = {}
     for name, tree in trees.items():
         now = procmem.memory_of(tree)
@@ -138,7 +141,10 @@ async def _monitor(state: _State, pids: dict[str, int], stop: asyncio.Event) -> 
                         "hwm": now["hwm"], "processes": now["processes"]}
     return {"memory": memory,
             "server_cpu_s": {name: round(cpu_end[name] - cpu_start[name], 2) for name in trees},
-            "client_cpu_pct": round(100 * (client_end - client_start) / wall, 1) if wall > 0 else None}
+            "client_cpu_pct": round(100 * (client_end - client_start) / wall, 1) if wall > 0 else None,
+            # Share of all cores busy (100 = every core): shows when the machine is the bound.
+            "machine_cpu_busy_pct": (round(100 * (machine_end[0] - machine_start[0]) / machine_total, 1)
+                                     if machine_total > 0 else None)}
 
 
 def procmem_cpu(trees: dict[str, list[int]]) -> dict[str, float]:

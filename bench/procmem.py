@@ -84,6 +84,16 @@ def cpu_seconds_of(pids: list[int]) -> float:
     return total / CLOCK_TICKS
 
 
+def machine_cpu_times() -> tuple[float, float]:
+    """(busy, total) CPU time of the whole machine in clock ticks, from /proc/stat.
+    Busy is everything but idle and iowait: servers, databases, nginx, the client."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [float(v) for v in stat.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)
+    total = sum(fields[:8])  # guest time is already counted in user
+    return total - idle, total
+
+
 def trees(pids: dict[str, int]) -> dict[str, list[int]]:
     """name -> the pids of that process and its descendants."""
     return {name: descendants(pid) for name, pid in pids.items()}

@@ -12,7 +12,7 @@ LATENCY_FACTOR = 1.5
 SCALE_FACTOR = 1.7
 ERROR_FREE_USERS = 50
 
-ROW = "{:<11} {:>5} {:>6} {:>8} {:>8} {:>8} {:>8} {:>6} {:>5} {:>9} {:>7}"
+ROW = "{:<11} {:>5} {:>6} {:>8} {:>8} {:>8} {:>8} {:>6} {:>5} {:>9} {:>7} {:>8}"
 
 
 def _n(value, digits: int = 0) -> str:
@@ -31,16 +31,18 @@ def _ratio(a, b):
 
 def level_header() -> str:
     return (ROW.format("target", "users", "turns", "p50 ms", "p95 ms", "p99 ms", "turns/s", "errors",
-                       "off", "srv ms/t", "cli CPU") + "\n" + "-" * 92)
+                       "off", "srv ms/t", "cli CPU", "host CPU") + "\n" + "-" * 101)
 
 
 def level_row(target: str, level: dict) -> str:
     latency = level["latency_ms"]
     errors = level["errors"] + level["warmup"]["errors"]
     client = level.get("client_cpu_pct")
+    host = level.get("machine_cpu_busy_pct")
     return ROW.format(target, level["users"], level["turns_ok"], _n(latency["p50"]), _n(latency["p95"]),
                       _n(latency["p99"]), _n(level["throughput_tps"], 2), errors, level["off_script"],
-                      _n(level["server_cpu_ms_per_turn"]), "-" if client is None else f"{client:.0f}%")
+                      _n(level["server_cpu_ms_per_turn"]), "-" if client is None else f"{client:.0f}%",
+                      "-" if host is None else f"{host:.0f}%")
 
 
 def _memory_lines(results: dict) -> list[str]:
