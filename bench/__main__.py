@@ -48,6 +48,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "(default: the highest of --users)")
     parser.add_argument("--replicas", type=int, default=2, help="Rasa replicas in the production profile (default 2)")
     parser.add_argument("--action-servers", type=int, default=2, help="action servers in the production profile")
+    parser.add_argument("--sanic-workers", type=int, default=1,
+                        help="Sanic worker processes per Rasa replica in the production profile (default 1)")
     parser.add_argument("--train", action=argparse.BooleanOptionalAction, default=True,
                         help="time a fresh `rasa train` of Taai and `rasa init` of the reference")
     parser.add_argument("--reference", action=argparse.BooleanOptionalAction, default=True,
@@ -136,7 +138,7 @@ def bench_target(label: str, server, script: Script, users: list[int], args: arg
 def bench_production(work: Path, args: argparse.Namespace) -> dict:
     sys.path.insert(0, str(ROOT))
     try:
-        target = ClusterTarget(work / "cluster", args.replicas, args.action_servers)
+        target = ClusterTarget(work / "cluster", args.replicas, args.action_servers, args.sanic_workers)
     except ImportError as error:
         message = f"ops.cluster is not importable yet ({error}); production profile skipped"
         print(f"\n[production] {message}", flush=True)
@@ -146,7 +148,8 @@ def bench_production(work: Path, args: argparse.Namespace) -> dict:
         print(f"\n[production] {message}", flush=True)
         return {"error": message}
     entry = bench_target("production", target, TAAI, args.production_users, args)
-    entry.update(replicas=args.replicas, action_servers=args.action_servers, replica_urls=target.replica_urls)
+    entry.update(replicas=args.replicas, action_servers=args.action_servers, sanic_workers=args.sanic_workers,
+                 replica_urls=target.replica_urls)
     return entry
 
 

@@ -177,10 +177,11 @@ class ClusterTarget:
 
     name = "production"
 
-    def __init__(self, work_dir: Path, replicas: int, action_servers: int) -> None:
+    def __init__(self, work_dir: Path, replicas: int, action_servers: int, sanic_workers: int = 1) -> None:
         from ops.cluster import LocalCluster  # ImportError: the caller skips the profile
 
-        self.cluster = LocalCluster(work_dir, replicas=replicas, action_servers=action_servers)
+        self.cluster = LocalCluster(work_dir, replicas=replicas, action_servers=action_servers,
+                                    sanic_workers=sanic_workers)
         self.base_url = ""
         self.token = ""
         self.startup_s: float | None = None
