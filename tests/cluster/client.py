@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Callable, Optional
 
 import requests
 
@@ -51,12 +52,16 @@ def send(urls: list[str], first: int, sender: str, turn: Turn, timeout: float = 
     raise AssertionError(f"turn {turn.message_id} failed {turn.attempts} times: {last_error}")
 
 
-def converse(urls: list[str], sender: str, alternate: bool = True, offset: int = 0) -> list[Turn]:
+def converse(urls: list[str], sender: str, alternate: bool = True, offset: int = 0,
+             answered: Optional[Callable[[], None]] = None) -> list[Turn]:
+    """The whole diagnosis, turn by turn; `answered` is called after each answered turn."""
     turns = []
     for number, text in enumerate(DIAGNOSIS):
         turn = Turn(f"{sender}-{number}", text)
         send(urls, (offset + number) if alternate else offset, sender, turn)
         turns.append(turn)
+        if answered is not None:
+            answered()
     return turns
 
 
