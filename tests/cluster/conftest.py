@@ -4,6 +4,7 @@ Debian packages installed first when missing (scripts/install-services.sh)."""
 from __future__ import annotations
 
 import subprocess
+from typing import Iterator
 
 import pytest
 
@@ -14,12 +15,16 @@ from tests.server_process import MODEL, ROOT
 LOCK_LIFETIME_S = 5
 
 
-@pytest.fixture(scope="package")
-def cluster(tmp_path_factory) -> LocalCluster:
+def run_cluster(work_dir, **options) -> Iterator[LocalCluster]:
+    """A started LocalCluster for a fixture to yield from; stopped afterwards."""
     assert MODEL.exists(), "run `make train` first (make test does this)"
     subprocess.run([str(ROOT / "scripts" / "install-services.sh")], check=True)
-    running = LocalCluster(tmp_path_factory.mktemp("cluster"), replicas=2, action_servers=2,
-                           lock_lifetime_s=LOCK_LIFETIME_S)
+    running = LocalCluster(work_dir, lock_lifetime_s=LOCK_LIFETIME_S, **options)
     running.start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="package")
+def cluster(tmp_path_factory) -> Iterator[LocalCluster]:
+    yield from run_cluster(tmp_path_factory.mktemp("cluster"), replicas=2, action_servers=2)

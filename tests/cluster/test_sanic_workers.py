@@ -7,29 +7,24 @@ BENCH_ARGS="--replicas 1 --sanic-workers 2"` measures it (docs/bench.md)."""
 from __future__ import annotations
 
 import os
-import subprocess
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from typing import Iterator
 
 import pytest
 
 from ops.cluster import LocalCluster
 from tests.cluster.client import assert_stored_once_in_order, converse
-from tests.server_process import MODEL, ROOT
+from tests.cluster.conftest import run_cluster
 
 WORKERS = 2
 CONVERSATIONS = 12
 
 
 @pytest.fixture(scope="module")
-def one_replica_two_workers(tmp_path_factory) -> LocalCluster:
-    assert MODEL.exists(), "run `make train` first (make test does this)"
-    subprocess.run([str(ROOT / "scripts" / "install-services.sh")], check=True)
-    running = LocalCluster(tmp_path_factory.mktemp("workers"), replicas=1, action_servers=1,
-                           sanic_workers=WORKERS, lock_lifetime_s=5)
-    running.start()
-    yield running
-    running.stop()
+def one_replica_two_workers(tmp_path_factory) -> Iterator[LocalCluster]:
+    yield from run_cluster(tmp_path_factory.mktemp("workers"), replicas=1, action_servers=1,
+                           sanic_workers=WORKERS)
 
 
 def _stat(pid: int) -> list[str]:
