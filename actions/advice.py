@@ -18,7 +18,7 @@ class ActionAdvise(Action):
         return "action_advise"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.advise(kb(), state(tracker)))
+        return send(dispatcher, dialogue.advise(kb(), state(tracker), entity(tracker, "named_type")))
 
 
 class ValidateRoutesForm(ExtractingFormValidation):
@@ -28,8 +28,9 @@ class ValidateRoutesForm(ExtractingFormValidation):
         return "validate_routes_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain):
-        # A question that names a route ("bestaat de Experimentenwet?") is answered at once.
-        if dialogue.mentions_a_route(kb(), text_of(tracker)) and tracker.get_slot("requested_slot") is None:
+        # A question that names a route ("bestaat de Experimentenwet?") or its domain
+        # ("experimenteren in de bijstand") is answered at once.
+        if tracker.get_slot("requested_slot") is None and dialogue.routes_at_once(kb(), text_of(tracker)):
             return []
         return domain_slots
 
@@ -94,6 +95,7 @@ class ActionLegalRoutes(Action):
         # Look back only to the previous route answer or a start over: older questions
         # were answered already and must not steer this one.
         question = text_of(tracker)
+        named = entity(tracker, "route")
         for event in reversed(tracker.events):
             kind = event.get("event")
             if kind in ("reset_slots", "restart", "session_started") or (
@@ -102,8 +104,10 @@ class ActionLegalRoutes(Action):
             if kind == "user" and (event.get("parse_data") or {}).get("intent", {}).get("name") in (
                     "ask_experiment", "ask_route_info"):
                 question = event.get("text") or question
+                entities = (event.get("parse_data") or {}).get("entities") or []
+                named = next((e.get("value") for e in entities if e.get("entity") == "route"), named)
                 break
-        return send(dispatcher, dialogue.legal_routes(kb(), state(tracker), question))
+        return send(dispatcher, dialogue.legal_routes(kb(), state(tracker), question, named))
 
 
 class ActionPreparePlan(Action):

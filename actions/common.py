@@ -6,7 +6,7 @@ from abc import abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -30,11 +30,19 @@ def state(tracker: Tracker) -> Dict[str, Any]:
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> List[Dict[str, Any]]:
-    """Send the reply's messages; return its slot updates as events."""
+    """Send the reply's messages; return its slot updates (and a follow-up action) as events."""
     for message in reply.messages:
         buttons = [{"title": title, "payload": payload} for title, payload in message.buttons]
         dispatcher.utter_message(text=message.text, buttons=buttons or None)
-    return [SlotSet(slot, value) for slot, value in reply.slots.items()]
+    events = [SlotSet(slot, value) for slot, value in reply.slots.items()]
+    if reply.followup:
+        events.append(FollowupAction(reply.followup))
+    return events
+
+
+def slot_values(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """The slot updates among `events`, as a form's extract_* method returns them."""
+    return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
 
 
 # The plan download (bot/rasa_ext/web_routes.py) answers only for unguessable session

@@ -8,7 +8,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import ExtractingFormValidation, entity, offer_plan_download, intent_of, kb, send, state, text_of
+from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, send, slot_values,
+                            state, text_of)
 from bot import dialogue
 
 # While the form asks, these intents are questions or commands, not answers: the form
@@ -42,14 +43,14 @@ class ValidateDiagnosisForm(ExtractingFormValidation):
         reply = dialogue.start_diagnosis(kb(), text_of(tracker), entity(tracker, "policy_domain"),
                                          entity(tracker, "initiator"))
         reply.slots.pop("plan_requested", None)
-        return {event["name"]: event["value"] for event in send(dispatcher, reply)}
+        return slot_values(send(dispatcher, reply))
 
     async def _extract_axis(self, axis: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if not self._answering(tracker, axis):
             return {}
         reply = dialogue.read_axis_answer(kb(), axis, text_of(tracker), intent_of(tracker),
                                           int(tracker.get_slot("axis_attempts") or 0))
-        return {event["name"]: event["value"] for event in send(dispatcher, reply)}
+        return slot_values(send(dispatcher, reply))
 
     async def extract_value_consensus(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                       domain: DomainDict) -> Dict[Text, Any]:
@@ -105,6 +106,17 @@ class ActionCorrect(Action):
 
     def run(self, dispatcher, tracker, domain):
         return send(dispatcher, dialogue.correct(kb(), state(tracker), text_of(tracker)))
+
+
+class ActionAnswerOutsideQuestion(Action):
+    """"ja", "nee", "weet ik niet" while no question is open: after a paused diagnosis
+    they answer the question left open; otherwise Taai offers what can come next."""
+
+    def name(self) -> Text:
+        return "action_answer_outside_question"
+
+    def run(self, dispatcher, tracker, domain):
+        return send(dispatcher, dialogue.answer_outside_question(kb(), state(tracker), text_of(tracker)))
 
 
 class ActionExplainWhy(Action):

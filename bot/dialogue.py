@@ -21,6 +21,9 @@ from bot.recommend import recommend
 from bot.render import md_escape, render
 from bot.routes import Situation, match_routes, named_routes
 from bot.text import PhraseMatcher, normalise
+from bot.understanding.lexicon import tokenize
+from bot.understanding.phrases import PhraseFinder, compile_phrase
+from bot.understanding.questions import question_reader
 
 # Slots this module owns. CONTRACT_SLOTS are fixed by design.md.
 CONTRACT_SLOTS = ("problem_description", "value_consensus", "knowledge_certainty", "problem_type",
@@ -48,6 +51,7 @@ class Message:
 class Reply:
     messages: list[Message] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
+    followup: str | None = None  # an action to run next (e.g. resume the diagnosis form)
 
     def say(self, text: str, buttons: tuple[tuple[str, str], ...] = ()) -> "Reply":
         self.messages.append(Message(text.strip(), tuple(buttons)))
@@ -56,33 +60,49 @@ class Reply:
 
 # --- context: domain and initiator ------------------------------------------------------
 
+WEAK_SYNONYM = 0.4  # "wijk" says less about the domain than "mantelzorg"
+
+
 @lru_cache(maxsize=4)
-def _context_matchers(kb: KnowledgeBase) -> tuple[PhraseMatcher[str], PhraseMatcher[str]]:
-    domains = PhraseMatcher((s, d["id"]) for d in kb.domains.values() for s in d["synonyms"] + [d["name"]])
-    initiators = PhraseMatcher((s, i["id"]) for i in kb.initiators.values() for s in i["synonyms"])
-    return domains, initiators
+def _context_finders(kb: KnowledgeBase) -> tuple[PhraseFinder[tuple[str, float]], PhraseFinder[tuple[str, float]]]:
+    overrides = kb.cues["lexicon"].get("lemma_overrides", {})
+
+    def finder(entries: Mapping[str, dict]) -> PhraseFinder[tuple[str, float]]:
+        phrases = []
+        for entry in entries.values():
+            for name in entry["synonyms"] + [entry["name"]]:
+                phrases.append(compile_phrase(name, (entry["id"], 1.0), overrides))
+            for name in entry.get("weak_synonyms", []):
+                phrases.append(compile_phrase(name, (entry["id"], WEAK_SYNONYM), overrides))
+        return PhraseFinder(phrases, max_gap=0)
+
+    return finder(kb.domains), finder(kb.initiators)
 
 
-def _resolve(known: Mapping[str, dict], matcher: PhraseMatcher[str], entity: str | None, text: str) -> str | None:
-    """An entity value that is already an id wins; else synonyms in entity, then in text."""
+def _resolve(known: Mapping[str, dict], finder: PhraseFinder[tuple[str, float]], entity: str | None,
+             text: str) -> str | None:
+    """An entity value that is already an id wins; else synonyms in entity, then in text:
+    the id with the most weight (a synonym 1, a weak one less); on a tie, the one named first."""
     if entity in known:
         return entity
     for candidate in (entity, text):
         if candidate:
-            hits = matcher.find(normalise(candidate))
+            hits = finder.find(tokenize(candidate))
             if hits:
-                # The id named most often; on a tie, the one named first.
-                labels = [hit.label for hit in hits]
-                return max(dict.fromkeys(labels), key=labels.count)
+                weights: dict[str, float] = {}
+                for hit in hits:
+                    item, weight = hit.label
+                    weights[item] = weights.get(item, 0.0) + weight
+                return max(weights, key=weights.get)  # dicts keep the order first named
     return None
 
 
 def resolve_domain(kb: KnowledgeBase, entity: str | None, text: str = "") -> str | None:
-    return _resolve(kb.domains, _context_matchers(kb)[0], entity, text)
+    return _resolve(kb.domains, _context_finders(kb)[0], entity, text)
 
 
 def resolve_initiator(kb: KnowledgeBase, entity: str | None, text: str = "") -> str | None:
-    return _resolve(kb.initiators, _context_matchers(kb)[1], entity, text)
+    return _resolve(kb.initiators, _context_finders(kb)[1], entity, text)
 
 
 def _quote(text: str) -> str:
@@ -131,48 +151,100 @@ def ask_axis(kb: KnowledgeBase, axis: str, attempts: int) -> Reply:
     """The form question for an axis; after an unclear answer, the sharper one."""
     entry = kb.axes[axis]
     question = entry.get("sharper_question") if attempts else None
-    buttons = tuple(zip([p["button"] for p in entry["poles"]] + ["Weet ik niet"], ANSWER_BUTTONS))
-    return Reply().say(question or entry["question"], buttons)
+    return Reply().say(question or entry["question"], _answer_buttons(kb, axis))
 
 
 def ask_problem_description() -> Reply:
     return Reply().say("Beschrijf je vraagstuk in een paar zinnen: wat is het probleem, en wie zijn erbij betrokken?")
 
 
+# A button's payload: an explicit answer, whatever NLU would make of free text.
+BUTTON_ANSWERS = {"/affirm": "yes", "/deny": "no", "/dont_know": "dont_know"}
+
+
 def read_axis_answer(kb: KnowledgeBase, axis: str, text: str, intent: str | None, attempts: int) -> Reply:
     """Read the answer to the question about `axis`.
 
-    Unclear or "don't know": ask once more, sharper. Still don't know: take the less
-    structured pole and say so, because treating a problem as more structured than it
-    is, is the classic mistake (Hisschemöller & Hoppe).
+    - An answer: record it and say what was understood.
+    - "Weet ik niet" (typed or the button): ask once more, sharper; still don't know:
+      take the less structured pole and say so, because treating a problem as more
+      structured than it is, is the classic mistake (Hisschemöller & Hoppe).
+    - Not understood: say so and ask sharper, with the buttons. Not understood again:
+      pause the diagnosis and offer the choices. A pole is only recorded when the
+      user gave it: an answer Taai did not understand is never turned into one.
     """
     reply = Reply()
-    reading = interpret_answer(kb, axis, text)
-    kind, value = reading.kind, reading.value
-    if kind == "unclear":  # the text says nothing clear; a button or intent may
-        if intent == "affirm":
-            kind, value = "value", YES_POLE[axis]
-        elif intent == "deny":
-            kind, value = "value", NO_POLE[axis]
-        elif intent == "dont_know":
-            kind = "dont_know"
+    button = BUTTON_ANSWERS.get(text.strip())
+    if button == "dont_know":
+        kind, value = "dont_know", None
+    elif button:
+        kind, value = "value", YES_POLE[axis] if button == "yes" else NO_POLE[axis]
+    else:
+        reading = interpret_answer(kb, axis, text)
+        kind, value = reading.kind, reading.value
     if kind == "value":
         reply.slots.update({axis: value, "axis_attempts": 0})
         reply.say(f"Helder: er is {_pole_label(kb, axis, value)}.")
         return reply
-    if attempts >= 1:
+    if kind == "dont_know" and attempts >= 1:
         pole = kb.axes[axis]["less_structured_pole"]
         reply.slots.update({axis: pole, "axis_attempts": 0})
         reply.say(f"Dan ga ik uit van {_pole_label(kb, axis, pole)}. Een probleem behandelen alsof het "
                   "gestructureerder is dan het is, is de klassieke fout. Blijkt het anders, zeg het dan: "
                   "ik pas het type aan.")
         return reply
+    if kind == "unclear" and attempts >= 1:
+        # Stop asking: the form ends here without this axis (requested_slot None), and
+        # the buttons (or a typed answer) pick it up again (`answer_outside_question`).
+        reply.slots.update({"axis_attempts": 0, "requested_slot": None})
+        return reply.say("Ik begrijp je antwoord nog steeds niet goed, en ik vul niets in wat je niet hebt "
+                         "gezegd. Kies hieronder een antwoord om verder te gaan. Je kunt ook een vraag stellen "
+                         "of opnieuw beginnen.", _answer_buttons(kb, axis))
     reply.slots["axis_attempts"] = attempts + 1
     if kind == "unclear":
         reply.say("Dat begrijp ik niet helemaal. Ik stel de vraag iets anders.")
     else:
         reply.say("Geen probleem. Ik stel de vraag iets anders.")
     return reply
+
+
+def _answer_buttons(kb: KnowledgeBase, axis: str) -> tuple[tuple[str, str], ...]:
+    return tuple(zip([p["button"] for p in kb.axes[axis]["poles"]] + ["Weet ik niet"], ANSWER_BUTTONS))
+
+
+def paused_axis(state: Mapping[str, Any]) -> str | None:
+    """The axis a diagnosis in progress still needs, or None."""
+    if not state.get("problem_description"):
+        return None
+    return next((axis for axis in AXES if not state.get(axis)), None)
+
+
+def answer_outside_question(kb: KnowledgeBase, state: Mapping[str, Any], text: str) -> Reply:
+    """A "ja", "nee", "weet ik niet" (typed or a button) while no question is open.
+
+    After a paused diagnosis it answers the question that was left open: record it
+    and go on (`followup` resumes the form, or the type follows at once). Otherwise
+    there is nothing to answer: offer what can be done next.
+    """
+    axis = paused_axis(state)
+    if axis is None:
+        return Reply().say("Wat wil je nu doen?", (("Wie betrek ik?", "/ask_stakeholders"),
+                                                    ("Ruimte om te experimenteren", "/ask_experiment"),
+                                                    ("Maak een plan", "/ask_plan"),
+                                                    ("Nieuw vraagstuk", "/start_over")))
+    read = read_axis_answer(kb, axis, text, None, int(state.get("axis_attempts") or 0))
+    new_state = {**state, **read.slots}
+    if not new_state.get(axis):
+        if "requested_slot" not in read.slots:
+            read.followup = "diagnosis_form"  # it said it asks differently: the form asks
+        return read
+    if all(new_state.get(a) for a in AXES):
+        concluded = conclude(kb, new_state)
+        read.messages += concluded.messages
+        read.slots.update(concluded.slots)
+        return read
+    read.followup = "diagnosis_form"
+    return read
 
 
 def _derived_slots(kb: KnowledgeBase, state: Mapping[str, Any]) -> dict[str, Any]:
@@ -207,6 +279,11 @@ def conclude(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
 def correct(kb: KnowledgeBase, state: Mapping[str, Any], text: str) -> Reply:
     """"Eigenlijk zijn de waarden wél omstreden": change the axis, recompute everything."""
     reply = Reply()
+    if not state.get("problem_description"):
+        # Nothing to correct yet: a sentence about values or knowledge describes the problem.
+        started = start_diagnosis(kb, text)
+        started.followup = "diagnosis_form"
+        return started
     inferred = infer_axes(kb, text)
     changes = {axis: inf.value for axis, inf in inferred.items() if inf.value != state.get(axis)}
     if not inferred:
@@ -233,6 +310,8 @@ def correct(kb: KnowledgeBase, state: Mapping[str, Any], text: str) -> Reply:
         reply.messages += concluded.messages
         if state.get("legal_routes"):  # routes were given: recompute them too
             reply.slots["legal_routes"] = legal_routes(kb, {**state, **reply.slots}).slots["legal_routes"]
+    else:
+        reply.followup = "diagnosis_form"  # a diagnosis in progress: ask what is still missing
     return reply
 
 
@@ -263,8 +342,16 @@ def _needs_type(state: Mapping[str, Any]) -> bool:
     return not (state.get("value_consensus") and state.get("knowledge_certainty"))
 
 
-def advise(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
+def advise(kb: KnowledgeBase, state: Mapping[str, Any], named_type: str | None = None) -> Reply:
+    """Whom to involve and at which level: for the user's own problem once it is typed,
+    or for a type the question names ("wie betrek ik bij een ongestructureerd probleem?")."""
     reply = Reply()
+    if named_type in kb.types:
+        # About a type in general: the user's own diagnosis (and its slots) stay as they are.
+        r = recommend(kb, named_type, _known(state.get("policy_domain")), _known(state.get("initiator")))
+        intro = f"Bij een **{kb.types[named_type]['short_name']}** probleem:"
+        return reply.say(intro + "\n\n" + render(kb, "advice.md.j2", r=r),
+                         (() if not _needs_type(state) else START_BUTTONS[:1]))
     if _needs_type(state):
         return reply.say("Wie je betrekt, hangt af van het soort probleem. Beschrijf eerst je vraagstuk, dan "
                          "typeer ik het samen met je.", START_BUTTONS[:1])
@@ -274,11 +361,17 @@ def advise(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
     return reply.say(render(kb, "advice.md.j2", r=r), AFTER_TYPE_BUTTONS[1:3])
 
 
-def legal_routes(kb: KnowledgeBase, state: Mapping[str, Any], text: str = "") -> Reply:
+def legal_routes(kb: KnowledgeBase, state: Mapping[str, Any], text: str = "", named_route: str | None = None) -> Reply:
     """Routes that fit the situation, best first; a route the user names comes first."""
     reply = Reply()
-    situation = Situation(domain=_known(state.get("policy_domain")), initiator=_known(state.get("initiator")),
-                          deviation=_known(state.get("deviation")), question=text)
+    domain = _known(state.get("policy_domain"))
+    if domain is None and text:
+        domain = resolve_domain(kb, None, text)  # "experimenteren in de bijstand": the question names it
+        if domain:
+            reply.slots["policy_domain"] = domain
+    situation = Situation(domain=domain, initiator=_known(state.get("initiator")),
+                          deviation=_known(state.get("deviation")), question=text,
+                          named=(named_route,) if named_route in kb.routes else ())
     matches = match_routes(kb, situation)
     named = [m for m in matches if m.mentioned]
     # A route the user asks about is given even when it cannot be used (the Experimentenwet):
@@ -295,8 +388,15 @@ def legal_routes(kb: KnowledgeBase, state: Mapping[str, Any], text: str = "") ->
 
 
 def mentions_a_route(kb: KnowledgeBase, text: str) -> bool:
-    """Does the text name a route outright? Then a route question is answered at once."""
+    """Does the text name a route outright?"""
     return bool(named_routes(kb, text))
+
+
+def routes_at_once(kb: KnowledgeBase, text: str) -> bool:
+    """A route question that names a route or its domain is answered at once, without
+    the routes form's questions ("experimenteren met een bijstand zonder
+    sollicitatieplicht": the domain is werk en inkomen)."""
+    return mentions_a_route(kb, text) or resolve_domain(kb, None, text) is not None
 
 
 def read_context(kb: KnowledgeBase, slot: str, text: str, entity: str | None, intent: str | None) -> dict:
@@ -403,32 +503,25 @@ def plan(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
 
 # --- questions, control and fallback ------------------------------------------------------
 
-@lru_cache(maxsize=4)
-def _concept_matcher(kb: KnowledgeBase) -> PhraseMatcher[tuple[str, str]]:
-    phrases = [(s, ("term", t["id"])) for t in kb.terms.values() for s in t["synonyms"]]
-    for case in kb.cases.values():
-        names = [re.sub(r"\s*\(.*?\)", "", case["name"]), *case.get("synonyms", [])]
-        phrases += [(name, ("case", case["id"])) for name in names]
-    # Short names carry a nickname in brackets ("ongestructureerd (taai)"): match both parts,
-    # and the longest match wins, so "deels gestructureerd" beats "gestructureerd".
-    for t in kb.types.values():
-        names = [t["short_name"], re.sub(r"\s*\(.*?\)", "", t["short_name"]),
-                 *re.findall(r"\((.*?)\)", t["short_name"])]
-        phrases += [(name, ("type", t["id"])) for name in names]
-    phrases += [(l["name"], ("level", l["id"])) for l in kb.levels.values()]
-    phrases += [(r["name"], ("route", r["id"])) for r in kb.routes.values()]
-    return PhraseMatcher((p, label) for p, label in phrases if normalise(p))
+def find_concept(kb: KnowledgeBase, text: str, concept_entity: str | None = None) -> tuple[str, str] | None:
+    """What a concept question is about: ("term" | "type" | "case" | "level" | "route", id).
+
+    A concept entity from a button ("probleemtypologie") or from the router
+    ("type:unstructured") wins; else the longest name in the text (so "deels
+    gestructureerd" beats "gestructureerd")."""
+    if concept_entity in kb.terms:
+        return "term", concept_entity
+    if concept_entity and ":" in concept_entity:
+        kind, item_id = concept_entity.split(":", 1)
+        return kind, item_id
+    hits = question_reader(kb).subjects_in(f"{concept_entity or ''} {text}")
+    return (hits[0].label.kind, hits[0].label.id) if hits else None
 
 
 def answer_concept(kb: KnowledgeBase, text: str, concept_entity: str | None = None) -> Reply:
     """A short answer from the knowledge base, with its source."""
     reply = Reply()
-    found = None
-    if concept_entity in kb.terms:
-        found = ("term", concept_entity)
-    else:
-        hits = sorted(_concept_matcher(kb).find(normalise(f"{concept_entity or ''} {text}")), key=lambda m: -m.length)
-        found = hits[0].label if hits else None
+    found = find_concept(kb, text, concept_entity)
     if not found:
         examples = ", ".join(t["term"] for t in list(kb.terms.values())[:6])
         return reply.say(f"Daar heb ik geen uitleg over in mijn kennisbank. Ik kan uitleg geven over bijvoorbeeld: "

@@ -30,6 +30,7 @@ class Situation:
     initiator: str | None = None
     deviation: str | None = None  # what rule is in the way, in the user's words
     question: str | None = None   # the user's question, e.g. "bestaat de Experimentenwet?"
+    named: tuple[str, ...] = ()   # routes the question names in other words (bot/understanding/questions.py)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def match_routes(kb: KnowledgeBase, situation: Situation, limit: int | None = No
             score += EXISTING_ROOM_SCORE
             reasons.append("Kijk altijd eerst of de huidige regels al ruimte geven.")
 
-        mentioned = bool(hits)
+        mentioned = bool(hits) or route["id"] in situation.named
         if not route["usable"] and not mentioned:
             continue  # only explain an unusable route when the user asks about it
         if score <= 0 and not mentioned:

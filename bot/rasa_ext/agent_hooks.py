@@ -16,7 +16,11 @@ of this holds for all of them:
 3. Idempotent retries: a message with a `message_id` that this conversation already
    stored is not processed again; the replies stored for it are sent instead. A
    client whose turn failed in flight (e.g. a replica killed) can simply retry.
-4. Failures are loud: a tracker store or lock store that cannot be reached raises
+4. Understanding: after NLU, rules that read the text with the conversation's state
+   may correct the intent (bot/understanding/router.py, via understanding.py): a
+   direct question is answered, an answer goes to the form that asked, a described
+   situation starts the diagnosis.
+5. Failures are loud: a tracker store or lock store that cannot be reached raises
    `StorageUnavailable` (channels tell the user), instead of Rasa's silent fallback to
    an empty in-memory conversation. When the action server cannot be reached, the
    user gets one clear Dutch message, the turn is not stored (nothing half-done),
@@ -43,6 +47,7 @@ from rasa.shared.exceptions import RasaException
 from bot.forget import FORGET_INTENT, gate_forget_intent, is_forget_request
 from bot.rasa_ext import retention
 from bot.rasa_ext.errors import StorageUnavailable
+from bot.rasa_ext.understanding import apply_router
 from bot.redaction import get_redactor
 from bot.service_messages import ACTION_SERVER_UNAVAILABLE_NL, PRIVACY_NOTICE_NL
 
@@ -189,7 +194,8 @@ async def _parse_message(self: MessageProcessor, message: UserMessage,
     gated = gate_forget_intent(message.text or "", intent.get("name"))
     if gated != intent.get("name"):
         parse_data["intent"] = {**intent, "name": gated}
-    return parse_data
+    # Then the rules that read the text with the conversation in mind (bot/understanding/).
+    return apply_router(parse_data, tracker)
 
 
 async def _save_tracker(self: MessageProcessor, tracker: DialogueStateTracker) -> None:

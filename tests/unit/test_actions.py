@@ -487,7 +487,8 @@ def test_routes_form_lets_a_why_question_through():
 
 def test_routes_form_reads_an_answer_nlu_took_for_ask_experiment():
     events, _ = run_routes_form("deviation", "de sollicitatieplicht", "ask_experiment")
-    assert slots_set(events) == {"deviation": "de sollicitatieplicht"}
+    # The answer also names its domain (werk en inkomen), which the form notes.
+    assert slots_set(events) == {"deviation": "de sollicitatieplicht", "policy_domain": "werk_inkomen"}
 
 
 def test_every_domain_button_fills_its_own_domain(kb):

@@ -79,8 +79,15 @@ def test_correction_reclassifies_and_updates_advice(kb):
 
 
 def test_correction_without_a_clear_change_asks_with_buttons(kb):
-    reply = dialogue.correct(kb, {"value_consensus": "agree"}, "ik wil iets aanpassen")
+    reply = dialogue.correct(kb, {"problem_description": "schooluitval", "value_consensus": "agree"},
+                             "ik wil iets aanpassen")
     assert reply.slots == {} and len(reply.messages[0].buttons) == 4
+
+
+def test_an_axis_sentence_before_any_description_starts_the_diagnosis(kb):
+    reply = dialogue.correct(kb, {}, "Bewoners en ondernemers zijn het hier helemaal over eens.")
+    assert reply.slots["problem_description"].startswith("Bewoners") and reply.followup == "diagnosis_form"
+    assert reply.slots["value_consensus"] == "agree"
 
 
 def test_why_explains_the_last_conclusion(kb):

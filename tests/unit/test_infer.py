@@ -35,7 +35,12 @@ def test_no_inference_on_neutral_descriptions(kb, description):
 
 
 def test_conflicting_cues_give_no_guess(kb):
-    assert "value_consensus" not in infer_axes(kb, "Iedereen wil hetzelfde, maar er is veel ruzie en onenigheid.")
+    assert "value_consensus" not in infer_axes(kb, "Iedereen wil hetzelfde en er is onenigheid.")
+
+
+def test_a_contrast_decides_for_the_clause_after_it(kb):
+    inferred = infer_axes(kb, "Iedereen wil hetzelfde, maar er is veel ruzie en onenigheid.")
+    assert inferred["value_consensus"].value == "disagree"
 
 
 @pytest.mark.parametrize("axis, text, kind, value", [

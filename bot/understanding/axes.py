@@ -1,0 +1,337 @@
+"""Read the two axes (values, knowledge) from free Dutch text.
+
+Two uses:
+- `read_answer`: a reply to the question about one axis. Short replies ("ja",
+  "nee joh") are read through the question asked; sentences through their cues.
+- `infer_axes`: a free problem description; an axis is only filled where the text
+  makes it clear, because what Taai fills in, the user did not explicitly answer.
+
+How a message is read (all word lists live in knowledge/cues.yml, none in code):
+1. Cut into clauses (bot/understanding/clauses.py); questions back count for nothing.
+2. Per clause, find cue phrases (bot/understanding/phrases.py): axis cues (a pole of
+   an axis), "don't know" phrases, and phrases that stop a cue from counting
+   ("ik weet niet of ...": what follows is not a claim).
+3. Negation scope: each negator in the clause that is not part of a cue ("niet",
+   "geen", "niemand", "nooit", "zonder", ...) flips every axis cue in it. Two flips
+   cancel: "daar twijfelt niemand aan" reads as certain, "het is niet zo dat we het
+   niet eens zijn" as agree.
+4. Hedges ("grotendeels", "min of meer") keep the pole but lower the weight; a clause
+   after "maar"/"alleen" weighs more than the one before it.
+5. Short answers ("ja", "zeker niet", "welnee") count only in clauses without an axis
+   cue, and not in a clause that is only about the other axis ("over de aanpak niet"
+   says nothing about the values).
+
+The decision keeps one rule above all: when the evidence is weak or contradicts
+itself, the answer is `unclear` and the bot asks. It never picks a pole on a guess.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from bot.knowledge import KnowledgeBase
+from bot.understanding.clauses import Clause, split_clauses
+from bot.understanding.lexicon import Token, tokenize
+from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
+
+AXES = ("value_consensus", "knowledge_certainty")
+YES_POLE = {"value_consensus": "agree", "knowledge_certainty": "certain"}
+NO_POLE = {"value_consensus": "disagree", "knowledge_certainty": "uncertain"}
+OPPOSITE = {"agree": "disagree", "disagree": "agree", "certain": "uncertain", "uncertain": "certain"}
+# What a clause is about moves a cue between the axes (topics in knowledge/cues.yml):
+# - values ("doel", "waarom"): a knowledge cue speaks of the values
+#   ("over het doel twijfelt niemand" = agree);
+# - evidence ("onderzoek", "deskundigen"): a values cue speaks of the knowledge
+#   ("de deskundigen zijn het oneens" = uncertain);
+# - means ("aanpak", "geld", "regie"): a values cue does not count, because the values
+#   question is about goals, not means ("we botsen over geld" says nothing of values).
+VALUES_FROM_KNOWLEDGE = {"certain": "agree", "uncertain": "disagree"}
+KNOWLEDGE_FROM_VALUES = {"agree": "certain", "disagree": "uncertain"}
+
+# Tuning values, not facts: how much evidence an answer or a description needs.
+ANSWER_MIN_WEIGHT = 0.45  # one hedged cue is enough in a reply; a vague word ("complex") is not
+DESCRIPTION_MIN_WEIGHT = 0.6  # a description must say it clearly
+MIN_MARGIN = 0.5  # the winning pole must outweigh the other by this share of its weight
+HEDGE_FACTOR = 0.7
+QUESTION_FACTOR = 0.0
+ELLIPSIS_MAX_WORDS = 8
+MIXED_UNCERTAIN = 0.5  # knowledge: this much evidence of uncertainty wins over certainty,
+MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "complex")
+SHORT_CLAUSE = 5
+ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
+WISHFUL = "<wishful>"  # words; in longer clauses only an opening "ja"/"nee" is a short answer
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: Literal["axis", "answer", "dont_know", "blocker", "neutral", "hedge", "not_a_claim", "wishful"]
+    axis: str | None = None
+    value: str | None = None  # a pole; or yes/no for answers
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    axis: str | None
+    value: str
+    weight: float
+    cue: str
+    negated: bool = False
+    clause: int = 0
+    topics: frozenset[str] = frozenset()  # for short answers: what the clause is about
+    covered: frozenset[str] = frozenset()  # for short answers: axes the clause has a cue for
+    strength: float = 1.0  # the cue's own weight in cues.yml
+    contrast: bool = False  # from a clause that opens with "maar", "alleen", ...
+
+
+@dataclass
+class Reading:
+    """Everything found in one message."""
+    axis: list[Evidence] = field(default_factory=list)
+    answers: list[Evidence] = field(default_factory=list)  # yes / no, per clause, with topic
+    dont_know: list[str] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AxisInference:
+    axis: str
+    value: str
+    confidence: float
+    cue: str  # the phrase that decided it, as written in cues.yml
+
+
+@dataclass(frozen=True)
+class AnswerReading:
+    kind: Literal["value", "dont_know", "unclear"]
+    value: str | None = None
+    cue: str | None = None
+    confidence: float = 0.0
+
+
+class AxisReader:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        cues = kb.cues
+        lexicon = cues["lexicon"]
+        self.overrides = dict(lexicon.get("lemma_overrides", {}))
+        phrases = []
+        for cue in cues["axis_cues"]:
+            label = Label("axis", cue["axis"], cue["pole"], cue["weight"])
+            phrases += [compile_phrase(p, label, self.overrides) for p in cue["phrases"]]
+        for answer in cues["answers"]:
+            meaning = answer["meaning"]
+            kind = "dont_know" if meaning == "dont_know" else "answer"
+            phrases += [compile_phrase(p, Label(kind, None, meaning), self.overrides) for p in answer["phrases"]]
+        phrases += [compile_phrase(p, Label("blocker"), self.overrides, priority=0) for p in lexicon["claim_blockers"]]
+        self.wishful = PhraseFinder(compile_phrase(p, "wishful", self.overrides) for p in lexicon["wishful"])
+        for kind, key in (("neutral", "neutral_phrases"), ("hedge", "hedges"), ("not_a_claim", "not_a_claim")):
+            phrases += [compile_phrase(p, Label(kind), self.overrides) for p in lexicon[key]]
+        self.finder = PhraseFinder(phrases)
+        self.negators = frozenset(lexicon["negators"])
+        self.breaks = frozenset(lexicon["clause_breaks"])
+        self.contrast = frozenset(lexicon["contrast"])
+        self.question_openers = frozenset(lexicon["question_openers"])
+        self.tag_questions = frozenset(lexicon["tag_questions"])
+        self.and_before = frozenset(lexicon["and_before"])
+        self.topics = {group: PhraseFinder(compile_phrase(p, group, self.overrides) for p in words)
+                       for group, words in lexicon["topics"].items()}
+
+    # --- finding ------------------------------------------------------------------------
+
+    def tokens(self, text: str) -> list[Token]:
+        return tokenize(text, self.overrides)
+
+    def clauses(self, text: str) -> list[Clause]:
+        tokens = self.tokens(text)
+        # "Was het maar zo" must stay one piece although "maar" opens a clause: it
+        # becomes one marker token in a clause of its own.
+        for hit in self.wishful.find([t for t in tokens]):
+            first, last = hit.positions[0], hit.positions[-1]
+            tokens[first:last + 1] = [Token(".", "."), Token(WISHFUL, WISHFUL), Token(".", ".")]
+            break
+        return split_clauses(tokens, self.breaks, self.contrast, self.question_openers, self.tag_questions,
+                             self.and_before)
+
+    def read(self, text: str) -> Reading:
+        reading = Reading()
+        previous: list[Hit[Label]] = []
+        for clause in self.clauses(text):
+            previous = self._read_clause(clause, reading, previous)
+        return reading
+
+    def _topics(self, tokens: list[Token]) -> set[str]:
+        return {group for group, finder in self.topics.items() if finder.find(tokens, set())}
+
+    def _axis_for(self, hit_axis: str, value: str, topics: set[str]) -> tuple[str, str] | None:
+        """Where a cue counts, given what the clause is about (see TOPIC_RULES)."""
+        if hit_axis == "value_consensus":
+            if "values" in topics:
+                return hit_axis, value
+            if "evidence" in topics:  # "de deskundigen zijn het oneens": knowledge
+                return "knowledge_certainty", KNOWLEDGE_FROM_VALUES[value]
+            if "means" in topics:  # "eens over de aanpak": not about the values
+                return None
+            return hit_axis, value
+        if "values" in topics and not topics & {"means", "evidence"}:
+            return "value_consensus", VALUES_FROM_KNOWLEDGE[value]  # "over het doel twijfelt niemand"
+        return hit_axis, value
+
+    def _read_clause(self, clause: Clause, reading: Reading, previous: list[Hit[Label]]) -> list[Hit[Label]]:
+        """Add what one clause says to `reading`; return its axis cues (for an ellipsis
+        in the next clause)."""
+        tokens = clause.tokens
+        taken: set[int] = set()
+        hits = self.finder.find(tokens, taken)
+        kinds = {hit.label.kind for hit in hits}
+        if "not_a_claim" in kinds:
+            return []  # "ik had meer weerstand verwacht": not about how things are
+        if "blocker" in kinds:
+            # "ik weet niet of iedereen het eens is": the rest is not a claim.
+            reading.dont_know.append(next(h.phrase.source for h in hits if h.label.kind == "blocker"))
+            return []
+        if tokens[0].text == WISHFUL:
+            # "Eensgezind? Was het maar zo.": what came before is not so.
+            reading.axis[:] = [e if e.clause != len(reading.clauses) - 1 else
+                               Evidence(e.axis, OPPOSITE[e.value], e.weight, e.cue, not e.negated, e.clause,
+                                        strength=e.strength)
+                               for e in reading.axis]
+            reading.clauses.append(clause)
+            return []
+        # Short answers do not hide a negator: in "echt nog niet" the "niet" still
+        # negates "weten we".
+        answer_positions = {p for h in hits if h.label.kind == "answer" for p in h.positions}
+        negations = sum(1 for i, t in enumerate(tokens)
+                        if (i not in taken or i in answer_positions)
+                        and t.text in self.negators)  # not lemmas: "minder" has lemma "weinig"
+        hedged = "hedge" in kinds
+        weight = clause.weight * (HEDGE_FACTOR if hedged else 1.0) * (QUESTION_FACTOR if clause.question else 1.0)
+        index = len(reading.clauses)
+        reading.clauses.append(clause)
+        if weight == 0:
+            return []
+        topics = self._topics(tokens)
+        axis_hits = [h for h in hits if h.label.kind == "axis"]
+        inherited = False
+        # An elliptic clause has no verb of its own: "maar niet over waarom", "ook niet",
+        # "de oplossing totaal niet". A clause like "en het onderzoek geeft geen antwoord"
+        # has its own claim and inherits nothing.
+        elliptic = clause.contrast or tokens[0].text in self.negators or tokens[0].text == "ook" or (
+            len(tokens) <= SHORT_CLAUSE and tokens[-1].text in self.negators)
+        if not axis_hits and previous and negations and elliptic and len(tokens) <= ELLIPSIS_MAX_WORDS and topics:
+            # Ellipsis: "we zijn het eens over de aanpak, alleen niet over waarom":
+            # the second clause reuses the first one's cue with its own negation.
+            axis_hits, inherited = previous, True
+        covered: set[str] = set()
+        for hit in axis_hits:
+            base = hit.label.value
+            value = base if negations % 2 == 0 else OPPOSITE[base]
+            placed = self._axis_for(hit.label.axis, value, topics)
+            if placed is None:
+                continue
+            axis, value = placed
+            if hit.label.weight * weight >= ANSWER_MIN_WEIGHT:
+                covered.add(axis)  # a cue too weak to decide leaves room for a "ja" beside it
+            cue = self._quote(tokens, hit) if not inherited else hit.phrase.source
+            reading.axis.append(Evidence(axis, value, hit.label.weight * weight, cue, negations % 2 == 1, index,
+                                         strength=hit.label.weight))
+        for hit in hits:
+            if hit.label.kind == "dont_know":
+                reading.dont_know.append(hit.phrase.source)
+        # Short answers count at the start or end of a clause, or in a short one: "wel" in
+        # "over het doel wel" is an answer, in "dat is wel lastig" it is not.
+        short = len(tokens) <= SHORT_CLAUSE
+        last = len(tokens) - 1
+        answers = [h for h in hits if h.label.kind == "answer" and not inherited
+                   and (short or h.positions[0] == 0 or h.positions[-1] == last)]
+        if answers or (negations and short and not axis_hits):
+            yes = any(h.label.value == "yes" for h in answers)
+            no = any(h.label.value == "no" for h in answers)
+            if not (yes and no):  # "ja nee" is no answer
+                value = ("no" if negations % 2 else "yes") if yes else "no"
+                cue = answers[0].phrase.source if answers else "niet"
+                reading.answers.append(Evidence(None, value, weight, cue, clause=index, topics=frozenset(topics),
+                                                covered=frozenset(covered), contrast=clause.contrast))
+        return axis_hits
+
+    @staticmethod
+    def _quote(tokens: list[Token], hit: Hit[Label]) -> str:
+        """The user's own words for a cue (shown when Taai says what it understood)."""
+        return " ".join(t.text for t in tokens[hit.positions[0]: hit.positions[-1] + 1])
+
+    # --- deciding -----------------------------------------------------------------------
+
+    @staticmethod
+    def _decide(evidence: list[Evidence], axis: str, min_weight: float) -> AxisInference | None:
+        totals: dict[str, float] = {}
+        best: dict[str, Evidence] = {}
+        for item in evidence:
+            if item.axis != axis:
+                continue
+            totals[item.value] = totals.get(item.value, 0.0) + item.weight
+            if item.value not in best or item.weight > best[item.value].weight:
+                best[item.value] = item
+        if not totals:
+            return None
+        ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+        pole, top = ranked[0]
+        other = ranked[1][1] if len(ranked) > 1 else 0.0
+        clear_doubt = any(e.axis == axis and e.value == "uncertain" and e.strength >= MIXED_MIN_STRENGTH
+                          for e in evidence)
+        if axis == "knowledge_certainty" and len(ranked) > 1 and clear_doubt \
+                and totals["uncertain"] >= MIXED_UNCERTAIN:
+            # "De oorzaak weten we, de oplossing totaal niet": knowledge that is only
+            # partly certain is uncertain; the user said so for the part that matters.
+            return AxisInference(axis, "uncertain", round(min(0.8, totals["uncertain"]), 2),
+                                 best["uncertain"].cue)
+        if top < min_weight or (top - other) < MIN_MARGIN * top:
+            return None
+        confidence = round(min(0.95, top) * (top - other) / top, 2)
+        return AxisInference(axis, pole, confidence, best[pole].cue)
+
+    @staticmethod
+    def _answer_counts(answer: Evidence, axis: str) -> bool:
+        """Does a short answer ("wel", "totaal niet") speak of this axis?"""
+        if axis in answer.covered:
+            return False  # the clause has a cue for this axis: that decides
+        if not answer.topics:
+            return True
+        if axis == "value_consensus":
+            return "values" in answer.topics
+        return bool(answer.topics & {"means", "evidence"})
+
+    def read_answer(self, axis: str, text: str) -> AnswerReading:
+        if axis not in AXES:
+            raise ValueError(f"unknown axis {axis!r}")
+        reading = self.read(text)
+        own = [e for e in reading.axis if e.axis == axis]
+        # Where the text has cues, a "ja" or "zeker" beside them mostly confirms what was
+        # said; only a short answer after a contrast weighs against them: "Eens ben je het
+        # nooit over alles, maar over waar we naartoe willen wel".
+        strong = any(e.weight >= ANSWER_MIN_WEIGHT for e in own)
+        answers = [Evidence(axis, YES_POLE[axis] if a.value == "yes" else NO_POLE[axis], a.weight * ANSWER_FACTOR,
+                            a.cue, clause=a.clause, strength=0.0)
+                   for a in reading.answers if self._answer_counts(a, axis) and (a.contrast or not strong)]
+        if own or not reading.dont_know:
+            decided = self._decide(own + answers, axis, ANSWER_MIN_WEIGHT)
+            if decided:
+                return AnswerReading("value", decided.value, decided.cue, decided.confidence)
+        if any(e.weight >= ANSWER_MIN_WEIGHT for e in own + answers):
+            return AnswerReading("unclear")  # evidence for both poles: ask rather than pick one
+        if reading.dont_know:
+            return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)
+        return AnswerReading("unclear")
+
+    def infer_axes(self, text: str) -> dict[str, AxisInference]:
+        reading = self.read(text)
+        result = {}
+        for axis in AXES:
+            decided = self._decide(reading.axis, axis, DESCRIPTION_MIN_WEIGHT)
+            if decided:
+                result[axis] = decided
+        return result
+
+
+@lru_cache(maxsize=4)
+def axis_reader(kb: KnowledgeBase) -> AxisReader:
+    return AxisReader(kb)

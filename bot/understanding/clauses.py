@@ -1,0 +1,69 @@
+"""A message cut into clauses, the unit in which a negation or a cue counts.
+
+"Over het doel zijn we het eens, maar over de aanpak niet": the "niet" of the second
+clause must not touch the "eens" of the first. Clauses end at punctuation, before
+a word that opens a new clause ("maar", "want", "omdat", ...: `lexicon.clause_breaks`
+in knowledge/cues.yml) and before an "en" that joins a new subject ("en het
+onderzoek ...": `lexicon.and_before`). A clause that opens with a contrast word ("maar", "alleen",
+"echter") carries the speaker's point and weighs more; the clause before it, less.
+A clause that is a question back ("wat bedoel je met waarden?") answers nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from bot.understanding.lexicon import Token
+
+CONTRAST_WEIGHT = 1.5
+BEFORE_CONTRAST_WEIGHT = 0.75
+
+
+@dataclass
+class Clause:
+    tokens: list[Token]
+    weight: float = 1.0
+    question: bool = False
+    contrast: bool = False  # opens with a contrast word
+
+    @property
+    def words(self) -> list[str]:
+        return [t.text for t in self.tokens]
+
+
+def split_clauses(tokens: Sequence[Token], breaks: frozenset[str], contrast: frozenset[str],
+                  question_openers: frozenset[str], tag_questions: frozenset[str],
+                  and_before: frozenset[str] = frozenset()) -> list[Clause]:
+    clauses: list[Clause] = []
+    current: list[Token] = []
+    ended_by: list[str] = []
+
+    def close(end: str) -> None:
+        if current:
+            clauses.append(Clause(list(current)))
+            ended_by.append(end)
+            current.clear()
+
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1].text if index + 1 < len(tokens) else ""
+        if token.is_punctuation:
+            close(token.text)
+        elif current and (token.text in breaks or token.text == "en" and following in and_before):
+            # "er is onenigheid en het onderzoek geeft geen antwoord": two claims, two
+            # scopes for a negation; "bewoners en ondernemers" stays one clause.
+            close("")
+            current.append(token)
+        else:
+            current.append(token)
+    close("")
+
+    for index, clause in enumerate(clauses):
+        first = clause.tokens[0].text
+        if first in contrast:
+            clause.contrast = True
+            clause.weight *= CONTRAST_WEIGHT
+            if index > 0:
+                clauses[index - 1].weight *= BEFORE_CONTRAST_WEIGHT
+        if ended_by[index] == "?" and first in question_openers and clause.words[-1] not in tag_questions:
+            clause.question = True
+    return clauses

@@ -1,0 +1,100 @@
+"""Words as the reader sees them: a normalised surface form and a Dutch lemma.
+
+People write "twijfelt", "twijfelden" and "twijfel"; the cue lists name a word once.
+Matching on lemmas (simplemma, a pure-Python lemmatizer that ships its Dutch data)
+as well as on the surface form makes one cue cover every inflection. The few lemmas
+simplemma gets wrong for our purpose are overridden in knowledge/cues.yml
+(`lexicon.lemma_overrides`), so that editors can fix them without code.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping
+
+# Words, numbers, words with an inner hyphen or apostrophe ("co-creatie", "zo'n"),
+# and the punctuation that ends or splits a clause.
+_TOKEN = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*|[.,;:!?]")
+PUNCTUATION = frozenset(".,;:!?")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Wél" -> "wel"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # folded surface form
+    lemma: str
+    known: bool = True  # a Dutch word (or number): never read as a typo of another word
+
+    @property
+    def is_punctuation(self) -> bool:
+        return self.text in PUNCTUATION
+
+
+@lru_cache(maxsize=65536)
+def _simplemma_lemma(word: str) -> str:
+    import simplemma  # imported on first use: its Dutch data costs ~2.5 s and ~55 MB
+
+    try:
+        return fold(simplemma.lemmatize(word, lang="nl"))
+    except Exception:  # a lemmatizer failure must never stop a conversation
+        return word
+
+
+@lru_cache(maxsize=65536)
+def is_known(word: str) -> bool:
+    """Is this a Dutch word? "wetten" is, so it is not a typo of "weten"; "onzeeker" is not."""
+    if not word.isalpha() or len(word) < 4:
+        return True
+    import simplemma
+
+    try:
+        return bool(simplemma.is_known(word, lang="nl"))
+    except Exception:
+        return True
+
+
+def lemma(word: str, overrides: Mapping[str, str] | None = None) -> str:
+    if overrides and word in overrides:
+        return overrides[word]
+    if not word.isalpha() or len(word) < 3:
+        return word
+    return _simplemma_lemma(word)
+
+
+def tokenize(text: str, overrides: Mapping[str, str] | None = None) -> list[Token]:
+    folded = fold(text).replace("’", "'").replace("‘", "'")
+    return [Token(word, lemma(word, overrides), is_known(word)) for word in _TOKEN.findall(folded)]
+
+
+def warm_up() -> None:
+    """Load the lemmatizer's data now rather than during the first conversation."""
+    _simplemma_lemma("twijfelden")
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance <= 1 (one typo: a letter wrong, missing, extra or swapped)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] \
+            and a[diffs[1]] == b[diffs[0]]
+    if la > lb:
+        a, b = b, a
+    # b is one longer: deleting one letter of b gives a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]

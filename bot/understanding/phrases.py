@@ -1,0 +1,123 @@
+"""Cue phrases found in a clause, with small gaps, inflections and one typo allowed.
+
+A cue phrase is a few words from knowledge/cues.yml. It matches a clause when its
+words occur in order with at most `MAX_GAP` other words between two of them, so
+"het eens" also finds "het er helemaal over eens". Per word:
+
+- a word written in its dictionary form (its own lemma: "weten", "twijfel") matches
+  every inflection ("weet", "wisten"; "twijfels");
+- a word written in an inflected form ("verdeeld", "bewezen") matches only itself,
+  because its lemma would match too much ("verdelen", "bewijzen");
+- a word of six letters or more also matches a non-word with one typo ("onzeeker"),
+  never another real word ("wetten" is no typo of "weten");
+- '*' matches exactly one arbitrary word.
+
+Of overlapping matches the one with the most words wins, then the shortest span, then
+the phrase with priority (claim blockers before "weet ik niet"): the
+words it uses are not available to other phrases (so "geen idee wat werkt" is one
+cue, not "geen" + "idee" + "werkt").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, Iterable, Mapping, Sequence, TypeVar
+
+from bot.understanding.lexicon import Token, lemma, tokenize, within_one_edit
+
+T = TypeVar("T")
+MAX_GAP = 3
+MIN_TYPO_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    lemma: str
+    wildcard: bool
+
+    def matches(self, token: Token) -> bool:
+        if self.wildcard:
+            return True
+        if token.text == self.text:
+            return True
+        if self.lemma == self.text and token.lemma == self.lemma:
+            return True
+        return (len(self.text) >= MIN_TYPO_LENGTH and not token.known
+                and within_one_edit(token.text, self.text))
+
+
+@dataclass(frozen=True)
+class Phrase(Generic[T]):
+    source: str  # as written in the knowledge base
+    words: tuple[_Word, ...]
+    label: T
+    priority: int = 1  # on equal length and span, the lower number wins
+
+
+@dataclass(frozen=True)
+class Hit(Generic[T]):
+    phrase: Phrase[T]
+    positions: tuple[int, ...]  # token indices in the clause
+
+    @property
+    def span(self) -> int:
+        return self.positions[-1] - self.positions[0] + 1
+
+    @property
+    def label(self) -> T:
+        return self.phrase.label
+
+
+def compile_phrase(source: str, label: T, overrides: Mapping[str, str] | None = None,
+                   priority: int = 1) -> Phrase[T]:
+    words = []
+    for token in tokenize(source.replace("*", " WILDCARD "), overrides):
+        if token.text == "wildcard":
+            words.append(_Word("*", "*", True))
+        elif not token.is_punctuation:
+            words.append(_Word(token.text, lemma(token.text, overrides), False))
+    if not words:
+        raise ValueError(f"empty cue phrase {source!r}")
+    return Phrase(source, tuple(words), label, priority)
+
+
+def _find_at(words: Sequence[_Word], tokens: Sequence[Token], start: int, taken: set[int],
+             max_gap: int) -> tuple[int, ...] | None:
+    """Positions of the phrase's words starting at `start` with the tightest gaps, or None."""
+    if start in taken or not words[0].matches(tokens[start]):
+        return None
+    if len(words) == 1:
+        return (start,)
+    for nxt in range(start + 1, min(len(tokens), start + 2 + max_gap)):
+        rest = _find_at(words[1:], tokens, nxt, taken, max_gap)
+        if rest is not None:
+            return (start, *rest)
+    return None
+
+
+class PhraseFinder(Generic[T]):
+    def __init__(self, phrases: Iterable[Phrase[T]], max_gap: int = MAX_GAP) -> None:
+        # Longest phrases first: they claim their words before shorter ones can.
+        self._phrases = sorted(phrases, key=lambda p: -len(p.words))
+        self.max_gap = max_gap
+
+    def find(self, tokens: Sequence[Token], taken: set[int] | None = None) -> list[Hit[T]]:
+        """Non-overlapping hits in one clause; `taken` positions are not available
+        and receive the positions of every hit."""
+        taken = taken if taken is not None else set()
+        hits: list[Hit[T]] = []
+        by_length: dict[int, list[Phrase[T]]] = {}
+        for phrase in self._phrases:
+            by_length.setdefault(len(phrase.words), []).append(phrase)
+        for length in sorted(by_length, reverse=True):
+            candidates = []
+            for phrase in by_length[length]:
+                for start in range(len(tokens)):
+                    positions = _find_at(phrase.words, tokens, start, taken, self.max_gap)
+                    if positions:
+                        candidates.append(Hit(phrase, positions))
+            for hit in sorted(candidates, key=lambda h: (h.span, h.phrase.priority, h.positions[0])):
+                if not taken.intersection(hit.positions):
+                    taken.update(hit.positions)
+                    hits.append(hit)
+        return sorted(hits, key=lambda h: h.positions[0])

@@ -1,0 +1,136 @@
+"""Direct questions Taai answers at once, at any point in the conversation.
+
+"Wie moet ik betrekken bij een ongestructureerd probleem?" names a problem type: the
+answer is the advice for that type, no description needed. "Hoe laat ik zien dat mijn
+aanpak werkt?" asks for the evidence levels without naming them. "We willen
+experimenteren met een bijstand zonder sollicitatieplicht, welke juridische ruimte is
+er?" names its domain: the routes follow at once.
+
+What counts as a name for a type, a concept or a route comes from the knowledge base
+(names and synonyms) plus the phrasings in knowledge/cues.yml (`questions`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.knowledge import KnowledgeBase
+from bot.understanding.lexicon import Token, tokenize
+from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
+
+
+# How many other words may stand between the words of a frame phrase.
+FRAME_GAPS = {"asks_whom": 2, "asks_what": 1, "experiment": 0, "plan": 1, "request": 0, "start": 1, "demo": 1,
+              "quiz": 1}
+REQUESTS = frozenset({"request", "plan", "start", "demo", "quiz"})
+
+
+@dataclass(frozen=True)
+class Question:
+    intent: str  # ask_stakeholders | ask_concept | ask_route_info | ask_experiment | ask_plan
+    entities: dict[str, str] = field(default_factory=dict)  # named_type, concept, route, policy_domain
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str  # type | term | case | level | route
+    id: str
+
+
+def _strip_brackets(name: str) -> list[str]:
+    return [re.sub(r"\s*\(.*?\)", "", name), *re.findall(r"\((.*?)\)", name)]
+
+
+class QuestionReader:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        cues = kb.cues["questions"]
+        overrides = kb.cues["lexicon"].get("lemma_overrides", {})
+        self.overrides = overrides
+
+        def compiled(pairs):
+            return [compile_phrase(p, label, overrides) for p, label in pairs if p.strip()]
+
+        subjects: list[tuple[str, Subject]] = []
+        for t in kb.types.values():
+            names = [t["name"], t["short_name"], *_strip_brackets(t["short_name"]), *cues["type_names"].get(t["id"], [])]
+            subjects += [(n, Subject("type", t["id"])) for n in names]
+        for term in kb.terms.values():
+            names = [term["term"], *_strip_brackets(term["term"]), *term["synonyms"],
+                     *cues["concept_phrasings"].get(term["id"], [])]
+            subjects += [(n, Subject("term", term["id"])) for n in names]
+        for case in kb.cases.values():
+            subjects += [(n, Subject("case", case["id"])) for n in
+                         [re.sub(r"\s*\(.*?\)", "", case["name"]), *case.get("synonyms", [])]]
+        for level in kb.levels.values():
+            subjects.append((level["name"], Subject("level", level["id"])))
+        routes = []
+        for route in kb.routes.values():
+            names = [*route.get("names", []), *cues["route_phrasings"].get(route["id"], [])]
+            routes += [(n, Subject("route", route["id"])) for n in names]
+        # A route outranks a glossary term of the same name ("experimentenwet").
+        self.subjects = PhraseFinder(compiled(subjects) + [compile_phrase(p, label, overrides, priority=0)
+                                                           for p, label in routes])
+        # Frames are matched tightly: with gaps, "mag dat" would be found in "mag je zeggen dat".
+        self.frames = [PhraseFinder(compiled([(p, frame) for p in cues[frame]]), max_gap=gap)
+                       for frame, gap in FRAME_GAPS.items()]
+        self.openers = frozenset(cues["question_openers"])
+        self.kb = kb
+
+    def _tokens(self, text: str) -> list[Token]:
+        return [t for t in tokenize(text, self.overrides) if not t.is_punctuation]
+
+    def subjects_in(self, text: str) -> list[Hit[Subject]]:
+        """Named types, terms, cases, levels and routes, longest names first."""
+        hits = self.subjects.find(self._tokens(text))
+        return sorted(hits, key=lambda h: (-len(h.phrase.words), h.positions[0]))
+
+    def frames_in(self, tokens: list[Token]) -> set[str]:
+        return {hit.label for finder in self.frames for hit in finder.find(tokens)}
+
+    def is_question(self, text: str, frames: set[str]) -> bool:
+        tokens = self._tokens(text)
+        if "?" not in text and len(re.findall(r"[.!]\s+\S", text.strip())) >= 2:
+            return False  # a story of three sentences without a question mark tells, it does not ask
+        return "?" in text or bool(tokens and tokens[0].text in self.openers) or bool(frames & REQUESTS)
+
+    def read(self, text: str) -> Question | None:
+        tokens = self._tokens(text)
+        if not tokens:
+            return None
+        frames = self.frames_in(tokens)
+        if not self.is_question(text, frames):
+            return None
+        subjects = self.subjects_in(text)
+        kinds = {hit.label.kind: hit.label.id for hit in reversed(subjects)}  # longest name wins per kind
+        for frame, intent in (("quiz", "start_quiz"), ("demo", "start_demo"), ("plan", "ask_plan"),
+                              ("start", "start_diagnosis")):
+            if frame in frames:
+                return Question(intent)
+        if "route" in kinds:
+            return Question("ask_route_info", {"route": kinds["route"]})
+        if "experiment" in frames:
+            return Question("ask_experiment")
+        if "asks_whom" in frames:
+            named = kinds.get("type") or self._type_by_axes(text)
+            return Question("ask_stakeholders", {"named_type": named} if named else {})
+        if subjects:
+            best = subjects[0].label
+            return Question("ask_concept", {"concept": f"{best.kind}:{best.id}"})
+        return None
+
+
+    def _type_by_axes(self, text: str) -> str | None:
+        """"Bij een probleem waar iedereen hetzelfde wil maar niemand weet wat werkt":
+        a type described by its two axes."""
+        from bot.understanding.axes import axis_reader  # axes imports nothing from here; kept local for clarity
+
+        axes = axis_reader(self.kb).infer_axes(text)
+        if len(axes) < 2:
+            return None
+        return self.kb.type_for(axes["value_consensus"].value, axes["knowledge_certainty"].value)["id"]
+
+
+@lru_cache(maxsize=4)
+def question_reader(kb: KnowledgeBase) -> QuestionReader:
+    return QuestionReader(kb)

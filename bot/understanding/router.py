@@ -1,0 +1,113 @@
+"""Which path a message takes: the NLU model's intent, checked by rules that read the text.
+
+The NLU model (DIET) knows the phrasings it was trained on. Where it is unsure or
+where one intent is not enough, these rules decide, with what the conversation knows:
+
+- a clear direct question (a named type, concept or route; "wie betrek ik bij een
+  taai probleem?") is answered directly, at any point, also while a form asks;
+- while the diagnosis asks about an axis, a text that answers it goes to the form,
+  whatever intent the model gave it ("nee joh, niemand weet wat werkt" is no
+  out-of-scope remark);
+- without a problem described yet, a message that describes a situation or a policy
+  choice starts the diagnosis, even when the model gave it a fallback, an axis answer
+  or a greeting;
+- "typeer dit" after such a message uses it (see `earlier_description`).
+
+Everything here is plain Python over the knowledge base; bot/rasa_ext/understanding.py
+applies it to Rasa's parse result.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from bot.knowledge import KnowledgeBase
+from bot.understanding.axes import AXES, axis_reader
+from bot.understanding.lexicon import tokenize
+from bot.understanding.questions import question_reader
+from bot.understanding.situation import situation_reader
+
+# Intents the rules never override: commands and the service's own markers.
+FIXED = frozenset({"too_long", "forget_conversation", "ask_forget", "start_over", "stop_trainer", "next_step",
+                   "quiz_answer"})
+# Social intents the model knows well; a long description that opens with "hoi" is still a description.
+SOCIAL = frozenset({"greet", "goodbye", "thank", "bot_challenge", "ask_capabilities", "start_demo", "start_quiz"})
+# Intents that lead nowhere useful before a problem is described.
+WEAK_OPENINGS = frozenset({"nlu_fallback", "inform_axis", "correct_answer", "inform_context", "affirm", "deny",
+                           "dont_know", "out_of_scope", "ask_why", "start_diagnosis"})
+CONFIDENT = 0.8  # a model intent this sure stands unless a rule clearly knows better
+AXIS_ANSWER_INTENT = "inform_axis"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the router knows of the conversation so far."""
+    active_form: str | None = None
+    requested_slot: str | None = None
+    has_description: bool = False
+    trainer_mode: str | None = None
+
+
+@dataclass(frozen=True)
+class Routed:
+    intent: str
+    entities: dict[str, str] = field(default_factory=dict)
+    rule: str = "model"  # which rule decided, for logs and the evaluation report
+
+
+def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, turn: Turn) -> Routed:
+    intent = intent or "nlu_fallback"
+    stripped = text.strip()
+    if not stripped or stripped.startswith("/") or intent in FIXED or turn.trainer_mode:
+        return Routed(intent)
+    question = question_reader(kb).read(stripped)
+
+    if turn.active_form == "diagnosis_form" and turn.requested_slot in AXES:
+        if question and intent != AXIS_ANSWER_INTENT:
+            return Routed(question.intent, question.entities, "direct question during the diagnosis")
+        reading = axis_reader(kb).read_answer(turn.requested_slot, stripped)
+        if reading.kind != "unclear" and intent not in SOCIAL | {AXIS_ANSWER_INTENT, "affirm", "deny", "dont_know"}:
+            return Routed(AXIS_ANSWER_INTENT, {}, "an answer to the question asked")
+        return Routed(intent)
+    if turn.active_form:
+        return Routed(intent)  # the routes form reads its answers from the text
+
+    if question and (intent not in SOCIAL or confidence < CONFIDENT):
+        return Routed(question.intent, question.entities, "direct question")
+    thanks = thanks_reader(kb).read(stripped)
+    if thanks and intent != "thank":
+        return Routed("thank", {}, "thanks")
+    situation = situation_reader(kb).score(stripped)
+    if not turn.has_description and situation.describes and (
+            intent in WEAK_OPENINGS or intent in SOCIAL and len(stripped.split()) >= 6 or confidence < CONFIDENT):
+        return Routed("describe_problem", {}, "describes a situation")
+    if turn.has_description and situation.describes and intent == "nlu_fallback":
+        return Routed("describe_problem", {}, "a new situation")
+    return Routed(intent)
+
+
+class ThanksReader:
+    """"Dankjewel, hier kan ik echt wat mee!": a short message that opens with thanks."""
+
+    MAX_WORDS = 10
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.words = frozenset(kb.cues["questions"]["thanks"])
+
+    def read(self, text: str) -> bool:
+        words = [t.text for t in tokenize(text) if not t.is_punctuation]
+        return bool(words) and len(words) <= self.MAX_WORDS and words[0] in self.words
+
+
+@lru_cache(maxsize=4)
+def thanks_reader(kb: KnowledgeBase) -> ThanksReader:
+    return ThanksReader(kb)
+
+
+def earlier_description(kb: KnowledgeBase, recent_texts: Iterable[str]) -> str | None:
+    """For "typeer dit": the most recent earlier message that describes a situation."""
+    for text in recent_texts:
+        if text and not text.startswith("/") and situation_reader(kb).score(text).describes:
+            return text
+    return None

@@ -1,0 +1,82 @@
+"""Does a message describe a situation or a policy choice?
+
+A first message like "De leeftijdsgrens voor de minimaregeling staat weer ter
+discussie." or "Zullen we de toeristenbelasting verhogen?" is a problem to type, even
+when the NLU model, trained on longer descriptions, is unsure. This reader scores the
+signals a civil servant's description carries; the word lists are in
+knowledge/cues.yml (`situation`) and knowledge/context.yml (domains, initiators).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.knowledge import KnowledgeBase
+from bot.understanding.axes import axis_reader
+from bot.understanding.lexicon import tokenize
+from bot.understanding.phrases import PhraseFinder, compile_phrase
+
+# Tuning values, measured with `make eval-understanding` on the development corpus.
+THRESHOLD = 2.0
+CAP_PER_SIGNAL = 2.0
+
+
+@dataclass(frozen=True)
+class SituationScore:
+    score: float
+    signals: tuple[str, ...]  # what counted, for the evaluation report
+
+    @property
+    def describes(self) -> bool:
+        return self.score >= THRESHOLD
+
+
+class SituationReader:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        cues = kb.cues["situation"]
+        overrides = kb.cues["lexicon"].get("lemma_overrides", {})
+        context = [(s, "context") for d in kb.domains.values() for s in d["synonyms"]]
+        context += [(s, "context") for i in kb.initiators.values() for s in i["synonyms"]]
+        phrases = [compile_phrase(p, label, overrides) for p, label in context]
+        for key, label in (("problem_words", "problem"), ("policy_choice", "choice"), ("personal", "personal"),
+                           ("not_a_description", "other")):
+            phrases += [compile_phrase(p, label, overrides) for p in cues[key]]
+        self.finder = PhraseFinder(phrases)
+        self.overrides = overrides
+        self.min_words = cues["min_words"]
+        self.kb = kb
+
+    def score(self, text: str) -> SituationScore:
+        tokens = [t for t in tokenize(text, self.overrides) if not t.is_punctuation]
+        if len(tokens) < self.min_words:
+            return SituationScore(0.0, ("te kort",))
+        hits = self.finder.find(tokens)
+        counts: dict[str, int] = {}
+        for hit in hits:
+            counts[hit.label] = counts.get(hit.label, 0) + 1
+        score = 0.0
+        signals = []
+        for label, weight in (("context", 1.0), ("problem", 1.0), ("choice", 1.5)):
+            if counts.get(label):
+                score += min(CAP_PER_SIGNAL, weight * counts[label])
+                signals.append(label)
+        if axis_reader(self.kb).infer_axes(text):
+            score += 1.0
+            signals.append("axis")
+        if len(tokens) >= 8:
+            score += 0.5
+            signals.append("length")
+        if len(tokens) >= 16:
+            score += 0.5
+        if counts.get("personal"):
+            score -= 3.0
+            signals.append("personal")
+        if counts.get("other"):
+            score -= 3.0
+            signals.append("other")
+        return SituationScore(score, tuple(signals))
+
+
+@lru_cache(maxsize=4)
+def situation_reader(kb: KnowledgeBase) -> SituationReader:
+    return SituationReader(kb)
