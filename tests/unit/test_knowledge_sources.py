@@ -16,8 +16,8 @@ from bot.plan_export import plan_docx, plan_html
 from bot.render import render
 
 # Words that only make sense inside this project's development tree (the seed files, the
-# shared folder). A user must never read them.
-DEVELOPMENT_WORDS = re.compile(r"shared/|seeds?\b|bronbestand", re.IGNORECASE)
+# shared folder, the internal domain brief). A user must never read them.
+DEVELOPMENT_WORDS = re.compile(r"shared/|seeds?\b|bronbestand|domeinbrief|domain brief", re.IGNORECASE)
 
 # A link to the root of a site is only right when the site is the publication itself.
 PUBLICATION_SITES = {"leidraad.pbl.nl"}  # the PBL Leidraad is a web publication
@@ -73,7 +73,9 @@ def test_no_link_to_a_home_page(kb):
 @pytest.mark.parametrize("source_id, identifier", [
     ("wet_participatiewet_in_balans", "BWBR0051679"),
     ("awb_art_4_84", "BWBR0005537"),
+    ("kamerbrief_pmm_2023", "kst-34477-84"),
     ("evaluatie_experimenten_pw_2020", "kst-34352-N"),
+    ("energiewet_inwerkingtreding_2025", "stb-2025-348"),
 ])
 def test_sources_that_now_have_their_official_link(kb, source_id, identifier):
     assert identifier in kb.sources[source_id]["url"]
