@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 import jinja2
 
-from bot.knowledge import KnowledgeBase, nl_date, status_on
+from bot.knowledge import KnowledgeBase, nl_date, status_on  # nl_date: also imported from here
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -44,9 +44,6 @@ def _environment(html: bool) -> jinja2.Environment:
     env.filters["md"] = md_escape
     env.filters["nl_date"] = nl_date
     return env
-
-
-__all__ = ["md_escape", "nl_date", "render"]
 
 
 def render(kb: KnowledgeBase, template: str, on: dt.date | None = None, **context: Any) -> str:
