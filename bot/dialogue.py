@@ -544,7 +544,7 @@ def answer_concept(kb: KnowledgeBase, text: str, concept_entity: str | None = No
                     f"de professional werkt in een {entry['professional_style']}.")
     else:
         entry = kb.routes[item_id]
-        text_out = f"**{entry['name']}** — {entry['summary']} *Status:* {entry['status']['text']}"
+        text_out = f"**{entry['name']}** — {entry['summary']} *Status:* {kb.status_on(entry)['text']}"
     if entry.get("caveat"):
         text_out += f"\n\n_Let op:_ {entry['caveat']}"
     sources = "; ".join(s["short"] for s in kb.source_list(entry["sources"]))

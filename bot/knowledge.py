@@ -97,12 +97,77 @@ class KnowledgeBase:
     def evidence_level(self, rank: int) -> dict:
         return next(level for level in self.evidence_levels.values() if level["rank"] == rank)
 
+    def status_on(self, entry: dict | str, on: dt.date | None = None) -> dict:
+        """The status of an entry (or of the route with this id) that holds on `on`, default today.
+
+        Resolved each time it is asked, never at loading: a server that runs across a
+        change date answers with the new status from that day on.
+        """
+        return status_on(self.routes[entry] if isinstance(entry, str) else entry, on)
+
     def source_list(self, ids: list[str]) -> list[dict]:
         """Sources for these ids, without duplicates, in first-seen order."""
         seen: dict[str, dict] = {}
         for source_id in ids:
             seen.setdefault(source_id, self.sources[source_id])
         return list(seen.values())
+
+
+# --- statuses that change with the date ----------------------------------------------
+
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december")
+
+OUTDATED_NOTE = ("Let op: vanaf {date} kan dit anders zijn. Dat hebben we nog niet nagekeken. "
+                 "Controleer de actuele wettekst.")
+
+
+def nl_date(iso: str) -> str:
+    """'2026-11-22' -> '22 november 2026'."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{day} {_MONTHS[month - 1]} {year}"
+
+
+def status_history(entry: Mapping) -> list[dict]:
+    """An entry's statuses, oldest first; a single status is a history of one."""
+    status = entry["status"]
+    return list(status) if isinstance(status, list) else [status]
+
+
+def status_on(entry: Mapping, on: dt.date | None = None) -> dict:
+    """The status that holds on `on` (default: today, taken now).
+
+    A status holds from its `valid_from` up to its `valid_until` or the next status's
+    `valid_from`; a single status without `valid_from` always holds. Before the first
+    known status the first one is given. When `on` is past a known change that no later
+    status covers (the last status's `valid_until`, or a `next_change`), the text says
+    that it may be out of date. The result is a new dict with the status's fields plus
+    `outdated_since` (an ISO date or None); `text` is what to show.
+    """
+    on = on or dt.date.today()
+    history = status_history(entry)
+    chosen = history[0]
+    for item in history:
+        if "valid_from" not in item or dt.date.fromisoformat(item["valid_from"]) <= on:
+            chosen = item
+    passed = sorted(d for d in (chosen.get("valid_until"), chosen.get("next_change"))
+                    if d and dt.date.fromisoformat(d) <= on)
+    result = dict(chosen, outdated_since=passed[0] if passed else None)
+    if passed:
+        result["text"] = f"{chosen['text']} {OUTDATED_NOTE.format(date=nl_date(passed[0]))}"
+    return result
+
+
+def change_dates(entry: Mapping) -> list[str]:
+    """Every date on which an entry's status is known to change, in order."""
+    if "status" not in entry:
+        return []
+    dates: set[str] = set()
+    for number, item in enumerate(status_history(entry)):
+        if number and "valid_from" in item:
+            dates.add(item["valid_from"])
+        dates.update(item[key] for key in ("valid_until", "next_change") if key in item)
+    return sorted(dates)
 
 
 # --- loading -------------------------------------------------------------------------
@@ -198,6 +263,31 @@ def _check_date(file: str, entry: str | None, value: str, what: str) -> None:
         raise KnowledgeError(file, entry, f"{what}: '{value}' is not a real date (YYYY-MM-DD)") from None
 
 
+def _check_status(file: str, entry: str | None, status: dict | list) -> None:
+    """Real dates, and a status history in order: each status starts where the one before ends."""
+    items = status if isinstance(status, list) else [status]
+    for number, item in enumerate(items):
+        where = f"status.{number}" if isinstance(status, list) else "status"
+        for key in ("valid_from", "valid_until", "as_of", "next_change"):
+            if key in item:
+                _check_date(file, entry, item[key], f"{where}.{key}")
+        start, end, change = item.get("valid_from"), item.get("valid_until"), item.get("next_change")
+        if start and end and end <= start:
+            raise KnowledgeError(file, entry, f"{where}: valid_until {end} is not after valid_from {start}")
+        if start and change and change <= start:
+            raise KnowledgeError(file, entry, f"{where}: next_change {change} is not after valid_from {start}")
+        if end and change and change >= end:
+            raise KnowledgeError(file, entry, f"{where}: next_change {change} is not before valid_until {end}")
+        if number:
+            before = items[number - 1]
+            if start <= before["valid_from"]:
+                raise KnowledgeError(file, entry, f"{where}: valid_from {start} is not after the valid_from "
+                                                  f"of the status before it ({before['valid_from']})")
+            if before.get("valid_until", start) != start:
+                raise KnowledgeError(file, entry, f"{where}: valid_from {start} does not start where the status "
+                                                  f"before it ends ({before['valid_until']}); leave no gap or overlap")
+
+
 def _check_integrity(kb: KnowledgeBase) -> None:
     raw = kb.raw
     # Sources: every `sources` list and every example's `source`.
@@ -207,8 +297,8 @@ def _check_integrity(kb: KnowledgeBase) -> None:
         for entry in iter_entries(raw[name]):
             _check_refs(name, entry.get("id"), entry["sources"], kb.sources, "source")
             _check_date(name, entry.get("id"), entry["checked"]["date"], "checked.date")
-            if isinstance(entry.get("status"), dict):
-                _check_date(name, entry.get("id"), entry["status"]["as_of"], "status.as_of")
+            if "status" in entry:
+                _check_status(name, entry.get("id"), entry["status"])
             for example in entry.get("examples", []):
                 if isinstance(example, dict):
                     _check_refs(name, entry.get("id"), example["source"], kb.sources, "source")
@@ -332,3 +422,29 @@ def stale_entries(kb: KnowledgeBase, today: dt.date | None = None) -> list[Stale
             if checked < limit:
                 stale.append(StaleEntry(name, entry.get("id", "?"), entry["checked"]["date"]))
     return stale
+
+
+@dataclass(frozen=True)
+class PassedChange:
+    file: str
+    entry: str
+    change: str   # the change date that has passed
+    checked: str  # the entry's checked.date, before that change
+
+
+def passed_changes(kb: KnowledgeBase, today: dt.date | None = None) -> list[PassedChange]:
+    """Entries whose next known status change after their last check has passed by `today`.
+
+    Such an entry was checked before the change: an editor should confirm that the status
+    the knowledge base now gives (or the old one, when the change was only announced) is right.
+    Checking it again (a checked.date on or after the change) ends the warning.
+    """
+    today = today or dt.date.today()
+    found = []
+    for name in FILES:
+        for entry in iter_entries(kb.raw[name]):
+            checked = entry["checked"]["date"]
+            upcoming = [d for d in change_dates(entry) if d > checked]
+            if upcoming and dt.date.fromisoformat(upcoming[0]) <= today:
+                found.append(PassedChange(name, entry.get("id", "?"), upcoming[0], checked))
+    return found

@@ -6,6 +6,7 @@ the Rasa-facing routes are in bot/rasa_ext/web_routes.py.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from typing import Any, Mapping
@@ -43,9 +44,9 @@ def plan_from_slots(kb: KnowledgeBase, slots: Mapping[str, Any]) -> ExperimentPl
         return None
 
 
-def plan_html(kb: KnowledgeBase, plan: ExperimentPlan) -> str:
-    """A complete HTML page (plan.html.j2, autoescaped, with print CSS)."""
-    return render(kb, "plan.html.j2", plan=plan)
+def plan_html(kb: KnowledgeBase, plan: ExperimentPlan, on: dt.date | None = None) -> str:
+    """A complete HTML page (plan.html.j2, autoescaped, with print CSS); route statuses as on `on`, default today."""
+    return render(kb, "plan.html.j2", plan=plan, on=on)
 
 
 # --- Word ---------------------------------------------------------------------------------
@@ -94,8 +95,8 @@ def _set_dutch(doc: docx.document.Document) -> None:
     doc.core_properties.language = "nl-NL"
 
 
-def plan_docx(kb: KnowledgeBase, plan: ExperimentPlan) -> bytes:
-    """The plan as a .docx, with the sections and wording of the HTML page."""
+def plan_docx(kb: KnowledgeBase, plan: ExperimentPlan, on: dt.date | None = None) -> bytes:
+    """The plan as a .docx, with the sections and wording of the HTML page; route statuses as on `on`, default today."""
     c, r = plan.classification, plan.recommendation
     t = c.problem_type
     doc = docx.Document()
@@ -136,7 +137,7 @@ def plan_docx(kb: KnowledgeBase, plan: ExperimentPlan) -> bytes:
     for m in plan.routes:
         route = m.route
         _paragraph(doc, ("b", route["name"]),
-                   f" ({route['status']['text']}; gecontroleerd op {nl_date(route['checked']['date'])}).",
+                   f" ({kb.status_on(route, on)['text']}; gecontroleerd op {nl_date(route['checked']['date'])}).",
                    style="List Bullet")
         # Bullets with "Stap n", not Word numbering: a numbered list would go on counting
         # from one route to the next.

@@ -7,6 +7,7 @@ instead of printing an empty hole to a user.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any, Iterable
 
 import jinja2
 
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import KnowledgeBase, nl_date, status_on  # nl_date: also imported from here
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -45,19 +46,14 @@ def _environment(html: bool) -> jinja2.Environment:
     return env
 
 
-_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december")
+def render(kb: KnowledgeBase, template: str, on: dt.date | None = None, **context: Any) -> str:
+    """Render a template; `.html.j2` templates are autoescaped.
 
-
-def nl_date(iso: str) -> str:
-    """'2026-11-22' -> '22 november 2026'."""
-    year, month, day = (int(part) for part in iso.split("-"))
-    return f"{day} {_MONTHS[month - 1]} {year}"
-
-
-def render(kb: KnowledgeBase, template: str, **context: Any) -> str:
-    """Render a template; `.html.j2` templates are autoescaped."""
+    Templates get `status(entry)`: the entry's status on `on`, by default on the day of
+    rendering (bot.knowledge.status_on), so a reply never shows a status that no longer holds.
+    """
     env = _environment(template.endswith(".html.j2"))
-    text = env.get_template(template).render(kb=kb, sources=lambda ids: _source_names(kb, ids), **context)
+    text = env.get_template(template).render(kb=kb, sources=lambda ids: _source_names(kb, ids),
+                                             status=lambda entry: status_on(entry, on), **context)
     # Templates are written readably; collapse the blank-line runs that loops leave.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -8,10 +8,11 @@ knowledge/legal_routes.yml.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import KnowledgeBase, status_on
 from bot.text import PhraseMatcher, normalise
 
 # Scoring weights: a named route outranks a domain fit, which outranks an initiator fit.
@@ -52,7 +53,11 @@ class RouteMatch:
 
     @property
     def status(self) -> dict:
-        return self.route["status"]
+        """The route's status today (resolved when asked, see bot.knowledge.status_on)."""
+        return status_on(self.route)
+
+    def status_on(self, on: dt.date | None = None) -> dict:
+        return status_on(self.route, on)
 
 
 @lru_cache(maxsize=4)

@@ -48,24 +48,26 @@ def test_contract_route_ids_exist(kb):
 def test_experimentenwet_never_became_law(kb):
     route = kb.routes["experimentenwet"]
     assert route["usable"] is False
-    assert route["status"]["code"] == "never_enacted"
-    assert "nooit" in route["status"]["text"].lower()
+    assert kb.status_on(route)["code"] == "never_enacted"
+    assert "nooit" in kb.status_on(route)["text"].lower()
     assert set(route["alternatives"]) >= {"existing_room", "sector_experiment_clauses"}
 
 
 def test_uitdaagrecht_is_law_through_the_gemeentewet(kb):
     route = kb.routes["uitdaagrecht"]
     assert route["usable"] is True
-    assert route["status"]["code"] in ("in_force", "in_force_phased")
-    text = " ".join([route["status"]["text"], route["summary"], *route["conditions"], *route["steps"]]).lower()
-    assert "participatieverordening" in text and "2027" in text
+    for day in (dt.date(2026, 12, 31), dt.date(2027, 1, 1)):  # before and after the end of the transition
+        status = kb.status_on(route, day)
+        assert status["code"] in ("in_force", "in_force_phased")
+        text = " ".join([status["text"], route["summary"], *route["conditions"], *route["steps"]]).lower()
+        assert "participatieverordening" in text and "2027" in text
     assert any("BWBR0005416" in t["url"] or "36210" in t["url"] for t in route["official_texts"])
 
 
 def test_article_83_still_stands(kb):
     route = kb.routes["participatiewet_art83"]
     assert route["usable"] is True
-    assert route["status"]["code"] in ("in_force", "in_force_phased")
+    assert kb.status_on(route)["code"] in ("in_force", "in_force_phased")
     assert "werk_inkomen" in route["applies"]["domains"]
     assert any("BWBR0015703" in t["url"] for t in route["official_texts"])
 
@@ -106,3 +108,43 @@ def test_stale_entries_found_after_the_review_interval(kb):
     later = _newest_check(kb) + dt.timedelta(days=31 * (kb.meta["review_interval_months"] + 1))
     stale = stale_entries(kb, later)
     assert len(stale) == sum(1 for name in FILES if name != "sources" for _ in iter_entries(kb.raw[name]))
+
+
+def test_uitdaagrecht_names_the_competent_body_and_the_other_governments(kb):
+    route = kb.routes["uitdaagrecht"]
+    text = " ".join([route["who_decides"], route["summary"], *route["steps"]])
+    assert "het college beoordeelt" not in text
+    assert "bestuursorgaan" in route["who_decides"] and "Meestal is dat het college" in route["who_decides"]
+    assert "provincies en waterschappen" in route["summary"]
+    # Nothing outside the dated status may speak of the transition as still running.
+    undated = " ".join([route["summary"], route["duration"], *route["conditions"], *route["steps"]])
+    assert "inspraakverordening" not in undated and "hebben tot 1 januari 2027" not in undated
+
+
+def test_pmm_continues_after_the_programme_phase(kb):
+    route = kb.routes["hardship_maatwerk"]
+    for on in (dt.date(2026, 12, 6), dt.date(2027, 6, 1)):
+        text = kb.status_on(route, on)["text"]
+        assert "sinds 1 januari 2023" in text and "maatwerkloket" in text
+        assert "loopt sinds mei 2019" not in text
+    assert "kamerbrief_pmm_2023" in route["sources"]
+    citation = kb.sources["programma_maatwerk_multiprobleemhuishoudens"]["citation"]
+    assert "SZW, VWS, BZK, JenV en OCW" in citation and "uitvoeringsorganisaties en gemeenten" in citation
+
+
+def test_ww_four_years_is_said_to_be_the_1999_text(kb):
+    route = kb.routes["sector_experiment_clauses"]
+    assert "1999" in route["duration"] and "vier jaar" in route["duration"]
+    assert all("1999" in e for e in route["examples"] if "vier jaar" in e)
+
+
+def test_omgevingswet_says_what_it_could_not_check_about_the_energiewet(kb):
+    caveat = kb.routes["omgevingswet_art23_3"]["caveat"]
+    assert "Energiewet" in caveat and "Elektriciteitswet 1998" in caveat and "gecontroleerd op" in caveat
+
+
+def test_participatiewet_in_balans_phases_and_the_unconfirmed_experiment_article(kb):
+    route = kb.routes["participatiewet_art83"]
+    assert "1 januari 2026" in kb.status_on(route, dt.date(2026, 12, 6))["text"]
+    assert "structurele wijzigingen" in kb.status_on(route, dt.date(2027, 1, 1))["text"]
+    assert "konden we niet" in route["caveat"] and "experimenteerartikel" in route["caveat"]
