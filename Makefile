@@ -7,7 +7,9 @@
 #   make validate  rasa data validate + knowledge-base check
 #   make shell     talk to the bot in the terminal
 #   make cluster   the production profile on this machine (PostgreSQL, Redis, 2 replicas, nginx)
+#   make test-fast the tests that need no trained model and no servers (under a minute)
 #   make eval      5-fold NLU cross-validation (not part of make test)
+#   make eval-understanding  how well Taai reads text it was not tuned on (tests/understanding/)
 #   make bench     performance under load, next to Rasa's example bot (not part of make test)
 #   make transcript ID=<conversation id>   export a conversation as Markdown
 #   make clean     remove the venv, models and local state
@@ -34,17 +36,19 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test train validate shell eval transcript widget clean cluster bench
+.PHONY: help install run test test-fast train validate shell eval eval-understanding transcript widget clean cluster bench
 
 help:
 	@echo "Taai — make targets:"
 	@echo "  make run       install, train when needed, start everything (Ctrl-C stops)"
 	@echo "  make test      install, train when needed, run every test"
+	@echo "  make test-fast the tests that need no model and no servers (under a minute)"
 	@echo "  make train     train the Rasa model when training data changed"
 	@echo "  make validate  check training data and the knowledge base"
 	@echo "  make shell     chat with Taai in the terminal"
 	@echo "  make cluster   production profile on this machine: PostgreSQL, Redis, 2+2 replicas, nginx"
 	@echo "  make eval      5-fold NLU cross-validation, intent and entity F1"
+	@echo "  make eval-understanding  understanding of free Dutch text on the corpus (dev and held-out)"
 	@echo "  make bench     load test (1, 10, 50 users) against Rasa's example bot, ~10-15 min"
 	@echo "  make transcript ID=<id>  export a conversation as Markdown (Taai must be running)"
 	@echo "  make clean     remove .venv, models/ and var/"
@@ -108,6 +112,17 @@ test: $(MODEL) $(WEB_JS) validate
 	scripts/install-services.sh
 	$(REDACTION_WARM)
 	$(VENV_PY) -m pytest
+
+# The inner loop: no trained model, no servers (pytest marker `fast`, see pytest.ini).
+test-fast: $(VENV_STAMP)
+	$(VENV_PY) -m bot.check_knowledge
+	$(VENV_PY) -m pytest -m fast -q
+
+# Understanding of free text on tests/understanding/corpus/ (README: how it was written).
+# Prints accuracy per part and phenomenon, writes results/understanding/report.json.
+# make test runs the same evaluation as a test with the thresholds (tests/understanding/).
+eval-understanding: $(MODEL)
+	$(VENV_PY) -m tests.understanding.evaluate
 
 # Not part of `make test`: five NLU trainings take several minutes.
 eval: $(VENV_STAMP)

@@ -11,12 +11,32 @@ from rasa_sdk.types import DomainDict
 from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, send, slot_values,
                             state, text_of)
 from bot import dialogue
+from bot.understanding.router import earlier_description
 
 # While the form asks, these intents are questions or commands, not answers: the form
 # lets them through and the rules handle them (then the form asks again).
 INTERRUPTIONS = {"ask_why", "ask_concept", "ask_capabilities", "start_over", "goodbye", "greet", "bot_challenge",
                  "ask_stakeholders", "ask_experiment", "ask_route_info", "ask_plan", "thank", "start_demo", "start_quiz", "next_step", "quiz_answer", "stop_trainer",
                  "out_of_scope", "forget_conversation", "ask_forget"}
+
+RECENT_MESSAGES = 3  # how far "typeer dit" looks back for the description
+
+
+def recent_user_texts(tracker: Tracker) -> List[str]:
+    """The user's messages before the current one, newest first, back to a start over."""
+    texts: List[str] = []
+    current_seen = False
+    for event in reversed(tracker.events):
+        if event.get("event") in ("restart", "session_started") or (
+                event.get("event") == "action" and event.get("name") == "action_start_over"):
+            break
+        if event.get("event") == "user":
+            if current_seen:
+                texts.append(event.get("text") or "")
+            current_seen = True
+            if len(texts) >= RECENT_MESSAGES:
+                break
+    return texts
 
 
 class ActionStartDiagnosis(Action):
@@ -38,9 +58,16 @@ class ValidateDiagnosisForm(ExtractingFormValidation):
 
     async def extract_problem_description(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                           domain: DomainDict) -> Dict[Text, Any]:
+        text = text_of(tracker)
         if not self._answering(tracker, "problem_description"):
-            return {}
-        reply = dialogue.start_diagnosis(kb(), text_of(tracker), entity(tracker, "policy_domain"),
+            # "Typeer dit" right after a description Taai did not take for one: use that.
+            if tracker.get_slot("requested_slot") is not None or tracker.get_slot("problem_description") \
+                    or intent_of(tracker) != "start_diagnosis":
+                return {}
+            text = earlier_description(kb(), recent_user_texts(tracker))
+            if text is None:
+                return {}
+        reply = dialogue.start_diagnosis(kb(), text, entity(tracker, "policy_domain"),
                                          entity(tracker, "initiator"))
         reply.slots.pop("plan_requested", None)
         return slot_values(send(dispatcher, reply))

@@ -61,6 +61,7 @@ class Reply:
 # --- context: domain and initiator ------------------------------------------------------
 
 WEAK_SYNONYM = 0.4  # "wijk" says less about the domain than "mantelzorg"
+COMPOUND_PART = 0.5
 
 
 @lru_cache(maxsize=4)
@@ -74,7 +75,7 @@ def _context_finders(kb: KnowledgeBase) -> tuple[PhraseFinder[tuple[str, float]]
                 phrases.append(compile_phrase(name, (entry["id"], 1.0), overrides))
             for name in entry.get("weak_synonyms", []):
                 phrases.append(compile_phrase(name, (entry["id"], WEAK_SYNONYM), overrides))
-        return PhraseFinder(phrases, max_gap=0)
+        return PhraseFinder(phrases, max_gap=0, compounds=True)
 
     return finder(kb.domains), finder(kb.initiators)
 
@@ -87,11 +88,15 @@ def _resolve(known: Mapping[str, dict], finder: PhraseFinder[tuple[str, float]],
         return entity
     for candidate in (entity, text):
         if candidate:
-            hits = finder.find(tokenize(candidate))
+            tokens = tokenize(candidate)
+            hits = finder.find(tokens)
             if hits:
                 weights: dict[str, float] = {}
                 for hit in hits:
                     item, weight = hit.label
+                    if tokens[hit.positions[0]].text != hit.phrase.words[0].text and len(hit.phrase.words) == 1 \
+                            and tokens[hit.positions[0]].lemma != hit.phrase.words[0].lemma:
+                        weight *= COMPOUND_PART  # "woning" in "woninginbraak" says less than "woninginbraak"
                     weights[item] = weights.get(item, 0.0) + weight
                 return max(weights, key=weights.get)  # dicts keep the order first named
     return None

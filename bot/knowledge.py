@@ -355,6 +355,13 @@ def _check_integrity(kb: KnowledgeBase) -> None:
     for term in kb.terms.values():
         _check_refs("glossary", term["id"], term.get("see_also", []), kb.terms, "glossary term")
 
+    questions = raw["cues"]["questions"]
+    for type_id in questions["type_names"]:
+        _check_refs("cues", "question_signals", type_id, kb.types, "problem type")
+    for term_id in questions["concept_phrasings"]:
+        _check_refs("cues", "question_signals", term_id, kb.terms, "glossary term")
+    for route_id in questions["route_phrasings"]:
+        _check_refs("cues", "question_signals", route_id, kb.routes, "legal route")
     for cue in raw["cues"]["axis_cues"]:
         poles = {pole["value"] for pole in kb.axes[cue["axis"]]["poles"]}
         if cue["pole"] not in poles:

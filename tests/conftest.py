@@ -13,6 +13,18 @@ from bot.knowledge import KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
 from tests.server_process import Server, start_server, stop_server
 
 
+TESTS = Path(__file__).resolve().parent
+FAST_FOLDERS = {"unit"}  # every test here runs without a trained model or servers
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark the inner-loop tier: `make test-fast` runs `pytest -m fast`."""
+    for item in items:
+        parts = Path(item.path).resolve().relative_to(TESTS).parts
+        if parts and parts[0] in FAST_FOLDERS and not item.get_closest_marker("model"):
+            item.add_marker(pytest.mark.fast)
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load_knowledge()

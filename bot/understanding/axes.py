@@ -65,7 +65,8 @@ WISHFUL = "<wishful>"  # words; in longer clauses only an opening "ja"/"nee" is 
 
 @dataclass(frozen=True)
 class Label:
-    kind: Literal["axis", "answer", "dont_know", "blocker", "neutral", "hedge", "not_a_claim", "wishful"]
+    kind: Literal["axis", "answer", "dont_know", "blocker", "neutral", "hedge", "not_a_claim", "negator",
+                  "means_marker"]
     axis: str | None = None
     value: str | None = None  # a pole; or yes/no for answers
     weight: float = 1.0
@@ -92,6 +93,7 @@ class Reading:
     answers: list[Evidence] = field(default_factory=list)  # yes / no, per clause, with topic
     dont_know: list[str] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
+    after_means: bool = False  # the last clause said the one before it was about means
 
 
 @dataclass(frozen=True)
@@ -122,10 +124,14 @@ class AxisReader:
         for answer in cues["answers"]:
             meaning = answer["meaning"]
             kind = "dont_know" if meaning == "dont_know" else "answer"
-            phrases += [compile_phrase(p, Label(kind, None, meaning), self.overrides) for p in answer["phrases"]]
+            # Short answers are fixed expressions: "dat wel", not "dat is wel".
+            gap = None if kind == "dont_know" else 0
+            phrases += [compile_phrase(p, Label(kind, None, meaning), self.overrides, max_gap=gap)
+                        for p in answer["phrases"]]
         phrases += [compile_phrase(p, Label("blocker"), self.overrides, priority=0) for p in lexicon["claim_blockers"]]
         self.wishful = PhraseFinder(compile_phrase(p, "wishful", self.overrides) for p in lexicon["wishful"])
-        for kind, key in (("neutral", "neutral_phrases"), ("hedge", "hedges"), ("not_a_claim", "not_a_claim")):
+        for kind, key in (("neutral", "neutral_phrases"), ("hedge", "hedges"), ("not_a_claim", "not_a_claim"),
+                          ("negator", "negator_phrases"), ("means_marker", "means_markers")):
             phrases += [compile_phrase(p, Label(kind), self.overrides) for p in lexicon[key]]
         self.finder = PhraseFinder(phrases)
         self.negators = frozenset(lexicon["negators"])
@@ -134,6 +140,8 @@ class AxisReader:
         self.question_openers = frozenset(lexicon["question_openers"])
         self.tag_questions = frozenset(lexicon["tag_questions"])
         self.and_before = frozenset(lexicon["and_before"])
+        self.subordinators = frozenset(lexicon["subordinators"])
+        self.echo_rejections = tuple(" ".join(t.text for t in tokenize(r)) for r in lexicon["echo_rejections"])
         self.topics = {group: PhraseFinder(compile_phrase(p, group, self.overrides) for p in words)
                        for group, words in lexicon["topics"].items()}
 
@@ -156,9 +164,37 @@ class AxisReader:
     def read(self, text: str) -> Reading:
         reading = Reading()
         previous: list[Hit[Label]] = []
-        for clause in self.clauses(text):
-            previous = self._read_clause(clause, reading, previous)
+        clauses = self.clauses(text)
+        for index, clause in enumerate(clauses):
+            if index > 0 and clauses[index - 1].echo:
+                self._answer_echo(clause, reading)
+                if clause.tokens[0].text == WISHFUL:  # the echo took the "was het maar zo"
+                    reading.clauses.append(clause)
+                    previous = []
+                    continue
+            previous = self._read_clause(clause, reading, previous)  # an ellipsis refers to the clause before
         return reading
+
+    def _answer_echo(self, clause: Clause, reading: Reading) -> None:
+        """"Zekerheid? Welnee." / "Eens? Ha.": the clause after an echo question says
+        whether the echoed word holds. A rejection flips it; anything else but a yes
+        leaves the echo as no claim at all."""
+        echoed = len(reading.clauses) - 1
+        words = " ".join(clause.words)
+        rejected = clause.tokens[0].text == WISHFUL or any(words == r or words.startswith(r + " ")
+                                                           for r in self.echo_rejections)
+        accepted = any(h.label.kind == "answer" and h.label.value == "yes" and h.positions[0] == 0
+                       for h in self.finder.find(clause.tokens, set()))
+        kept = []
+        for e in reading.axis:
+            if e.clause != echoed:
+                kept.append(e)
+            elif rejected:
+                kept.append(Evidence(e.axis, OPPOSITE[e.value], e.weight, e.cue, not e.negated, e.clause,
+                                     strength=e.strength))
+            elif accepted:
+                kept.append(e)
+        reading.axis[:] = kept
 
     def _topics(self, tokens: list[Token]) -> set[str]:
         return {group for group, finder in self.topics.items() if finder.find(tokens, set())}
@@ -184,6 +220,24 @@ class AxisReader:
         taken: set[int] = set()
         hits = self.finder.find(tokens, taken)
         kinds = {hit.label.kind for hit in hits}
+        topics_override: set[str] | None = None
+        if "means_marker" in kinds and any(h.label.kind == "axis" for h in hits):
+            topics_override = {"means"}  # "de ruzie gaat puur over wie het betaalt": this clause is about means
+        elif "means_marker" in kinds:
+            # "..., maar dat is uitvoering": the clause before was about means, not values.
+            before = len(reading.clauses) - 1
+            reading.axis[:] = [e for e in reading.axis if not (e.clause == before and e.axis == "value_consensus")]
+            reading.answers[:] = [a for a in reading.answers if a.clause != before]
+            reading.clauses.append(clause)
+            reading.after_means = True
+            return []
+        if reading.after_means and tokens[0].text in self.negators:
+            # "... dat gaat over wie de leiding heeft, niet over wat we willen bereiken":
+            # the denial belongs to the means marker, it says nothing against the values.
+            reading.after_means = False
+            reading.clauses.append(clause)
+            return []
+        reading.after_means = False
         if "not_a_claim" in kinds:
             return []  # "ik had meer weerstand verwacht": not about how things are
         if "blocker" in kinds:
@@ -201,39 +255,47 @@ class AxisReader:
         # Short answers do not hide a negator: in "echt nog niet" the "niet" still
         # negates "weten we".
         answer_positions = {p for h in hits if h.label.kind == "answer" for p in h.positions}
-        negations = sum(1 for i, t in enumerate(tokens)
-                        if (i not in taken or i in answer_positions)
-                        and t.text in self.negators)  # not lemmas: "minder" has lemma "weinig"
+        negator_positions = [i for i, t in enumerate(tokens)
+                             if (i not in taken or i in answer_positions)
+                             and t.text in self.negators]  # not lemmas: "minder" has lemma "weinig"
+        negator_positions += [h.positions[0] for h in hits if h.label.kind == "negator"]
+        negations = len(negator_positions)
+        subordinate = [i for i, t in enumerate(tokens) if t.text in self.subordinators]
         hedged = "hedge" in kinds
         weight = clause.weight * (HEDGE_FACTOR if hedged else 1.0) * (QUESTION_FACTOR if clause.question else 1.0)
         index = len(reading.clauses)
         reading.clauses.append(clause)
         if weight == 0:
             return []
-        topics = self._topics(tokens)
+        topics = topics_override or self._topics(tokens)
         axis_hits = [h for h in hits if h.label.kind == "axis"]
         inherited = False
         # An elliptic clause has no verb of its own: "maar niet over waarom", "ook niet",
         # "de oplossing totaal niet". A clause like "en het onderzoek geeft geen antwoord"
         # has its own claim and inherits nothing.
-        elliptic = clause.contrast or tokens[0].text in self.negators or tokens[0].text == "ook" or (
+        elliptic = clause.contrast or tokens[0].text in self.negators | {"ook", "wel"} or (
             len(tokens) <= SHORT_CLAUSE and tokens[-1].text in self.negators)
-        if not axis_hits and previous and negations and elliptic and len(tokens) <= ELLIPSIS_MAX_WORDS and topics:
+        closing_denial = len(tokens) <= 3 and tokens[-1].text in self.negators  # "verder niemand"
+        if not axis_hits and previous and (negations or tokens[0].text == "wel") and elliptic \
+                and len(tokens) <= ELLIPSIS_MAX_WORDS and (topics or closing_denial):
             # Ellipsis: "we zijn het eens over de aanpak, alleen niet over waarom":
             # the second clause reuses the first one's cue with its own negation.
             axis_hits, inherited = previous, True
         covered: set[str] = set()
         for hit in axis_hits:
             base = hit.label.value
-            value = base if negations % 2 == 0 else OPPOSITE[base]
+            # A negation inside a later subordinate clause does not reach back: in "ze willen
+            # allemaal dat jongeren niet op straat belanden" the wish is not negated.
+            scope = negations if inherited else self._negations_of(hit, axis_hits, negator_positions, subordinate)
+            value = base if scope % 2 == 0 else OPPOSITE[base]
             placed = self._axis_for(hit.label.axis, value, topics)
             if placed is None:
                 continue
             axis, value = placed
             if hit.label.weight * weight >= ANSWER_MIN_WEIGHT:
-                covered.add(axis)  # a cue too weak to decide leaves room for a "ja" beside it
-            cue = self._quote(tokens, hit) if not inherited else hit.phrase.source
-            reading.axis.append(Evidence(axis, value, hit.label.weight * weight, cue, negations % 2 == 1, index,
+                covered.update(AXES)  # the "wel" in "dat is wel bekend" belongs to the cue
+            cue = self._quote(tokens, hit, taken) if not inherited else hit.phrase.source
+            reading.axis.append(Evidence(axis, value, hit.label.weight * weight, cue, scope % 2 == 1, index,
                                          strength=hit.label.weight))
         for hit in hits:
             if hit.label.kind == "dont_know":
@@ -244,7 +306,15 @@ class AxisReader:
         last = len(tokens) - 1
         answers = [h for h in hits if h.label.kind == "answer" and not inherited
                    and (short or h.positions[0] == 0 or h.positions[-1] == last)]
-        if answers or (negations and short and not axis_hits):
+        # A bare negation is an answer in a short clause, or where it opens or closes one
+        # ("niet voor deze doelgroep", "de coalitiepartijen bij lange na niet").
+        at_edge = bool(negator_positions) and (min(negator_positions) == 0 or
+                                               max(negator_positions) >= last - 3 and tokens[last].text in
+                                               self.negators | {"na"})
+        asked_back = clause.ends_with_question and tokens[-1].text not in self.tag_questions
+        if asked_back:
+            return axis_hits
+        if answers or (negations and (short or at_edge) and not axis_hits):
             yes = any(h.label.value == "yes" for h in answers)
             no = any(h.label.value == "no" for h in answers)
             if not (yes and no):  # "ja nee" is no answer
@@ -255,9 +325,29 @@ class AxisReader:
         return axis_hits
 
     @staticmethod
-    def _quote(tokens: list[Token], hit: Hit[Label]) -> str:
-        """The user's own words for a cue (shown when Taai says what it understood)."""
-        return " ".join(t.text for t in tokens[hit.positions[0]: hit.positions[-1] + 1])
+    def _negations_of(hit: Hit[Label], cues: list[Hit[Label]], negators: list[int], subordinate: list[int]) -> int:
+        """The negators that belong to this cue: each negator goes to the nearest cue in
+        its clause ("niemand het eens ... en ook niemand weet wat werkt": one each), and a
+        negator in a later subordinate clause does not reach back ("ze willen allemaal
+        dat jongeren niet op straat belanden")."""
+        def distance(cue: Hit[Label], n: int) -> int:
+            return 0 if cue.positions[0] <= n <= cue.positions[-1] else min(abs(n - cue.positions[0]),
+                                                                             abs(n - cue.positions[-1]))
+        count = 0
+        for n in negators:
+            if any(hit.positions[-1] < s < n for s in subordinate):
+                continue
+            nearest = min(cues, key=lambda cue: (distance(cue, n), -cue.positions[0]))
+            count += nearest is hit
+        return count
+
+    def _quote(self, tokens: list[Token], hit: Hit[Label], taken: set[int]) -> str:
+        """The user's own words for a cue, with a negation just before it ("niemand weet
+        wat werkt"), shown when Taai says what it understood."""
+        first = hit.positions[0]
+        start = next((i for i in range(first - 1, max(-1, first - 4), -1)
+                      if tokens[i].text in self.negators and i not in taken), first)
+        return " ".join(t.text for t in tokens[start: hit.positions[-1] + 1])
 
     # --- deciding -----------------------------------------------------------------------
 
@@ -312,6 +402,8 @@ class AxisReader:
         answers = [Evidence(axis, YES_POLE[axis] if a.value == "yes" else NO_POLE[axis], a.weight * ANSWER_FACTOR,
                             a.cue, clause=a.clause, strength=0.0)
                    for a in reading.answers if self._answer_counts(a, axis) and (a.contrast or not strong)]
+        if reading.dont_know and not own:
+            return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)
         if own or not reading.dont_know:
             decided = self._decide(own + answers, axis, ANSWER_MIN_WEIGHT)
             if decided:

@@ -17,6 +17,9 @@ from bot.understanding.lexicon import Token
 
 CONTRAST_WEIGHT = 1.5
 BEFORE_CONTRAST_WEIGHT = 0.75
+RESTRICTIVE = frozenset({"alleen", "enkel", "slechts", "hooguit"})  # at the start of a message: "only"
+RESTRICTIVE_WEIGHT = 0.5
+ECHO_MAX_WORDS = 2
 
 
 @dataclass
@@ -25,6 +28,8 @@ class Clause:
     weight: float = 1.0
     question: bool = False
     contrast: bool = False  # opens with a contrast word
+    echo: bool = False  # a word or two with a question mark: "Eens?" (what follows answers it)
+    ends_with_question: bool = False
 
     @property
     def words(self) -> list[str]:
@@ -59,11 +64,16 @@ def split_clauses(tokens: Sequence[Token], breaks: frozenset[str], contrast: fro
 
     for index, clause in enumerate(clauses):
         first = clause.tokens[0].text
-        if first in contrast:
+        if first in contrast and index > 0:
             clause.contrast = True
             clause.weight *= CONTRAST_WEIGHT
-            if index > 0:
-                clauses[index - 1].weight *= BEFORE_CONTRAST_WEIGHT
+            clauses[index - 1].weight *= BEFORE_CONTRAST_WEIGHT
+        elif first in RESTRICTIVE and index == 0:
+            # "Alleen de wethouder en ik zijn het eens": only some, so the others are not.
+            clause.weight *= RESTRICTIVE_WEIGHT
+        clause.ends_with_question = ended_by[index] == "?"
+        if ended_by[index] == "?" and len(clause.tokens) <= ECHO_MAX_WORDS:
+            clause.echo = True
         if ended_by[index] == "?" and first in question_openers and clause.words[-1] not in tag_questions:
             clause.question = True
     return clauses

@@ -27,6 +27,7 @@ from bot.understanding.lexicon import Token, lemma, tokenize, within_one_edit
 T = TypeVar("T")
 MAX_GAP = 3
 MIN_TYPO_LENGTH = 6
+MIN_COMPOUND_HEAD = 6
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,15 @@ class _Word:
     lemma: str
     wildcard: bool
 
-    def matches(self, token: Token) -> bool:
+    def matches(self, token: Token, compounds: bool = False) -> bool:
         if self.wildcard:
             return True
         if token.text == self.text:
             return True
+        if "-" in token.text and self.text in token.text.split("-"):
+            return True  # "wmo" in "wmo-aanvraag"
+        if compounds and len(self.text) >= MIN_COMPOUND_HEAD and token.text.startswith(self.text):
+            return True  # "bijstand" in "bijstandsaanvragen": Dutch compounds put the modifier first
         if self.lemma == self.text and token.lemma == self.lemma:
             return True
         return (len(self.text) >= MIN_TYPO_LENGTH and not token.known
@@ -52,6 +57,7 @@ class Phrase(Generic[T]):
     words: tuple[_Word, ...]
     label: T
     priority: int = 1  # on equal length and span, the lower number wins
+    max_gap: int | None = None  # None: the finder's; 0 for fixed expressions ("dat wel")
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ class Hit(Generic[T]):
 
 
 def compile_phrase(source: str, label: T, overrides: Mapping[str, str] | None = None,
-                   priority: int = 1) -> Phrase[T]:
+                   priority: int = 1, max_gap: int | None = None) -> Phrase[T]:
     words = []
     for token in tokenize(source.replace("*", " WILDCARD "), overrides):
         if token.text == "wildcard":
@@ -78,28 +84,34 @@ def compile_phrase(source: str, label: T, overrides: Mapping[str, str] | None = 
             words.append(_Word(token.text, lemma(token.text, overrides), False))
     if not words:
         raise ValueError(f"empty cue phrase {source!r}")
-    return Phrase(source, tuple(words), label, priority)
+    return Phrase(source, tuple(words), label, priority, max_gap)
 
 
 def _find_at(words: Sequence[_Word], tokens: Sequence[Token], start: int, taken: set[int],
-             max_gap: int) -> tuple[int, ...] | None:
+             max_gap: int, compounds: bool) -> tuple[int, ...] | None:
     """Positions of the phrase's words starting at `start` with the tightest gaps, or None."""
-    if start in taken or not words[0].matches(tokens[start]):
+    if start in taken or not words[0].matches(tokens[start], compounds and len(words) == 1):
         return None
     if len(words) == 1:
         return (start,)
     for nxt in range(start + 1, min(len(tokens), start + 2 + max_gap)):
-        rest = _find_at(words[1:], tokens, nxt, taken, max_gap)
+        rest = _find_at(words[1:], tokens, nxt, taken, max_gap, compounds)
         if rest is not None:
             return (start, *rest)
     return None
 
 
+def _exact(hit: Hit[T], tokens: Sequence[Token]) -> bool:
+    return all(word.wildcard or tokens[p].text == word.text or tokens[p].lemma == word.lemma
+               for word, p in zip(hit.phrase.words, hit.positions))
+
+
 class PhraseFinder(Generic[T]):
-    def __init__(self, phrases: Iterable[Phrase[T]], max_gap: int = MAX_GAP) -> None:
+    def __init__(self, phrases: Iterable[Phrase[T]], max_gap: int = MAX_GAP, compounds: bool = False) -> None:
         # Longest phrases first: they claim their words before shorter ones can.
         self._phrases = sorted(phrases, key=lambda p: -len(p.words))
         self.max_gap = max_gap
+        self.compounds = compounds  # a one-word phrase also matches as the head of a compound
 
     def find(self, tokens: Sequence[Token], taken: set[int] | None = None) -> list[Hit[T]]:
         """Non-overlapping hits in one clause; `taken` positions are not available
@@ -113,10 +125,13 @@ class PhraseFinder(Generic[T]):
             candidates = []
             for phrase in by_length[length]:
                 for start in range(len(tokens)):
-                    positions = _find_at(phrase.words, tokens, start, taken, self.max_gap)
+                    gap = self.max_gap if phrase.max_gap is None else phrase.max_gap
+                    positions = _find_at(phrase.words, tokens, start, taken, gap, self.compounds)
                     if positions:
                         candidates.append(Hit(phrase, positions))
-            for hit in sorted(candidates, key=lambda h: (h.span, h.phrase.priority, h.positions[0])):
+            # Equal length and span: the phrase's own word beats a compound or typo match.
+            for hit in sorted(candidates, key=lambda h: (h.span, h.phrase.priority, not _exact(h, tokens),
+                                                         h.positions[0])):
                 if not taken.intersection(hit.positions):
                     taken.update(hit.positions)
                     hits.append(hit)

@@ -12,7 +12,7 @@ What counts as a name for a type, a concept or a route comes from the knowledge 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.knowledge import KnowledgeBase
@@ -28,8 +28,9 @@ REQUESTS = frozenset({"request", "plan", "start", "demo", "quiz"})
 
 @dataclass(frozen=True)
 class Question:
-    intent: str  # ask_stakeholders | ask_concept | ask_route_info | ask_experiment | ask_plan
-    entities: dict[str, str] = field(default_factory=dict)  # named_type, concept, route, policy_domain
+    intent: str  # ask_stakeholders | ask_concept | ask_route_info | ask_experiment | ask_plan | start_*
+    entities: dict[str, str] = field(default_factory=dict)  # named_type, concept, route
+    request: bool = False  # phrased as a request ("leg uit", "maak een plan")
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,18 @@ class QuestionReader:
             return [compile_phrase(p, label, overrides) for p, label in pairs if p.strip()]
 
         subjects: list[tuple[str, Subject]] = []
-        for t in kb.types.values():
-            names = [t["name"], t["short_name"], *_strip_brackets(t["short_name"]), *cues["type_names"].get(t["id"], [])]
-            subjects += [(n, Subject("type", t["id"])) for n in names]
+        type_names = {t["id"]: [t["name"], t["short_name"], *_strip_brackets(t["short_name"]),
+                                *cues["type_names"].get(t["id"], [])] for t in kb.types.values()}
+        # "deels gestructureerd" names two types: such a name only counts when nothing more
+        # specific is said ("deels gestructureerd met onzekere kennis" is the knowledge type).
+        counts: dict[str, int] = {}
+        for names in type_names.values():
+            for name in {n.lower() for n in names}:
+                counts[name] = counts.get(name, 0) + 1
+        ambiguous = []
+        for type_id, names in type_names.items():
+            subjects += [(n, Subject("type", type_id)) for n in names if counts[n.lower()] == 1]
+            ambiguous += [(n, Subject("type", type_id)) for n in names if counts[n.lower()] > 1]
         for term in kb.terms.values():
             names = [term["term"], *_strip_brackets(term["term"]), *term["synonyms"],
                      *cues["concept_phrasings"].get(term["id"], [])]
@@ -69,8 +79,12 @@ class QuestionReader:
             names = [*route.get("names", []), *cues["route_phrasings"].get(route["id"], [])]
             routes += [(n, Subject("route", route["id"])) for n in names]
         # A route outranks a glossary term of the same name ("experimentenwet").
+        # Ambiguous names claim their words (so "gestructureerd probleem" inside "deels
+        # gestructureerd probleem" is not the structured type) but name no type themselves.
         self.subjects = PhraseFinder(compiled(subjects) + [compile_phrase(p, label, overrides, priority=0)
-                                                           for p, label in routes])
+                                                           for p, label in routes]
+                                     + [compile_phrase(n, Subject("ambiguous_type", s.id), overrides)
+                                        for n, s in ambiguous])
         # Frames are matched tightly: with gaps, "mag dat" would be found in "mag je zeggen dat".
         self.frames = [PhraseFinder(compiled([(p, frame) for p in cues[frame]]), max_gap=gap)
                        for frame, gap in FRAME_GAPS.items()]
@@ -83,6 +97,10 @@ class QuestionReader:
     def subjects_in(self, text: str) -> list[Hit[Subject]]:
         """Named types, terms, cases, levels and routes, longest names first."""
         hits = self.subjects.find(self._tokens(text))
+        specific = any(h.label.kind == "type" for h in hits)
+        hits = [h if h.label.kind != "ambiguous_type" else
+                Hit(replace(h.phrase, label=Subject("type", h.label.id)), h.positions)
+                for h in hits if h.label.kind != "ambiguous_type" or not specific]
         return sorted(hits, key=lambda h: (-len(h.phrase.words), h.positions[0]))
 
     def frames_in(self, tokens: list[Token]) -> set[str]:
@@ -101,6 +119,10 @@ class QuestionReader:
         frames = self.frames_in(tokens)
         if not self.is_question(text, frames):
             return None
+        question = self._read(text, frames)
+        return Question(question.intent, question.entities, bool(frames & REQUESTS)) if question else None
+
+    def _read(self, text: str, frames: set[str]) -> Question | None:
         subjects = self.subjects_in(text)
         kinds = {hit.label.kind: hit.label.id for hit in reversed(subjects)}  # longest name wins per kind
         for frame, intent in (("quiz", "start_quiz"), ("demo", "start_demo"), ("plan", "ask_plan"),
@@ -113,7 +135,9 @@ class QuestionReader:
             return Question("ask_experiment")
         if "asks_whom" in frames:
             named = kinds.get("type") or self._type_by_axes(text)
-            return Question("ask_stakeholders", {"named_type": named} if named else {})
+            if named or not subjects:
+                return Question("ask_stakeholders", {"named_type": named} if named else {})
+            # "Wat levert het op als je mensen met eigen ervaring laat meedenken?": a concept.
         if subjects:
             best = subjects[0].label
             return Question("ask_concept", {"concept": f"{best.kind}:{best.id}"})

@@ -63,8 +63,9 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         return Routed(intent)
     question = question_reader(kb).read(stripped)
 
+    asks = question is not None and (question.intent == intent or "?" in stripped or question.request)
     if turn.active_form == "diagnosis_form" and turn.requested_slot in AXES:
-        if question and intent != AXIS_ANSWER_INTENT:
+        if asks:
             return Routed(question.intent, question.entities, "direct question during the diagnosis")
         reading = axis_reader(kb).read_answer(turn.requested_slot, stripped)
         if reading.kind != "unclear" and intent not in SOCIAL | {AXIS_ANSWER_INTENT, "affirm", "deny", "dont_know"}:
@@ -73,7 +74,10 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
     if turn.active_form:
         return Routed(intent)  # the routes form reads its answers from the text
 
-    if question and (intent not in SOCIAL or confidence < CONFIDENT):
+    # A question stands against the model's intent when it is plainly asked (a question
+    # mark, a request) or the model is unsure: "Zijn de waarden toch omstreden" after a
+    # diagnosis is a correction the model recognised, not a question about a type.
+    if question and (asks and intent not in SOCIAL or confidence < CONFIDENT):
         return Routed(question.intent, question.entities, "direct question")
     thanks = thanks_reader(kb).read(stripped)
     if thanks and intent != "thank":

@@ -41,7 +41,7 @@ class SituationReader:
         for key, label in (("problem_words", "problem"), ("policy_choice", "choice"), ("personal", "personal"),
                            ("not_a_description", "other")):
             phrases += [compile_phrase(p, label, overrides) for p in cues[key]]
-        self.finder = PhraseFinder(phrases)
+        self.finder = PhraseFinder(phrases, compounds=True)
         self.overrides = overrides
         self.min_words = cues["min_words"]
         self.kb = kb

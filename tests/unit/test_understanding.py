@@ -1,0 +1,143 @@
+"""The text reader in bot/understanding/: lemmas, gaps, negation scope, hedges,
+contrast, topics, questions and the routing rules.
+
+The sentences here are the developers' own examples of each rule. They are not taken
+from the evaluation corpus (tests/understanding/corpus/), which is measured separately
+by `make eval-understanding` and must not become a list of cases the code is fitted to.
+"""
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.axes import axis_reader
+from bot.understanding.lexicon import is_known, tokenize, within_one_edit
+from bot.understanding.questions import question_reader
+from bot.understanding.router import Turn, earlier_description, route
+from bot.understanding.situation import situation_reader
+
+V, K = "value_consensus", "knowledge_certainty"
+
+
+def read(kb, axis, text):
+    reading = axis_reader(kb).read_answer(axis, text)
+    return reading.value if reading.kind == "value" else reading.kind
+
+
+@pytest.mark.parametrize("axis, text, expected", [
+    # lemmas and gaps: "het eens" in "het er helemaal mee eens"
+    (V, "Over het doel is iedereen het er helemaal mee eens.", "agree"),
+    (K, "We wisten al lang hoe je dit aanpakt.", "certain"),
+    # negation scope and double negation
+    (V, "Niet iedereen is het daarmee eens.", "disagree"),
+    (K, "Daar twijfelt niemand aan.", "certain"),
+    (K, "Zonder enige twijfel.", "certain"),
+    (V, "Het is niet zo dat we het oneens zijn.", "agree"),
+    (K, "Het is nog steeds niet bekend wat helpt.", "uncertain"),
+    (K, "Dat weten we echt nog niet hoor", "uncertain"),
+    # short answers read through the question, negated short answers
+    (V, "ja hoor", "agree"), (K, "ja hoor", "certain"), (V, "zeker niet", "disagree"), (K, "niet echt", "uncertain"),
+    # contrast: the clause after "maar" decides; means are not values
+    (V, "Over het doel zijn we het eens, maar over de aanpak niet.", "agree"),
+    (V, "We zijn het eens over de aanpak, alleen niet over waarom we het doen.", "disagree"),
+    (V, "De ruzie gaat alleen over wie het betaalt, het doel staat vast.", "agree"),
+    # topics move cues: doubt about the goal, experts who disagree
+    (V, "Over het waarom twijfelt niemand.", "agree"),
+    (K, "De deskundigen zijn het oneens over de oorzaak.", "uncertain"),
+    # knowledge only partly certain is uncertain
+    (K, "De oorzaak kennen we wel, de oplossing totaal niet.", "uncertain"),
+    # counterfactuals and wishful thinking
+    (V, "Eensgezind? Was het maar zo.", "disagree"),
+    (K, "Als we dat wisten, hadden we het allang opgelost.", "uncertain"),
+    # don't know, unclear, a question back, a statement that is no claim
+    (V, "geen flauw idee eigenlijk", "dont_know"),
+    (V, "ik weet niet of iedereen het eens is", "dont_know"),
+    (V, "wat bedoel je precies met waarden?", "unclear"),
+    (V, "wat een mooi weer vandaag", "unclear"),
+    (V, "Dat is wel een lastige vraag", "dont_know"),
+    (K, "Het is een ingewikkeld dossier.", "unclear"),  # a vague word alone decides nothing
+    # a typo in a word that is no Dutch word
+    (K, "het is erg onzeeker allemaal", "uncertain"),
+])
+def test_the_reader_reads_answers(kb, axis, text, expected):
+    assert read(kb, axis, text) == expected
+
+
+def test_an_answer_is_never_read_from_a_real_word_that_looks_like_a_cue(kb):
+    # "wetten" is a word, not a typo of "weten"
+    assert within_one_edit("weten", "wetten") and is_known("wetten")
+    assert read(kb, K, "Er zijn veel wetten.") == "unclear"
+
+
+def test_tokens_carry_lemmas(kb):
+    lemmas = {t.text: t.lemma for t in tokenize("ze twijfelden en wisten het niet")}
+    assert lemmas["twijfelden"] == "twijfelen" and lemmas["wisten"] == "weten"
+
+
+def test_descriptions_only_fill_what_they_make_clear(kb):
+    reader = axis_reader(kb)
+    assert reader.infer_axes("Er is een probleem met de samenwerking.") == {}
+    both = reader.infer_axes("Iedereen wil dat ze een diploma halen, maar niemand weet wat werkt.")
+    assert both[V].value == "agree" and both[K].value == "uncertain"
+    # the user's own words are quoted back, negation included
+    assert "niemand" in both[K].cue
+
+
+@pytest.mark.parametrize("text, describes", [
+    ("De leeftijdsgrens voor de minimaregeling staat weer ter discussie.", True),
+    ("Zullen we de toeristenbelasting verhogen?", True),
+    ("Steeds meer ouderen in ons dorp vereenzamen.", True),
+    ("hoi", False),
+    ("Hoeveel bijstand krijg ik als ik ga samenwonen?", False),
+    ("wat kun je allemaal?", False),
+])
+def test_situations_are_recognised(kb, text, describes):
+    assert situation_reader(kb).score(text).describes is describes
+
+
+@pytest.mark.parametrize("text, intent, entities", [
+    ("Wie moet ik betrekken bij een ongestructureerd probleem?", "ask_stakeholders", {"named_type": "unstructured"}),
+    ("Welke partijen horen aan tafel als we het eens zijn over het doel maar niemand weet wat werkt?",
+     "ask_stakeholders", {"named_type": "moderately_structured_knowledge_uncertain"}),
+    ("Hoe laat ik zien dat mijn aanpak werkt?", "ask_concept", {"concept": "term:bewijsniveaus"}),
+    ("Wat is een taai probleem eigenlijk?", "ask_concept", {"concept": "type:unstructured"}),
+    ("Bestaat de Experimentenwet nog?", "ask_route_info", {"route": "experimentenwet"}),
+    ("We willen experimenteren met een bijstand zonder sollicitatieplicht, welke juridische ruimte is er?",
+     "ask_experiment", {}),
+    ("Kun je een experimentplan voor me maken?", "ask_plan", {}),
+])
+def test_direct_questions(kb, text, intent, entities):
+    question = question_reader(kb).read(text)
+    assert question is not None and question.intent == intent and question.entities == entities
+
+
+def test_a_story_without_a_question_mark_is_no_question(kb):
+    story = ("We zijn vorig jaar gestart met een pilot. Die liep goed. Nu willen we het opschalen naar de hele "
+             "stad en daar graag uitleg over geven.")
+    assert question_reader(kb).read(story) is None
+
+
+def test_router_starts_the_diagnosis_for_a_short_description(kb):
+    routed = route(kb, "De leeftijdsgrens voor de minimaregeling staat weer ter discussie.", "nlu_fallback", 0.45,
+                   Turn())
+    assert routed.intent == "describe_problem"
+    # ... but not once a problem is being typed: then the model's intent stands
+    assert route(kb, "Zijn de waarden toch omstreden", "correct_answer", 0.9,
+                 Turn(has_description=True)).intent == "correct_answer"
+
+
+def test_router_sends_an_answer_to_the_form_that_asked(kb):
+    turn = Turn(active_form="diagnosis_form", requested_slot=K, has_description=True)
+    assert route(kb, "nee joh, niemand weet wat nou echt werkt", "out_of_scope", 0.6, turn).intent == "inform_axis"
+    # a direct question during the form is answered (the form asks again after)
+    assert route(kb, "Wie betrek ik bij een taai probleem?", "inform_axis", 0.5, turn).intent == "ask_stakeholders"
+
+
+def test_router_leaves_commands_and_buttons_alone(kb):
+    assert route(kb, "/affirm", "affirm", 1.0, Turn()).intent == "affirm"
+    assert route(kb, "vergeet dit gesprek", "forget_conversation", 1.0, Turn()).intent == "forget_conversation"
+
+
+def test_typeer_dit_finds_the_description_given_just_before(kb):
+    earlier = ["Zullen we de toeristenbelasting verhogen?", "hoi"]
+    assert earlier_description(kb, earlier) == earlier[0]
+    assert earlier_description(kb, ["hoi", "dank je"]) is None
