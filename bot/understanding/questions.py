@@ -11,6 +11,7 @@ What counts as a name for a type, a concept or a route comes from the knowledge 
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -90,6 +91,7 @@ class QuestionReader:
                        for frame, gap in FRAME_GAPS.items()]
         self.openers = frozenset(cues["question_openers"])
         self.kb = kb
+        self.definitions = DefinitionIndex(kb, frozenset(kb.cues["lexicon"]["stopwords"]), overrides)
 
     def _tokens(self, text: str) -> list[Token]:
         return [t for t in tokenize(text, self.overrides) if not t.is_punctuation]
@@ -141,8 +143,19 @@ class QuestionReader:
         if subjects:
             best = subjects[0].label
             return Question("ask_concept", {"concept": f"{best.kind}:{best.id}"})
+        described = self.definitions.best(self._tokens(text))
+        if described and not self._policy_choice(text):
+            # "Hoe werkt zo'n constructie waarbij een investeerder vooraf betaalt?": the
+            # question describes a glossary term in the words of its definition.
+            return Question("ask_concept", {"concept": f"term:{described}"})
         return None
 
+
+    def _policy_choice(self, text: str) -> bool:
+        """"Zou het slim zijn om een basisbaan aan te bieden?" is a choice to type, not a concept question."""
+        from bot.understanding.situation import situation_reader
+
+        return "choice" in situation_reader(self.kb).score(text).signals
 
     def _type_by_axes(self, text: str) -> str | None:
         """"Bij een probleem waar iedereen hetzelfde wil maar niemand weet wat werkt":
@@ -153,6 +166,57 @@ class QuestionReader:
         if len(axes) < 2:
             return None
         return self.kb.type_for(axes["value_consensus"].value, axes["knowledge_certainty"].value)["id"]
+
+
+class DefinitionIndex:
+    """Glossary terms by the words of their definitions (TF-IDF over lemmas, cosine).
+
+    A fallback for questions that name nothing: the best term must share enough
+    weighty words with the question and stand clearly above the next one.
+    """
+
+    MIN_SIMILARITY = 0.2
+    MIN_LEAD = 1.5  # the best term's similarity over the second's
+
+    def __init__(self, kb: KnowledgeBase, stopwords: frozenset[str], overrides) -> None:
+        self.stopwords = stopwords
+        self.overrides = overrides
+        documents = {}
+        for term in kb.terms.values():
+            text = " ".join([term["term"], term["definition"], term.get("example", ""), *term["synonyms"]])
+            documents[term["id"]] = self._bag(tokenize(text, overrides))
+        count = len(documents)
+        frequency: dict[str, int] = {}
+        for bag in documents.values():
+            for word in bag:
+                frequency[word] = frequency.get(word, 0) + 1
+        self.idf = {word: math.log(count / n) for word, n in frequency.items()}
+        self.vectors = {term_id: self._vector(bag) for term_id, bag in documents.items()}
+
+    def _bag(self, tokens: list[Token]) -> dict[str, int]:
+        bag: dict[str, int] = {}
+        for token in tokens:
+            if token.is_punctuation or token.text in self.stopwords or token.lemma in self.stopwords \
+                    or len(token.text) < 3 or token.text.isdigit():
+                continue
+            bag[token.lemma] = bag.get(token.lemma, 0) + 1
+        return bag
+
+    def _vector(self, bag: dict[str, int]) -> dict[str, float]:
+        vector = {word: n * self.idf.get(word, 0.0) for word, n in bag.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        return {word: v / norm for word, v in vector.items() if v}
+
+    def best(self, tokens: list[Token]) -> str | None:
+        query = self._vector(self._bag(tokens))
+        if len(query) < 2:
+            return None
+        scores = sorted(((sum(w * vector.get(word, 0.0) for word, w in query.items()), term_id)
+                         for term_id, vector in self.vectors.items()), reverse=True)
+        (top, term_id), (second, _) = scores[0], scores[1]
+        if top >= self.MIN_SIMILARITY and top >= self.MIN_LEAD * second:
+            return term_id
+        return None
 
 
 @lru_cache(maxsize=4)

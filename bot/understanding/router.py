@@ -36,6 +36,9 @@ SOCIAL = frozenset({"greet", "goodbye", "thank", "bot_challenge", "ask_capabilit
 # Intents that lead nowhere useful before a problem is described.
 WEAK_OPENINGS = frozenset({"nlu_fallback", "inform_axis", "correct_answer", "inform_context", "affirm", "deny",
                            "dont_know", "out_of_scope", "ask_why", "start_diagnosis"})
+# While the diagnosis asks an axis, these model intents are answers it could not read.
+NOT_UNDERSTOOD_IN_FORM = frozenset({"nlu_fallback", "out_of_scope", "inform_context", "describe_problem",
+                                    "correct_answer", "start_diagnosis"})
 CONFIDENT = 0.8  # a model intent this sure stands unless a rule clearly knows better
 AXIS_ANSWER_INTENT = "inform_axis"
 
@@ -70,6 +73,11 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         reading = axis_reader(kb).read_answer(turn.requested_slot, stripped)
         if reading.kind != "unclear" and intent not in SOCIAL | {AXIS_ANSWER_INTENT, "affirm", "deny", "dont_know"}:
             return Routed(AXIS_ANSWER_INTENT, {}, "an answer to the question asked")
+        if intent in NOT_UNDERSTOOD_IN_FORM:
+            # Not an answer and not a question Taai knows: the form says it did not
+            # understand and counts it, so "not understood twice" holds on this path too
+            # (an out-of-scope reply and the question again would go on forever).
+            return Routed(AXIS_ANSWER_INTENT, {}, "not understood: the form says so")
         return Routed(intent)
     if turn.active_form:
         return Routed(intent)  # the routes form reads its answers from the text
