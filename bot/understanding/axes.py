@@ -60,7 +60,9 @@ MIXED_UNCERTAIN = 0.5  # knowledge: this much evidence of uncertainty wins over 
 MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "complex")
 SHORT_CLAUSE = 5
 ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
-WISHFUL = "<wishful>"  # words; in longer clauses only an opening "ja"/"nee" is a short answer
+WISHFUL = "<wishful>"
+RESUMPTIVE = frozenset({"daar", "daarover", "daarin", "daarbij"})
+MINOR_FACTOR = 0.3  # words; in longer clauses only an opening "ja"/"nee" is a short answer
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class Reading:
     dont_know: list[str] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
     after_means: bool = False  # the last clause said the one before it was about means
+    last_topics: set[str] = field(default_factory=set)
+    answer: bool = True  # a reply to a question (questions back count for nothing)
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ class AxisReader:
         self.tag_questions = frozenset(lexicon["tag_questions"])
         self.and_before = frozenset(lexicon["and_before"])
         self.subordinators = frozenset(lexicon["subordinators"])
+        self.irony_markers = tuple(lexicon["irony_markers"])
         self.echo_rejections = tuple(" ".join(t.text for t in tokenize(r)) for r in lexicon["echo_rejections"])
         self.topics = {group: PhraseFinder(compile_phrase(p, group, self.overrides) for p in words)
                        for group, words in lexicon["topics"].items()}
@@ -161,8 +166,10 @@ class AxisReader:
         return split_clauses(tokens, self.breaks, self.contrast, self.question_openers, self.tag_questions,
                              self.and_before)
 
-    def read(self, text: str) -> Reading:
-        reading = Reading()
+    def read(self, text: str, answer: bool = True) -> Reading:
+        """What the text says; `answer` False reads a description or question, where a
+        clause that asks still describes ("als we het eens zijn maar niemand weet ...?")."""
+        reading = Reading(answer=answer)
         previous: list[Hit[Label]] = []
         clauses = self.clauses(text)
         for index, clause in enumerate(clauses):
@@ -262,12 +269,18 @@ class AxisReader:
         negations = len(negator_positions)
         subordinate = [i for i, t in enumerate(tokens) if t.text in self.subordinators]
         hedged = "hedge" in kinds
-        weight = clause.weight * (HEDGE_FACTOR if hedged else 1.0) * (QUESTION_FACTOR if clause.question else 1.0)
+        asked = clause.question and reading.answer
+        weight = clause.weight * (HEDGE_FACTOR if hedged else 1.0) * (QUESTION_FACTOR if asked else 1.0)
         index = len(reading.clauses)
         reading.clauses.append(clause)
         if weight == 0:
             return []
         topics = topics_override or self._topics(tokens)
+        if not topics and tokens[0].text in RESUMPTIVE:
+            topics = reading.last_topics  # "Hoe je daar komt, daar verschillen ze in": still about means
+        reading.last_topics = topics
+        if "minor" in topics:
+            weight *= MINOR_FACTOR  # "er zijn nog wat details onduidelijk" does not outweigh the main line
         axis_hits = [h for h in hits if h.label.kind == "axis"]
         inherited = False
         # An elliptic clause has no verb of its own: "maar niet over waarom", "ook niet",
@@ -308,9 +321,10 @@ class AxisReader:
                    and (short or h.positions[0] == 0 or h.positions[-1] == last)]
         # A bare negation is an answer in a short clause, or where it opens or closes one
         # ("niet voor deze doelgroep", "de coalitiepartijen bij lange na niet").
-        at_edge = bool(negator_positions) and (min(negator_positions) == 0 or
-                                               max(negator_positions) >= last - 3 and tokens[last].text in
-                                               self.negators | {"na"})
+        opens_denial = bool(negator_positions) and min(negator_positions) == 0 and tokens[0].text in ("niet", "geen") \
+            and len(tokens) <= 7 and index == 0  # "Niet voor deze doelgroep", not "niemand wil dat ..."
+        at_edge = opens_denial or bool(negator_positions) and max(negator_positions) >= last - 3 \
+            and tokens[last].text in self.negators | {"na"}
         asked_back = clause.ends_with_question and tokens[-1].text not in self.tag_questions
         if asked_back:
             return axis_hits
@@ -406,6 +420,10 @@ class AxisReader:
             return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)
         if own or not reading.dont_know:
             decided = self._decide(own + answers, axis, ANSWER_MIN_WEIGHT)
+            if decided and self._ironic(text) and not any(e.negated for e in own if e.value == decided.value):
+                # "Ja, iedereen is het eens... dat de ander het fout heeft 😅": an eye-roll
+                # turns a plain yes around; rather ask than record either pole.
+                return AnswerReading("unclear")
             if decided:
                 return AnswerReading("value", decided.value, decided.cue, decided.confidence)
         if any(e.weight >= ANSWER_MIN_WEIGHT for e in own + answers):
@@ -414,8 +432,11 @@ class AxisReader:
             return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)
         return AnswerReading("unclear")
 
+    def _ironic(self, text: str) -> bool:
+        return any(marker in text for marker in self.irony_markers)
+
     def infer_axes(self, text: str) -> dict[str, AxisInference]:
-        reading = self.read(text)
+        reading = self.read(text, answer=False)
         result = {}
         for axis in AXES:
             decided = self._decide(reading.axis, axis, DESCRIPTION_MIN_WEIGHT)

@@ -20,6 +20,7 @@ BEFORE_CONTRAST_WEIGHT = 0.75
 RESTRICTIVE = frozenset({"alleen", "enkel", "slechts", "hooguit"})  # at the start of a message: "only"
 RESTRICTIVE_WEIGHT = 0.5
 ECHO_MAX_WORDS = 2
+WH_WORDS = frozenset({"wat", "wie", "hoe", "waarom", "welke", "welk", "wanneer", "waar", "hoezo", "hoeveel"})
 
 
 @dataclass
@@ -62,18 +63,31 @@ def split_clauses(tokens: Sequence[Token], breaks: frozenset[str], contrast: fro
             current.append(token)
     close("")
 
+    # Which sentence ends with a question mark: "Wat versta je onder zekerheid, moet dat
+    # bewezen zijn?" is a question back in both its clauses.
+    sentence_asks = [False] * len(clauses)
+    sentence_end = ""
+    for index in range(len(clauses) - 1, -1, -1):
+        if ended_by[index] in (".", "!", "?") or index == len(clauses) - 1:
+            sentence_end = ended_by[index]
+        sentence_asks[index] = sentence_end == "?"
     for index, clause in enumerate(clauses):
         first = clause.tokens[0].text
-        if first in contrast and index > 0:
+        sentence_start = index == 0 or ended_by[index - 1] in (".", "!", "?")
+        if first in RESTRICTIVE and sentence_start:
+            # "Alleen de wethouder en ik zijn het eens": only some, so the others are not.
+            clause.weight *= RESTRICTIVE_WEIGHT
+        elif first in contrast and index > 0:
             clause.contrast = True
             clause.weight *= CONTRAST_WEIGHT
             clauses[index - 1].weight *= BEFORE_CONTRAST_WEIGHT
-        elif first in RESTRICTIVE and index == 0:
-            # "Alleen de wethouder en ik zijn het eens": only some, so the others are not.
-            clause.weight *= RESTRICTIVE_WEIGHT
+        if clause.words[-1] in tag_questions:
+            pass  # "iedereen wil dat toch?" is a claim
+        elif ended_by[index] == "?" and first in question_openers:
+            clause.question = True
+        elif sentence_asks[index] and first in WH_WORDS:
+            clause.question = True
         clause.ends_with_question = ended_by[index] == "?"
         if ended_by[index] == "?" and len(clause.tokens) <= ECHO_MAX_WORDS:
             clause.echo = True
-        if ended_by[index] == "?" and first in question_openers and clause.words[-1] not in tag_questions:
-            clause.question = True
     return clauses

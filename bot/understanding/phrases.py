@@ -45,6 +45,8 @@ class _Word:
             return True  # "wmo" in "wmo-aanvraag"
         if compounds and len(self.text) >= MIN_COMPOUND_HEAD and token.text.startswith(self.text):
             return True  # "bijstand" in "bijstandsaanvragen": Dutch compounds put the modifier first
+        if token.lemma == self.text:
+            return True  # the cue is written as this token's dictionary form ("onderbouwen": "onderbouwt")
         if self.lemma == self.text and token.lemma == self.lemma:
             return True
         return (len(self.text) >= MIN_TYPO_LENGTH and not token.known

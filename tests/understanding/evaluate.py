@@ -40,8 +40,8 @@ from bot.understanding.router import Routed, Turn, route
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
-PARTS = ("dev", "dev2", "dev3", "heldout")
-DEV_PARTS = ("dev", "dev2", "dev3")
+PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "heldout")
+DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5")
 AXIS_OF_QUESTION = {"values": "value_consensus", "knowledge": "knowledge_certainty"}
 
 # The path a first message must take, by the author's label.
@@ -217,15 +217,17 @@ def nlu_parser(model: Path) -> Parser:
     return parse
 
 
-def run(parts: list[str], parse: Parser | None, kb: KnowledgeBase | None = None) -> dict[str, PartReport]:
+def run(parts: list[str], parse: Parser | None, kb: KnowledgeBase | None = None,
+        axis_only: bool = False) -> dict[str, PartReport]:
     kb = kb or load_knowledge()
     reports = {}
     for name in parts:
         data = load_part(name)
         report = PartReport(name)
         evaluate_axis(kb, data["axis_answers"], report)
-        evaluate_first(kb, data["first_messages"], parse, report)
-        evaluate_questions(kb, data["direct_questions"], parse, report)
+        if not axis_only:
+            evaluate_first(kb, data["first_messages"], parse, report)
+            evaluate_questions(kb, data["direct_questions"], parse, report)
         reports[name] = report
     return reports
 

@@ -21,7 +21,7 @@ from actions.advice import (ActionAdvise, ActionAnswerConcept, ActionAskDeviatio
                             ActionPreparePlan, ValidateRoutesForm)
 from actions.diagnosis import (ActionAskKnowledgeCertainty, ActionAskProblemDescription, ActionAskValueConsensus,
                                ActionConclude, ActionCorrect, ActionExplainWhy, ActionRestartDiagnosis,
-                               ActionStartDiagnosis, ValidateDiagnosisForm)
+                               ActionStartDiagnosis, ValidateDiagnosisForm, ActionAnswerOutsideQuestion)
 from bot.render import nl_date
 from tests.unit.tracker_fixtures import (DOMAIN, all_text, buttons, form_tracker, make_tracker, run_action,
                                          run_extract, slots_set, texts, user_event)
@@ -176,6 +176,41 @@ def test_an_unclear_answer_counts_an_attempt_and_says_it_will_ask_differently():
     extracted, dispatcher = run_extract(ValidateDiagnosisForm(), "extract_value_consensus", tracker)
     assert extracted == {"axis_attempts": 1}
     assert "Ik stel de vraag iets anders" in texts(dispatcher)[0]
+
+
+def test_unclear_twice_ends_the_form_without_a_pole_and_offers_the_buttons():
+    events, dispatcher = run_diagnosis_form("value_consensus", "fiets", "nlu_fallback", problem_description=VAGUE,
+                                            axis_attempts=1.0)
+    assert slots_set(events) == {"axis_attempts": 0, "requested_slot": None}  # the form stops: no question loop
+    assert "vul niets in" in all_text(dispatcher)
+    assert [payload for _, payload in buttons(dispatcher.messages[-1])] == ANSWER_PAYLOADS
+
+
+def test_after_a_pause_a_button_answers_the_open_question_and_the_form_goes_on():
+    tracker = make_tracker("/affirm", "affirm", slots={"problem_description": VAGUE})
+    events, dispatcher = run_action(ActionAnswerOutsideQuestion(), tracker)
+    assert slots_set(events)["value_consensus"] == "agree"
+    assert {"event": "followup", "name": "diagnosis_form"} in [
+        {k: e[k] for k in ("event", "name")} for e in events if e.get("event") == "followup"]
+
+
+def test_after_a_pause_the_last_answer_concludes_at_once():
+    tracker = make_tracker("nee", "deny", slots={"problem_description": VAGUE, "value_consensus": "agree"})
+    events, dispatcher = run_action(ActionAnswerOutsideQuestion(), tracker)
+    assert slots_set(events)["problem_type"] == "moderately_structured_knowledge_uncertain"
+    assert not [e for e in events if e.get("event") == "followup"]
+
+
+def test_a_yes_with_no_open_question_offers_what_comes_next():
+    events, dispatcher = run_action(ActionAnswerOutsideQuestion(), make_tracker("ja", "affirm", slots=diagnosed()))
+    assert slots_set(events) == {} and "/ask_plan" in [p for _, p in buttons(dispatcher.messages[0])]
+
+
+def test_typeer_dit_uses_the_description_just_before():
+    earlier = [user_event("Zullen we de toeristenbelasting verhogen?", "nlu_fallback")]
+    tracker = make_tracker("typeer dit vraagstuk", "start_diagnosis", earlier=earlier, active_loop=DIAGNOSIS)
+    extracted, _ = run_extract(ValidateDiagnosisForm(), "extract_problem_description", tracker)
+    assert extracted["problem_description"] == "Zullen we de toeristenbelasting verhogen?"
 
 
 def test_a_first_dont_know_counts_an_attempt_without_choosing_a_pole():
