@@ -109,31 +109,68 @@ def _exact(hit: Hit[T], tokens: Sequence[Token]) -> bool:
 
 
 class PhraseFinder(Generic[T]):
+    """Finds phrases in a clause. Phrases are indexed by their first word, so a clause
+    only tries the phrases that can start at each of its words."""
+
     def __init__(self, phrases: Iterable[Phrase[T]], max_gap: int = MAX_GAP, compounds: bool = False) -> None:
-        # Longest phrases first: they claim their words before shorter ones can.
-        self._phrases = sorted(phrases, key=lambda p: -len(p.words))
         self.max_gap = max_gap
         self.compounds = compounds  # a one-word phrase also matches as the head of a compound
+        self._by_text: dict[str, list[Phrase[T]]] = {}
+        self._by_lemma: dict[str, list[Phrase[T]]] = {}  # first word written in its dictionary form
+        self._typo: list[Phrase[T]] = []  # first word long enough to match with a typo
+        self._heads: list[Phrase[T]] = []  # one-word phrases that may head a compound
+        self._wildcard: list[Phrase[T]] = []
+        self._order: dict[int, int] = {}
+        for number, phrase in enumerate(phrases):
+            self._order[id(phrase)] = number
+            first = phrase.words[0]
+            if first.wildcard:
+                self._wildcard.append(phrase)
+                continue
+            self._by_text.setdefault(first.text, []).append(phrase)
+            if first.lemma == first.text:
+                self._by_lemma.setdefault(first.lemma, []).append(phrase)
+            if len(first.text) >= MIN_TYPO_LENGTH:
+                self._typo.append(phrase)
+            if compounds and len(phrase.words) == 1 and len(first.text) >= MIN_COMPOUND_HEAD:
+                self._heads.append(phrase)
+
+    def _starting_at(self, token: Token) -> list[Phrase[T]]:
+        found = list(self._wildcard)
+        found += self._by_text.get(token.text, [])
+        found += self._by_text.get(token.lemma, [])  # "onderbouwt": a cue written "onderbouwen"
+        found += self._by_lemma.get(token.lemma, [])
+        if "-" in token.text:
+            for part in token.text.split("-"):
+                found += self._by_text.get(part, [])
+        if not token.known:
+            found += [p for p in self._typo if within_one_edit(token.text, p.words[0].text)]
+        if self.compounds:
+            found += [p for p in self._heads if token.text.startswith(p.words[0].text)]
+        return found
 
     def find(self, tokens: Sequence[Token], taken: set[int] | None = None) -> list[Hit[T]]:
         """Non-overlapping hits in one clause; `taken` positions are not available
-        and receive the positions of every hit."""
+        and receive the positions of every hit. Longest phrases claim their words first."""
         taken = taken if taken is not None else set()
+        candidates: dict[int, list[Hit[T]]] = {}
+        for start, token in enumerate(tokens):
+            seen: set[int] = set()
+            for phrase in self._starting_at(token):
+                if id(phrase) in seen:
+                    continue
+                seen.add(id(phrase))
+                gap = self.max_gap if phrase.max_gap is None else phrase.max_gap
+                positions = _find_at(phrase.words, tokens, start, taken, gap, self.compounds)
+                if positions:
+                    candidates.setdefault(len(phrase.words), []).append(Hit(phrase, positions))
         hits: list[Hit[T]] = []
-        by_length: dict[int, list[Phrase[T]]] = {}
-        for phrase in self._phrases:
-            by_length.setdefault(len(phrase.words), []).append(phrase)
-        for length in sorted(by_length, reverse=True):
-            candidates = []
-            for phrase in by_length[length]:
-                for start in range(len(tokens)):
-                    gap = self.max_gap if phrase.max_gap is None else phrase.max_gap
-                    positions = _find_at(phrase.words, tokens, start, taken, gap, self.compounds)
-                    if positions:
-                        candidates.append(Hit(phrase, positions))
-            # Equal length and span: the phrase's own word beats a compound or typo match.
-            for hit in sorted(candidates, key=lambda h: (h.span, h.phrase.priority, not _exact(h, tokens),
-                                                         h.positions[0])):
+        for length in sorted(candidates, reverse=True):
+            # Equal length and span: higher priority, then the phrase's own word (not a
+            # compound or typo), then the earlier position, then the order of the lists.
+            ordered = sorted(candidates[length], key=lambda h: (h.span, h.phrase.priority, not _exact(h, tokens),
+                                                                h.positions[0], self._order[id(h.phrase)]))
+            for hit in ordered:
                 if not taken.intersection(hit.positions):
                     taken.update(hit.positions)
                     hits.append(hit)

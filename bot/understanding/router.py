@@ -34,11 +34,11 @@ FIXED = frozenset({"too_long", "forget_conversation", "ask_forget", "start_over"
 # Social intents the model knows well; a long description that opens with "hoi" is still a description.
 SOCIAL = frozenset({"greet", "goodbye", "thank", "bot_challenge", "ask_capabilities", "start_demo", "start_quiz"})
 # Intents that lead nowhere useful before a problem is described.
-WEAK_OPENINGS = frozenset({"nlu_fallback", "inform_axis", "correct_answer", "inform_context", "affirm", "deny",
+WEAK_OPENINGS = frozenset({"nlu_fallback", "inform_axis", "inform_context", "affirm", "deny",
                            "dont_know", "out_of_scope", "ask_why", "start_diagnosis"})
 # While the diagnosis asks an axis, these model intents are answers it could not read.
 NOT_UNDERSTOOD_IN_FORM = frozenset({"nlu_fallback", "out_of_scope", "inform_context", "describe_problem",
-                                    "correct_answer", "start_diagnosis"})
+                                    "start_diagnosis"})
 CONFIDENT = 0.8  # a model intent this sure stands unless a rule clearly knows better
 AXIS_ANSWER_INTENT = "inform_axis"
 

@@ -71,7 +71,7 @@ LONG_TEXT = st.builds(_repeat, st.lists(st.one_of(ANY_CHAR, SPECIAL_CHARS), min_
 
 # Rasa reads a message "/intent{...}" as that intent with those entities (buttons send
 # these); anyone can type one. Names from domain.yml, plus made-up ones.
-INTENTS = ["greet", "describe_problem", "affirm", "deny", "dont_know", "inform_axis", "correct_answer",
+INTENTS = ["greet", "describe_problem", "affirm", "deny", "dont_know", "inform_axis", "inform_axis",
            "ask_plan", "ask_concept", "start_over", "start_demo", "start_quiz", "next_step", "quiz_answer",
            "stop_trainer", "too_long", "restart", "session_start", "nlu_fallback", "back"]
 ENTITY_NAMES = ["policy_domain", "initiator", "concept", "quiz_choice", "value_consensus",

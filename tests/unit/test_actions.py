@@ -332,7 +332,7 @@ def test_conclude_hands_over_the_plan_when_one_was_asked_for():
 # --- action_correct -------------------------------------------------------------------------
 
 def test_correct_reclassifies_and_recomputes_the_advice():
-    tracker = make_tracker("nee, eigenlijk zijn de waarden wel omstreden", "correct_answer",
+    tracker = make_tracker("nee, eigenlijk zijn de waarden wel omstreden", "inform_axis",
                            slots=diagnosed("agree", "uncertain", stakeholders=["experts_by_experience"]))
     events, dispatcher = run_action(ActionCorrect(), tracker)
     slots = slots_set(events)
@@ -344,7 +344,7 @@ def test_correct_reclassifies_and_recomputes_the_advice():
 
 
 def test_correct_recomputes_routes_that_were_already_given():
-    tracker = make_tracker("we weten wat werkt", "correct_answer",
+    tracker = make_tracker("we weten wat werkt", "inform_axis",
                            slots=diagnosed("agree", "uncertain", legal_routes=["uitdaagrecht"],
                                            policy_domain="werk_inkomen", initiator="gemeente"))
     slots = slots_set(run_action(ActionCorrect(), tracker)[0])
@@ -353,7 +353,7 @@ def test_correct_recomputes_routes_that_were_already_given():
 
 
 def test_correct_without_an_axis_cue_offers_the_corrections():
-    events, dispatcher = run_action(ActionCorrect(), make_tracker("dat klopt niet", "correct_answer",
+    events, dispatcher = run_action(ActionCorrect(), make_tracker("dat klopt niet", "inform_axis",
                                                                   slots=diagnosed()))
     assert events == []
     assert texts(dispatcher)[0].startswith("Wat wil je aanpassen?")
@@ -369,20 +369,20 @@ OPPOSITE = {"agree": "disagree", "disagree": "agree", "certain": "uncertain", "u
 
 
 def test_the_offered_corrections_are_the_ones_tested_here():
-    _, dispatcher = run_action(ActionCorrect(), make_tracker("dat klopt niet", "correct_answer", slots=diagnosed()))
+    _, dispatcher = run_action(ActionCorrect(), make_tracker("dat klopt niet", slots=diagnosed()))
     assert [payload for _, payload in buttons(dispatcher.messages[0])] == [c[0] for c in CORRECTIONS]
 
 
 @pytest.mark.parametrize("payload, axis, value", CORRECTIONS)
 def test_every_offered_correction_changes_its_axis(payload, axis, value):
     slots = {**diagnosed(), axis: OPPOSITE[value]}
-    events, _ = run_action(ActionCorrect(), make_tracker(payload, "correct_answer", slots=slots))
+    events, _ = run_action(ActionCorrect(), make_tracker(payload, slots=slots))
     assert slots_set(events).get(axis) == value
 
 
 def test_correct_with_the_same_answer_changes_nothing():
     events, dispatcher = run_action(ActionCorrect(), make_tracker("we zijn het eens over het doel",
-                                                                  "correct_answer", slots=diagnosed("agree")))
+                                                                  slots=diagnosed("agree")))
     assert events == []
     assert "Er verandert niets" in texts(dispatcher)[0]
 

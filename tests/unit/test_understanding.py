@@ -121,8 +121,8 @@ def test_router_starts_the_diagnosis_for_a_short_description(kb):
                    Turn())
     assert routed.intent == "describe_problem"
     # ... but not once a problem is being typed: then the model's intent stands
-    assert route(kb, "Zijn de waarden toch omstreden", "correct_answer", 0.9,
-                 Turn(has_description=True)).intent == "correct_answer"
+    assert route(kb, "Zijn de waarden toch omstreden", "inform_axis", 0.9,
+                 Turn(has_description=True)).intent == "inform_axis"
 
 
 def test_router_sends_an_answer_to_the_form_that_asked(kb):
