@@ -20,6 +20,7 @@ BEFORE_CONTRAST_WEIGHT = 0.75
 RESTRICTIVE = frozenset({"alleen", "enkel", "slechts", "hooguit"})  # at the start of a message: "only"
 RESTRICTIVE_WEIGHT = 0.5
 ECHO_MAX_WORDS = 2
+MIN_CLAUSE_BEFORE_AND = 4  # words before an "en" that can end a clause
 WH_WORDS = frozenset({"wat", "wie", "hoe", "waarom", "welke", "welk", "wanneer", "waar", "hoezo", "hoeveel"})
 
 
@@ -54,9 +55,11 @@ def split_clauses(tokens: Sequence[Token], breaks: frozenset[str], contrast: fro
         following = tokens[index + 1].text if index + 1 < len(tokens) else ""
         if token.is_punctuation:
             close(token.text)
-        elif current and (token.text in breaks or token.text == "en" and following in and_before):
+        elif current and (token.text in breaks or token.text == "en" and following in and_before
+                          and len(current) >= MIN_CLAUSE_BEFORE_AND):
             # "er is onenigheid en het onderzoek geeft geen antwoord": two claims, two
-            # scopes for a negation; "bewoners en ondernemers" stays one clause.
+            # scopes for a negation; "bewoners en ondernemers" and "alleen de scholen en
+            # wij zitten op een lijn" stay one clause.
             close("")
             current.append(token)
         else:
