@@ -71,8 +71,10 @@ def _context_finders(kb: KnowledgeBase) -> tuple[PhraseFinder[tuple[str, float]]
     def finder(entries: Mapping[str, dict]) -> PhraseFinder[tuple[str, float]]:
         phrases = []
         for entry in entries.values():
+            weak = {w.lower() for w in entry.get("weak_synonyms", [])}
             for name in entry["synonyms"] + [entry["name"]]:
-                phrases.append(compile_phrase(name, (entry["id"], 1.0), overrides))
+                if name.lower() not in weak:  # "Wonen" is the domain's name, "wonen" mostly a verb
+                    phrases.append(compile_phrase(name, (entry["id"], 1.0), overrides))
             for name in entry.get("weak_synonyms", []):
                 phrases.append(compile_phrase(name, (entry["id"], WEAK_SYNONYM), overrides))
         return PhraseFinder(phrases, max_gap=0, compounds=True)
@@ -481,7 +483,7 @@ def note_context(kb: KnowledgeBase, state: Mapping[str, Any], text: str, domain_
     if initiator:
         reply.slots["initiator"] = initiator
         noted.append(f"initiatief bij {kb.initiators[initiator]['name'].lower()}")
-    if mentions_a_route(kb, text) or not noted:
+    if mentions_a_route(kb, text) or not noted or question_reader(kb).names_a_rule_in_the_way(text):
         reply.slots["deviation"] = " ".join(text.split())
         noted.append("welke regel in de weg zit")
     return reply.say("Genoteerd: " + ", ".join(noted) + ".")

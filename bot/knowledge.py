@@ -362,6 +362,9 @@ def _check_integrity(kb: KnowledgeBase) -> None:
         _check_refs("cues", "question_signals", term_id, kb.terms, "glossary term")
     for route_id in questions["route_phrasings"]:
         _check_refs("cues", "question_signals", route_id, kb.routes, "legal route")
+    for term_id, type_id in questions["term_types"].items():
+        _check_refs("cues", "question_signals", term_id, kb.terms, "glossary term")
+        _check_refs("cues", "question_signals", type_id, kb.types, "problem type")
     for cue in raw["cues"]["axis_cues"]:
         poles = {pole["value"] for pole in kb.axes[cue["axis"]]["poles"]}
         if cue["pole"] not in poles:

@@ -66,10 +66,11 @@ class QuestionReader:
         for type_id, names in type_names.items():
             subjects += [(n, Subject("type", type_id)) for n in names if counts[n.lower()] == 1]
             ambiguous += [(n, Subject("type", type_id)) for n in names if counts[n.lower()] > 1]
+        terms = []
         for term in kb.terms.values():
             names = [term["term"], *_strip_brackets(term["term"]), *term["synonyms"],
                      *cues["concept_phrasings"].get(term["id"], [])]
-            subjects += [(n, Subject("term", term["id"])) for n in names]
+            terms += [(n, Subject("term", term["id"])) for n in names]
         for case in kb.cases.values():
             subjects += [(n, Subject("case", case["id"])) for n in
                          [re.sub(r"\s*\(.*?\)", "", case["name"]), *case.get("synonyms", [])]]
@@ -82,14 +83,18 @@ class QuestionReader:
         # A route outranks a glossary term of the same name ("experimentenwet").
         # Ambiguous names claim their words (so "gestructureerd probleem" inside "deels
         # gestructureerd probleem" is not the structured type) but name no type themselves.
+        # A glossary term outranks a type name of the same words ("wicked problems"):
+        # `term_types` maps it back to the type where a question asks whom to involve.
         self.subjects = PhraseFinder(compiled(subjects) + [compile_phrase(p, label, overrides, priority=0)
-                                                           for p, label in routes]
+                                                           for p, label in routes + terms if p.strip()]
                                      + [compile_phrase(n, Subject("ambiguous_type", s.id), overrides)
                                         for n, s in ambiguous])
         # Frames are matched tightly: with gaps, "mag dat" would be found in "mag je zeggen dat".
         self.frames = [PhraseFinder(compiled([(p, frame) for p in cues[frame]]), max_gap=gap)
                        for frame, gap in FRAME_GAPS.items()]
         self.openers = frozenset(cues["question_openers"])
+        self.term_types = dict(cues["term_types"])
+        self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
         self.kb = kb
         self.definitions = DefinitionIndex(kb, frozenset(kb.cues["lexicon"]["stopwords"]), overrides)
 
@@ -104,6 +109,10 @@ class QuestionReader:
                 Hit(replace(h.phrase, label=Subject("type", h.label.id)), h.positions)
                 for h in hits if h.label.kind != "ambiguous_type" or not specific]
         return sorted(hits, key=lambda h: (-len(h.phrase.words), h.positions[0]))
+
+    def names_a_rule_in_the_way(self, text: str) -> bool:
+        """"De kostendelersnorm zit in de weg": a rule to deviate from (also when it names a domain)."""
+        return bool(self.in_the_way.find(self._tokens(text)))
 
     def frames_in(self, tokens: list[Token]) -> set[str]:
         return {hit.label for finder in self.frames for hit in finder.find(tokens)}
@@ -136,11 +145,13 @@ class QuestionReader:
         if "experiment" in frames:
             return Question("ask_experiment")
         if "asks_whom" in frames:
-            named = kinds.get("type") or self._type_by_axes(text)
+            named = kinds.get("type") or self.term_types.get(kinds.get("term", "")) or self._type_by_axes(text)
             if named or not subjects:
                 return Question("ask_stakeholders", {"named_type": named} if named else {})
             # "Wat levert het op als je mensen met eigen ervaring laat meedenken?": a concept.
-        if subjects:
+        if subjects and not (subjects[0].label.kind == "term" and self._policy_choice(text)):
+            # ("Moeten we het cameratoezicht uitbreiden? ... of het iets oplevert" is a
+            # choice to type, not a question about evidence levels.)
             best = subjects[0].label
             return Question("ask_concept", {"concept": f"{best.kind}:{best.id}"})
         described = self.definitions.best(self._tokens(text))

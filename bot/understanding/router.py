@@ -29,8 +29,7 @@ from bot.understanding.questions import question_reader
 from bot.understanding.situation import situation_reader
 
 # Intents the rules never override: commands and the service's own markers.
-FIXED = frozenset({"too_long", "forget_conversation", "ask_forget", "start_over", "stop_trainer", "next_step",
-                   "quiz_answer"})
+FIXED = frozenset({"too_long", "forget_conversation", "ask_forget", "start_over"})
 # Social intents the model knows well; a long description that opens with "hoi" is still a description.
 SOCIAL = frozenset({"greet", "goodbye", "thank", "bot_challenge", "ask_capabilities", "start_demo", "start_quiz"})
 # Intents that lead nowhere useful before a problem is described.
@@ -85,7 +84,7 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
     # A question stands against the model's intent when it is plainly asked (a question
     # mark, a request) or the model is unsure: "Zijn de waarden toch omstreden" after a
     # diagnosis is a correction the model recognised, not a question about a type.
-    if question and (asks and intent not in SOCIAL or confidence < CONFIDENT):
+    if question and (asks and (intent not in SOCIAL or question.request) or confidence < CONFIDENT):
         return Routed(question.intent, question.entities, "direct question")
     thanks = thanks_reader(kb).read(stripped)
     if thanks and intent != "thank":

@@ -746,7 +746,8 @@ def test_note_context_stores_domain_and_initiator_from_entities():
 def test_note_context_takes_other_words_as_the_rule_in_the_way():
     tracker = make_tracker("de kostendelersnorm zit in de weg", "inform_context")
     events, dispatcher = run_action(ActionNoteContext(), tracker)
-    assert slots_set(events) == {"deviation": "de kostendelersnorm zit in de weg"}
+    # the rule is noted in the user's words, and the domain it belongs to on the way
+    assert slots_set(events) == {"deviation": "de kostendelersnorm zit in de weg", "policy_domain": "werk_inkomen"}
     assert "welke regel in de weg zit" in texts(dispatcher)[0]
 
 
