@@ -9,20 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.replies import payloads, slots, texts
+
 CONTRACT_SLOTS = ("value_consensus", "knowledge_certainty", "problem_type", "participation_level",
                   "stakeholders", "legal_routes")
-
-
-def slots(server, sender) -> dict:
-    return server.tracker(sender)["slots"]
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def payloads(replies: list[dict]) -> list[str]:
-    return [b["payload"] for r in replies for b in r.get("buttons") or []]
 
 
 # (description, answer about values, answer about knowledge, expected slots)

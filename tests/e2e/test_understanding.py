@@ -12,23 +12,13 @@ Two kinds of conversation:
 from __future__ import annotations
 
 import pytest
+
+from tests.e2e.replies import payloads, slots, texts
 import yaml
 
 from tests.understanding.evaluate import CORPUS_DIR, DEV_PARTS
 
 NOT_UNDERSTOOD = "begrijp ik niet"
-
-
-def slots(server, sender) -> dict:
-    return server.tracker(sender)["slots"]
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def payloads(replies: list[dict]) -> list[str]:
-    return [b["payload"] for r in replies for b in r.get("buttons") or []]
 
 
 def converse(server, sender, messages: list[str]) -> str:
