@@ -12,10 +12,9 @@ Two kinds of conversation:
 from __future__ import annotations
 
 import pytest
-
-from tests.e2e.replies import payloads, slots, texts
 import yaml
 
+from tests.e2e.replies import payloads, slots, texts
 from tests.understanding.evaluate import CORPUS_DIR, DEV_PARTS
 
 NOT_UNDERSTOOD = "begrijp ik niet"
