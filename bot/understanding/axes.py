@@ -68,7 +68,7 @@ MINOR_FACTOR = 0.3  # words; in longer clauses only an opening "ja"/"nee" is a s
 @dataclass(frozen=True)
 class Label:
     kind: Literal["axis", "answer", "dont_know", "blocker", "neutral", "hedge", "not_a_claim", "negator",
-                  "means_marker"]
+                  "means_marker", "denial"]
     axis: str | None = None
     value: str | None = None  # a pole; or yes/no for answers
     weight: float = 1.0
@@ -86,6 +86,7 @@ class Evidence:
     covered: frozenset[str] = frozenset()  # for short answers: axes the clause has a cue for
     strength: float = 1.0  # the cue's own weight in cues.yml
     contrast: bool = False  # from a clause that opens with "maar", "alleen", ...
+    source: str = ""  # the cue phrase as written in cues.yml
 
 
 @dataclass
@@ -135,7 +136,8 @@ class AxisReader:
         phrases += [compile_phrase(p, Label("blocker"), self.overrides, priority=0) for p in lexicon["claim_blockers"]]
         self.wishful = PhraseFinder(compile_phrase(p, "wishful", self.overrides) for p in lexicon["wishful"])
         for kind, key in (("neutral", "neutral_phrases"), ("hedge", "hedges"), ("not_a_claim", "not_a_claim"),
-                          ("negator", "negator_phrases"), ("means_marker", "means_markers")):
+                          ("negator", "negator_phrases"), ("means_marker", "means_markers"),
+                          ("denial", "denials")):
             phrases += [compile_phrase(p, Label(kind), self.overrides) for p in lexicon[key]]
         self.finder = PhraseFinder(phrases)
         self.negators = frozenset(lexicon["negators"])
@@ -146,6 +148,8 @@ class AxisReader:
         self.and_before = frozenset(lexicon["and_before"])
         self.subordinators = frozenset(lexicon["subordinators"])
         self.irony_markers = tuple(lexicon["irony_markers"])
+        self.rhetorical = PhraseFinder(compile_phrase(p, "rhetorical", self.overrides) for p in lexicon["rhetorical"])
+        self.generic = frozenset(lexicon["generic_certainty"])
         self.echo_rejections = tuple(" ".join(t.text for t in tokenize(r)) for r in lexicon["echo_rejections"])
         self.topics = {group: PhraseFinder(compile_phrase(p, group, self.overrides) for p in words)
                        for group, words in lexicon["topics"].items()}
@@ -180,6 +184,10 @@ class AxisReader:
                     previous = []
                     continue
             previous = self._read_clause(clause, reading, previous)  # an ellipsis refers to the clause before
+        if clauses and clauses[-1].echo:
+            # "Hoe bedoel je, zekerheid?": an echo nobody answered is no claim.
+            last = len(reading.clauses) - 1
+            reading.axis[:] = [e for e in reading.axis if e.clause != last]
         return reading
 
     def _answer_echo(self, clause: Clause, reading: Reading) -> None:
@@ -245,6 +253,16 @@ class AxisReader:
             reading.clauses.append(clause)
             return []
         reading.after_means = False
+        fronted = bool(reading.clauses) and reading.clauses[-1].tokens[0].text == "dat" \
+            and not any(h.label.kind == "axis" for h in hits)
+        if "denial" in kinds and fronted:
+            # "Dat het bewezen is, zou ik niet durven zeggen": the fronted claim is denied.
+            before = len(reading.clauses) - 1
+            reading.axis[:] = [e if e.clause != before else
+                               Evidence(e.axis, OPPOSITE[e.value], e.weight, e.cue, not e.negated, e.clause,
+                                        strength=e.strength) for e in reading.axis]
+            reading.clauses.append(clause)
+            return []
         if "not_a_claim" in kinds:
             return []  # "ik had meer weerstand verwacht": not about how things are
         if "blocker" in kinds:
@@ -265,11 +283,12 @@ class AxisReader:
         negator_positions = [i for i, t in enumerate(tokens)
                              if (i not in taken or i in answer_positions)
                              and t.text in self.negators]  # not lemmas: "minder" has lemma "weinig"
-        negator_positions += [h.positions[0] for h in hits if h.label.kind == "negator"]
+        negator_positions += [h.positions[0] for h in hits if h.label.kind in ("negator", "denial")]  # "zou ik niet noemen"
         negations = len(negator_positions)
         subordinate = [i for i, t in enumerate(tokens) if t.text in self.subordinators]
         hedged = "hedge" in kinds
-        asked = clause.question and reading.answer
+        # "Wie wil dat nou niet?" asks nothing: it says everyone does.
+        asked = clause.question and reading.answer and not self.rhetorical.find(tokens, set())
         weight = clause.weight * (HEDGE_FACTOR if hedged else 1.0) * (QUESTION_FACTOR if asked else 1.0)
         index = len(reading.clauses)
         reading.clauses.append(clause)
@@ -309,7 +328,8 @@ class AxisReader:
                 covered.update(AXES)  # the "wel" in "dat is wel bekend" belongs to the cue
             cue = self._quote(tokens, hit, taken) if not inherited else hit.phrase.source
             reading.axis.append(Evidence(axis, value, hit.label.weight * weight, cue, scope % 2 == 1, index,
-                                         strength=hit.label.weight))
+                                         topics=frozenset(topics), strength=hit.label.weight,
+                                         source=hit.phrase.source))
         for hit in hits:
             if hit.label.kind == "dont_know":
                 reading.dont_know.append(hit.phrase.source)
@@ -318,7 +338,8 @@ class AxisReader:
         short = len(tokens) <= SHORT_CLAUSE
         last = len(tokens) - 1
         answers = [h for h in hits if h.label.kind == "answer" and not inherited
-                   and (short or h.positions[0] == 0 or h.positions[-1] == last)]
+                   and (h.positions[0] == 0 or h.positions[-1] == last
+                        or short and (len(h.positions) > 1 or len(tokens) <= 3))]  # not the "wel" of "er zijn wel methoden"
         # A bare negation is an answer in a short clause, or where it opens or closes one
         # ("niet voor deze doelgroep", "de coalitiepartijen bij lange na niet").
         opens_denial = bool(negator_positions) and min(negator_positions) == 0 and tokens[0].text in ("niet", "geen") \
@@ -409,6 +430,12 @@ class AxisReader:
             raise ValueError(f"unknown axis {axis!r}")
         reading = self.read(text)
         own = [e for e in reading.axis if e.axis == axis]
+        if not own and axis == "value_consensus":
+            # "Geen twijfel over" answers the question asked: in reply to the values
+            # question, a plain word of (un)certainty without a topic is a yes or no.
+            own = [Evidence(axis, VALUES_FROM_KNOWLEDGE[e.value], e.weight, e.cue, e.negated, e.clause,
+                            strength=e.strength) for e in reading.axis
+                   if e.axis == "knowledge_certainty" and e.source in self.generic and not e.topics]
         # Where the text has cues, a "ja" or "zeker" beside them mostly confirms what was
         # said; only a short answer after a contrast weighs against them: "Eens ben je het
         # nooit over alles, maar over waar we naartoe willen wel".

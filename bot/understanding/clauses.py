@@ -21,6 +21,7 @@ RESTRICTIVE = frozenset({"alleen", "enkel", "slechts", "hooguit"})  # at the sta
 RESTRICTIVE_WEIGHT = 0.5
 ECHO_MAX_WORDS = 2
 MIN_CLAUSE_BEFORE_AND = 4  # words before an "en" that can end a clause
+ADVERBIAL_MAAR = frozenset({"wat", "even", "eens", "raak", "zo", "gewoon", "door"})  # "we doen maar wat": no contrast
 WH_WORDS = frozenset({"wat", "wie", "hoe", "waarom", "welke", "welk", "wanneer", "waar", "hoezo", "hoeveel"})
 
 
@@ -55,7 +56,8 @@ def split_clauses(tokens: Sequence[Token], breaks: frozenset[str], contrast: fro
         following = tokens[index + 1].text if index + 1 < len(tokens) else ""
         if token.is_punctuation:
             close(token.text)
-        elif current and (token.text in breaks or token.text == "en" and following in and_before
+        elif current and (token.text in breaks and not (token.text == "maar" and following in ADVERBIAL_MAAR)
+                          or token.text == "en" and following in and_before
                           and len(current) >= MIN_CLAUSE_BEFORE_AND):
             # "er is onenigheid en het onderzoek geeft geen antwoord": two claims, two
             # scopes for a negation; "bewoners en ondernemers" and "alleen de scholen en
