@@ -149,6 +149,11 @@ class QuestionReader:
             if named or not subjects:
                 return Question("ask_stakeholders", {"named_type": named} if named else {})
             # "Wat levert het op als je mensen met eigen ervaring laat meedenken?": a concept.
+        if not subjects and "asks_what" in frames:
+            # "Hoe herken je een vraagstuk waarbij de kennis vaststaat en iedereen hetzelfde wil?"
+            by_axes = self._type_by_axes(text)
+            if by_axes:
+                return Question("ask_concept", {"concept": f"type:{by_axes}"})
         if subjects and not (subjects[0].label.kind == "term" and self._policy_choice(text)):
             # ("Moeten we het cameratoezicht uitbreiden? ... of het iets oplevert" is a
             # choice to type, not a question about evidence levels.)
