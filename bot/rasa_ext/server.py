@@ -63,6 +63,7 @@ def main() -> None:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
+    from bot import understanding
     from bot.rasa_ext import action_validation, agent_hooks, event_types
     from bot.rasa_ext.api_guard import install_api_guard
     from bot.rasa_ext.retention import install_retention_cleanup
@@ -81,6 +82,7 @@ def main() -> None:
         logging.getLogger(name).setLevel(logging.INFO)
     # Loaded before the port opens: no message is ever handled without redaction.
     get_redactor().warm_up()
+    understanding.warm_up()  # the text reader the parse hook uses (bot/understanding/)
     agent_hooks.install()
     # Two of Rasa's hot paths, done without waste (measured in docs/bench.md).
     action_validation.install()

@@ -1,0 +1,17 @@
+"""Reading free Dutch text: the axis reader, situation and question readers, and the
+router that checks the NLU intent (docs/understanding.md)."""
+from __future__ import annotations
+
+
+def warm_up() -> None:
+    """Load the lemmatizer's data and build the readers now (≈ 1 s, ≈ 50 MB), so the
+    first user of a process does not wait for it."""
+    from bot.knowledge import default_knowledge
+    from bot.understanding.axes import axis_reader
+    from bot.understanding.questions import question_reader
+    from bot.understanding.situation import situation_reader
+
+    kb = default_knowledge()
+    axis_reader(kb).read_answer("value_consensus", "ja, daar twijfelt niemand aan")
+    question_reader(kb).read("Wie betrek ik bij een taai probleem?")
+    situation_reader(kb).score("De wachtlijst voor schuldhulp wordt langer.")
