@@ -75,8 +75,7 @@ class ValidateDiagnosisForm(ExtractingFormValidation):
     async def _extract_axis(self, axis: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if not self._answering(tracker, axis):
             return {}
-        reply = dialogue.read_axis_answer(kb(), axis, text_of(tracker), intent_of(tracker),
-                                          int(tracker.get_slot("axis_attempts") or 0))
+        reply = dialogue.read_axis_answer(kb(), axis, text_of(tracker), int(tracker.get_slot("axis_attempts") or 0))
         return slot_values(send(dispatcher, reply))
 
     async def extract_value_consensus(self, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -20,7 +20,7 @@ from bot.plan import PlanInput, build_plan
 from bot.recommend import recommend
 from bot.render import md_escape, render
 from bot.routes import Situation, match_routes, named_routes
-from bot.text import PhraseMatcher, normalise
+from bot.text import normalise
 from bot.understanding.lexicon import tokenize
 from bot.understanding.phrases import PhraseFinder, compile_phrase
 from bot.understanding.questions import question_reader
@@ -169,7 +169,7 @@ def ask_problem_description() -> Reply:
 BUTTON_ANSWERS = {"/affirm": "yes", "/deny": "no", "/dont_know": "dont_know"}
 
 
-def read_axis_answer(kb: KnowledgeBase, axis: str, text: str, intent: str | None, attempts: int) -> Reply:
+def read_axis_answer(kb: KnowledgeBase, axis: str, text: str, attempts: int) -> Reply:
     """Read the answer to the question about `axis`.
 
     - An answer: record it and say what was understood.
@@ -239,7 +239,7 @@ def answer_outside_question(kb: KnowledgeBase, state: Mapping[str, Any], text: s
                                                     ("Ruimte om te experimenteren", "/ask_experiment"),
                                                     ("Maak een plan", "/ask_plan"),
                                                     ("Nieuw vraagstuk", "/start_over")))
-    read = read_axis_answer(kb, axis, text, None, int(state.get("axis_attempts") or 0))
+    read = read_axis_answer(kb, axis, text, int(state.get("axis_attempts") or 0))
     new_state = {**state, **read.slots}
     if not new_state.get(axis):
         if "requested_slot" not in read.slots:

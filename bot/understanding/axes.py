@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.knowledge import KnowledgeBase
-from bot.understanding.clauses import Clause, split_clauses
+from bot.understanding.clauses import Clause, ClauseWords, split_clauses
 from bot.understanding.lexicon import Token, tokenize
 from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
 
@@ -61,7 +61,6 @@ MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "
 SHORT_CLAUSE = 5
 ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
 WISHFUL = "<wishful>"
-RESUMPTIVE = frozenset({"daar", "daarover", "daarin", "daarbij"})
 MINOR_FACTOR = 0.3  # words; in longer clauses only an opening "ja"/"nee" is a short answer
 
 
@@ -141,11 +140,16 @@ class AxisReader:
             phrases += [compile_phrase(p, Label(kind), self.overrides) for p in lexicon[key]]
         self.finder = PhraseFinder(phrases)
         self.negators = frozenset(lexicon["negators"])
-        self.breaks = frozenset(lexicon["clause_breaks"])
-        self.contrast = frozenset(lexicon["contrast"])
-        self.question_openers = frozenset(lexicon["question_openers"])
-        self.tag_questions = frozenset(lexicon["tag_questions"])
-        self.and_before = frozenset(lexicon["and_before"])
+        self.clause_words = ClauseWords(
+            breaks=frozenset(lexicon["clause_breaks"]), contrast=frozenset(lexicon["contrast"]),
+            question_openers=frozenset(lexicon["question_openers"]),
+            tag_questions=frozenset(lexicon["tag_questions"]), and_before=frozenset(lexicon["and_before"]),
+            restrictive=frozenset(lexicon["restrictive"]), wh_words=frozenset(lexicon["wh_words"]),
+            not_a_break_after_maar=frozenset(lexicon["not_a_break_after_maar"]))
+        self.resumptive = frozenset(lexicon["resumptive"])
+        self.elliptic_openers = frozenset(lexicon["elliptic_openers"])
+        self.denial_openers = frozenset(lexicon["denial_openers"])
+        self.fronted_openers = frozenset(lexicon["fronted_openers"])
         self.subordinators = frozenset(lexicon["subordinators"])
         self.irony_markers = tuple(lexicon["irony_markers"])
         self.rhetorical = PhraseFinder(compile_phrase(p, "rhetorical", self.overrides) for p in lexicon["rhetorical"])
@@ -167,8 +171,7 @@ class AxisReader:
             first, last = hit.positions[0], hit.positions[-1]
             tokens[first:last + 1] = [Token(".", "."), Token(WISHFUL, WISHFUL), Token(".", ".")]
             break
-        return split_clauses(tokens, self.breaks, self.contrast, self.question_openers, self.tag_questions,
-                             self.and_before)
+        return split_clauses(tokens, self.clause_words)
 
     def read(self, text: str, answer: bool = True) -> Reading:
         """What the text says; `answer` False reads a description or question, where a
@@ -253,7 +256,7 @@ class AxisReader:
             reading.clauses.append(clause)
             return []
         reading.after_means = False
-        fronted = bool(reading.clauses) and reading.clauses[-1].tokens[0].text == "dat" \
+        fronted = bool(reading.clauses) and reading.clauses[-1].tokens[0].text in self.fronted_openers \
             and not any(h.label.kind == "axis" for h in hits)
         if "denial" in kinds and fronted:
             # "Dat het bewezen is, zou ik niet durven zeggen": the fronted claim is denied.
@@ -295,7 +298,7 @@ class AxisReader:
         if weight == 0:
             return []
         topics = topics_override or self._topics(tokens)
-        if not topics and tokens[0].text in RESUMPTIVE:
+        if not topics and tokens[0].text in self.resumptive:
             topics = reading.last_topics  # "Hoe je daar komt, daar verschillen ze in": still about means
         reading.last_topics = topics
         if "minor" in topics:
@@ -305,10 +308,10 @@ class AxisReader:
         # An elliptic clause has no verb of its own: "maar niet over waarom", "ook niet",
         # "de oplossing totaal niet". A clause like "en het onderzoek geeft geen antwoord"
         # has its own claim and inherits nothing.
-        elliptic = clause.contrast or tokens[0].text in self.negators | {"ook", "wel"} or (
+        elliptic = clause.contrast or tokens[0].text in self.negators | self.elliptic_openers or (
             len(tokens) <= SHORT_CLAUSE and tokens[-1].text in self.negators)
         closing_denial = len(tokens) <= 3 and tokens[-1].text in self.negators  # "verder niemand"
-        if not axis_hits and previous and (negations or tokens[0].text == "wel") and elliptic \
+        if not axis_hits and previous and (negations or tokens[0].text in self.elliptic_openers) and elliptic \
                 and len(tokens) <= ELLIPSIS_MAX_WORDS and (topics or closing_denial):
             # Ellipsis: "we zijn het eens over de aanpak, alleen niet over waarom":
             # the second clause reuses the first one's cue with its own negation.
@@ -342,11 +345,11 @@ class AxisReader:
                         or short and (len(h.positions) > 1 or len(tokens) <= 3))]  # not the "wel" of "er zijn wel methoden"
         # A bare negation is an answer in a short clause, or where it opens or closes one
         # ("niet voor deze doelgroep", "de coalitiepartijen bij lange na niet").
-        opens_denial = bool(negator_positions) and min(negator_positions) == 0 and tokens[0].text in ("niet", "geen") \
+        opens_denial = bool(negator_positions) and min(negator_positions) == 0 and tokens[0].text in self.denial_openers \
             and len(tokens) <= 7 and index == 0  # "Niet voor deze doelgroep", not "niemand wil dat ..."
         at_edge = opens_denial or bool(negator_positions) and max(negator_positions) >= last - 3 \
-            and tokens[last].text in self.negators | {"na"}
-        asked_back = clause.ends_with_question and tokens[-1].text not in self.tag_questions
+            and tokens[last].text in self.negators
+        asked_back = clause.ends_with_question and tokens[-1].text not in self.clause_words.tag_questions
         if asked_back:
             return axis_hits
         if answers or (negations and (short or at_edge) and not axis_hits):

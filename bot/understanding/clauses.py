@@ -17,12 +17,9 @@ from bot.understanding.lexicon import Token
 
 CONTRAST_WEIGHT = 1.5
 BEFORE_CONTRAST_WEIGHT = 0.75
-RESTRICTIVE = frozenset({"alleen", "enkel", "slechts", "hooguit"})  # at the start of a message: "only"
 RESTRICTIVE_WEIGHT = 0.5
 ECHO_MAX_WORDS = 2
 MIN_CLAUSE_BEFORE_AND = 4  # words before an "en" that can end a clause
-ADVERBIAL_MAAR = frozenset({"wat", "even", "eens", "raak", "zo", "gewoon", "door"})  # "we doen maar wat": no contrast
-WH_WORDS = frozenset({"wat", "wie", "hoe", "waarom", "welke", "welk", "wanneer", "waar", "hoezo", "hoeveel"})
 
 
 @dataclass
@@ -39,9 +36,20 @@ class Clause:
         return [t.text for t in self.tokens]
 
 
-def split_clauses(tokens: Sequence[Token], breaks: frozenset[str], contrast: frozenset[str],
-                  question_openers: frozenset[str], tag_questions: frozenset[str],
-                  and_before: frozenset[str] = frozenset()) -> list[Clause]:
+@dataclass(frozen=True)
+class ClauseWords:
+    """The word lists that cut and weigh clauses (knowledge/cues.yml, `lexicon`)."""
+    breaks: frozenset[str]  # open a new clause mid-sentence ("maar", "want")
+    contrast: frozenset[str]  # a clause opening with one carries the point ("maar", "alleen")
+    question_openers: frozenset[str]  # a clause ending in "?" that opens with one asks back
+    tag_questions: frozenset[str]  # ... unless it ends in one ("toch?")
+    and_before: frozenset[str]  # "en" before one of these opens a new clause
+    restrictive: frozenset[str]  # at the start of a sentence: "only" ("alleen de wethouder ...")
+    wh_words: frozenset[str]  # a sentence ending in "?" whose clause opens with one asks back
+    not_a_break_after_maar: frozenset[str]  # "we doen maar wat": "maar" is no contrast here
+
+
+def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
     clauses: list[Clause] = []
     current: list[Token] = []
     ended_by: list[str] = []
@@ -56,8 +64,9 @@ def split_clauses(tokens: Sequence[Token], breaks: frozenset[str], contrast: fro
         following = tokens[index + 1].text if index + 1 < len(tokens) else ""
         if token.is_punctuation:
             close(token.text)
-        elif current and (token.text in breaks and not (token.text == "maar" and following in ADVERBIAL_MAAR)
-                          or token.text == "en" and following in and_before
+        elif current and (token.text in words.breaks and not (token.text == "maar"
+                                                              and following in words.not_a_break_after_maar)
+                          or token.text == "en" and following in words.and_before
                           and len(current) >= MIN_CLAUSE_BEFORE_AND):
             # "er is onenigheid en het onderzoek geeft geen antwoord": two claims, two
             # scopes for a negation; "bewoners en ondernemers" and "alleen de scholen en
@@ -79,18 +88,18 @@ def split_clauses(tokens: Sequence[Token], breaks: frozenset[str], contrast: fro
     for index, clause in enumerate(clauses):
         first = clause.tokens[0].text
         sentence_start = index == 0 or ended_by[index - 1] in (".", "!", "?")
-        if first in RESTRICTIVE and sentence_start:
+        if first in words.restrictive and sentence_start:
             # "Alleen de wethouder en ik zijn het eens": only some, so the others are not.
             clause.weight *= RESTRICTIVE_WEIGHT
-        elif first in contrast and index > 0:
+        elif first in words.contrast and index > 0:
             clause.contrast = True
             clause.weight *= CONTRAST_WEIGHT
             clauses[index - 1].weight *= BEFORE_CONTRAST_WEIGHT
-        if clause.words[-1] in tag_questions:
+        if clause.words[-1] in words.tag_questions:
             pass  # "iedereen wil dat toch?" is a claim
-        elif ended_by[index] == "?" and first in question_openers:
+        elif ended_by[index] == "?" and first in words.question_openers:
             clause.question = True
-        elif sentence_asks[index] and first in WH_WORDS:
+        elif sentence_asks[index] and first in words.wh_words:
             clause.question = True
         clause.ends_with_question = ended_by[index] == "?"
         if ended_by[index] == "?" and len(clause.tokens) <= ECHO_MAX_WORDS:

@@ -46,6 +46,7 @@ class SituationReader:
         self.min_words = cues["min_words"]
         self.kb = kb
 
+    @lru_cache(maxsize=256)  # the router and the question reader both ask for the same message
     def score(self, text: str) -> SituationScore:
         tokens = [t for t in tokenize(text, self.overrides) if not t.is_punctuation]
         if len(tokens) < self.min_words:

@@ -38,21 +38,21 @@ def test_questions_have_buttons_and_a_sharper_second_form(kb, axis):
 
 
 def test_short_answers_read_through_the_question(kb):
-    assert dialogue.read_axis_answer(kb, "value_consensus", "ja hoor", "affirm", 0).slots["value_consensus"] == "agree"
-    assert dialogue.read_axis_answer(kb, "knowledge_certainty", "ja hoor", "affirm", 0).slots[
+    assert dialogue.read_axis_answer(kb, "value_consensus", "ja hoor", 0).slots["value_consensus"] == "agree"
+    assert dialogue.read_axis_answer(kb, "knowledge_certainty", "ja hoor", 0).slots[
         "knowledge_certainty"] == "certain"
     # A button payload carries no words, only the intent.
-    assert dialogue.read_axis_answer(kb, "knowledge_certainty", "/deny", "deny", 0).slots[
+    assert dialogue.read_axis_answer(kb, "knowledge_certainty", "/deny", 0).slots[
         "knowledge_certainty"] == "uncertain"
 
 
 def test_unclear_asks_again_then_dont_know_takes_the_less_structured_pole(kb):
-    first = dialogue.read_axis_answer(kb, "value_consensus", "banaan", "nlu_fallback", 0)
+    first = dialogue.read_axis_answer(kb, "value_consensus", "banaan", 0)
     assert first.slots == {"axis_attempts": 1} and "anders" in first.messages[0].text
-    second = dialogue.read_axis_answer(kb, "value_consensus", "weet ik niet", "dont_know", 1)
+    second = dialogue.read_axis_answer(kb, "value_consensus", "weet ik niet", 1)
     assert second.slots["value_consensus"] == "disagree"
     assert "klassieke fout" in second.messages[0].text
-    third = dialogue.read_axis_answer(kb, "knowledge_certainty", "geen idee", "dont_know", 1)
+    third = dialogue.read_axis_answer(kb, "knowledge_certainty", "geen idee", 1)
     assert third.slots["knowledge_certainty"] == "uncertain"
 
 
