@@ -85,18 +85,18 @@ widget: $(WEB_JS)
 
 validate: $(VENV_STAMP)
 	$(RASA) data validate --fail-on-warnings
-	$(VENV_PY) -m bot.check_knowledge
+	$(VENV_PY) -m bot.core.check_knowledge
 
 # deduce's lookup lists are built once per machine into ~/.cache/taai (minutes the
 # first time, seconds after); doing it here keeps that out of every server start.
-REDACTION_WARM := $(VENV_PY) -c "from bot.redaction import get_redactor; get_redactor().warm_up()"
+REDACTION_WARM := $(VENV_PY) -c "from bot.privacy import get_redactor; get_redactor().warm_up()"
 
 run: $(MODEL) $(WEB_JS)
 	@$(REDACTION_WARM)
-	@$(VENV_PY) -m bot.launcher
+	@$(VENV_PY) -m bot.runtime.launcher
 
 shell: $(MODEL)
-	@$(VENV_PY) -m bot.launcher --shell
+	@$(VENV_PY) -m bot.runtime.launcher --shell
 
 # The production profile on one machine (docs/operations.md); installs Debian's
 # PostgreSQL, Redis and nginx when missing. Data stays in var/cluster.
@@ -115,7 +115,7 @@ test: $(MODEL) $(WEB_JS) validate
 
 # The inner loop: no trained model, no servers (pytest marker `fast`, see pytest.ini).
 test-fast: $(VENV_STAMP)
-	$(VENV_PY) -m bot.check_knowledge
+	$(VENV_PY) -m bot.core.check_knowledge
 	$(VENV_PY) -m pytest -m fast -q
 
 # Understanding of free text on tests/understanding/corpus/ (README: how it was written).
@@ -139,7 +139,7 @@ bench: $(VENV_STAMP) $(MODEL)
 
 transcript: $(VENV_STAMP)
 	@test -n "$(ID)" || { echo "usage: make transcript ID=<conversation id>"; exit 2; }
-	@$(VENV_PY) -m bot.transcript "$(ID)"
+	@$(VENV_PY) -m bot.export.transcript "$(ID)"
 
 clean:
 	rm -rf $(VENV) .venv-tools models .rasa var .pytest_cache web/node_modules web/dist

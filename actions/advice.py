@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import ExtractingFormValidation, entity, offer_plan_download, intent_of, kb, send, state, text_of
 from actions.diagnosis import INTERRUPTIONS
-from bot import dialogue
+from bot.conversation import dialogue
 
 
 class ActionAdvise(Action):

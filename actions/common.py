@@ -1,4 +1,4 @@
-"""Shared adapter code: turn a bot.dialogue.Reply into dispatcher messages and events."""
+"""Shared adapter code: turn a bot.conversation.dialogue.Reply into dispatcher messages and events."""
 from __future__ import annotations
 
 import re
@@ -10,8 +10,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.dialogue import Reply
-from bot.knowledge import KnowledgeBase, default_knowledge
+from bot.conversation.dialogue import Reply
+from bot.core.knowledge import KnowledgeBase, default_knowledge
 
 # Slots the dialogue functions read; everything else they get through arguments.
 STATE_SLOTS = ("problem_description", "value_consensus", "knowledge_certainty", "problem_type",
@@ -45,7 +45,7 @@ def slot_values(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
 
 
-# The plan download (bot/rasa_ext/web_routes.py) answers only for unguessable session
+# The plan download (bot/rasa_ext/channels/web.py) answers only for unguessable session
 # ids, such as the web widget's random UUIDs; elsewhere the plan stays text only.
 DOWNLOADABLE_SESSION = re.compile(r"^[A-Za-z0-9_-]{16,}$")
 PLAN_PATH = "/webhooks/taai/plan/{session_id}.{extension}"

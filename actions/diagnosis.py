@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, send, slot_values,
                             state, text_of)
-from bot import dialogue
+from bot.conversation import dialogue
 from bot.understanding.router import earlier_description
 
 # While the form asks, these intents are questions or commands, not answers: the form

@@ -1,5 +1,5 @@
 """Training, and starting and stopping what the bench measures: Taai the way `make run`
-starts it (bot.launcher), the reference bot (`rasa init` + `rasa run`), and the
+starts it (bot.runtime.launcher), the reference bot (`rasa init` + `rasa run`), and the
 production profile through ops.cluster when that module exists.
 
 Every server runs in its own session (process group) so that stopping it reaches all
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from bench import procmem
-from bot.local_processes import answers, free_port, tail
+from bot.runtime.processes import answers, free_port, tail
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "taai.tar.gz"
@@ -125,7 +125,7 @@ class Server:
 
 
 class TaaiServer(Server):
-    """`python -m bot.launcher` on free loopback ports with a fresh state directory."""
+    """`python -m bot.runtime.launcher` on free loopback ports with a fresh state directory."""
 
     name = "taai"
 
@@ -139,8 +139,8 @@ class TaaiServer(Server):
                    TAAI_ACTIONS_PORT=str(actions_port), TAAI_PROFILE="embedded", TAAI_MODEL=str(MODEL),
                    BOT_API_TOKEN=self.token)
         self.base_url = f"http://127.0.0.1:{port}"
-        self._spawn([sys.executable, "-m", "bot.launcher"], ROOT, env)
-        self._wait(lambda: "Taai draait" in self.log.read_text(errors="replace"), "Taai (bot.launcher)")
+        self._spawn([sys.executable, "-m", "bot.runtime.launcher"], ROOT, env)
+        self._wait(lambda: "Taai draait" in self.log.read_text(errors="replace"), "Taai (bot.runtime.launcher)")
         self._children = {}
         for pid in procmem.children_of(self.process.pid):
             command = procmem.cmdline(pid)

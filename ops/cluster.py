@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from bot.local_processes import answers, free_port, tail
+from bot.runtime.processes import answers, free_port, tail
 from ops.services import (NginxServer, PostgresServer, RedisServer, ServiceError,
                           stop_process)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from bot.local_processes import free_port, tail
+from bot.runtime.processes import free_port, tail
 
 START_TIMEOUT_S = 60
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
+from bot.core.knowledge import KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
 from tests.server_process import Server, start_server, stop_server
 
 

@@ -1,4 +1,4 @@
-"""Start and stop Taai the way `make run` does (bot.launcher), on free loopback ports
+"""Start and stop Taai the way `make run` does (bot.runtime.launcher), on free loopback ports
 with a fresh state directory. The shared session fixture `server` (tests/conftest.py)
 and the tests that need a server with other settings use these."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.local_processes import free_port
+from bot.runtime.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "taai.tar.gz"
@@ -51,7 +51,7 @@ def start_server(var_dir: Path, token: str | None, extra_env: dict | None = None
         env["BOT_API_TOKEN"] = token
     output = var_dir / "launcher.out"
     var_dir.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen([sys.executable, "-m", "bot.launcher"], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "bot.runtime.launcher"], cwd=ROOT, env=env,
                                stdout=open(output, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 300
     while "Taai draait" not in output.read_text(errors="replace"):

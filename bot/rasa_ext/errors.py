@@ -2,7 +2,7 @@
 user something clear instead of failing silently."""
 from __future__ import annotations
 
-from bot.service_messages import STORAGE_UNAVAILABLE_NL
+from bot.conversation.service_messages import STORAGE_UNAVAILABLE_NL
 
 
 class StorageUnavailable(RuntimeError):

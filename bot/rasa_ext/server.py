@@ -4,7 +4,7 @@ Used instead of `rasa run` so that
 - the API token travels in the environment, not on the command line where `ps` would
   show it to every user of the machine;
 - the profile (TAAI_PROFILE) picks the tracker and lock store: the endpoints file is
-  generated per start (bot/endpoint_config.py), like the credentials file;
+  generated per start (bot/runtime/endpoint_config.py), like the credentials file;
 - Taai's additions around Rasa are in place before the first message: redaction and
   the other message hooks (agent_hooks.py), the HTTP API guard (api_guard.py) and the
   retention cleanup (retention.py).
@@ -18,9 +18,9 @@ from typing import Any, Dict
 
 import structlog
 
-from bot.channel_config import ChannelConfigError, write_credentials
-from bot.endpoint_config import write_endpoints
-from bot.settings import load_settings
+from bot.runtime.channel_config import ChannelConfigError, write_credentials
+from bot.runtime.endpoint_config import write_endpoints
+from bot.runtime.settings import load_settings
 
 
 # Keys of Rasa's structlog events that can carry what a user typed, or slot values
@@ -64,10 +64,11 @@ def main() -> None:
     from rasa.utils.log_utils import configure_structlog
 
     from bot import understanding
-    from bot.rasa_ext import action_validation, agent_hooks, event_types
-    from bot.rasa_ext.api_guard import install_api_guard
-    from bot.rasa_ext.retention import install_retention_cleanup
-    from bot.redaction import get_redactor
+    from bot.rasa_ext.hooks import action_validation, event_types
+    from bot.rasa_ext.hooks import agent as agent_hooks
+    from bot.rasa_ext.hooks.api_guard import install_api_guard
+    from bot.rasa_ext.stores.retention import install_retention_cleanup
+    from bot.privacy import get_redactor
 
     configure_logging_and_warnings(logging.INFO)
     # Rasa's structured logs default to DEBUG when `rasa run` is not the entry point,

@@ -6,7 +6,7 @@ from __future__ import annotations
 def warm_up() -> None:
     """Load the lemmatizer's data and build the readers now (≈ 1 s, ≈ 50 MB), so the
     first user of a process does not wait for it."""
-    from bot.knowledge import default_knowledge
+    from bot.core.knowledge import default_knowledge
     from bot.understanding.axes import axis_reader
     from bot.understanding.questions import question_reader
     from bot.understanding.situation import situation_reader

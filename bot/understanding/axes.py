@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from bot.knowledge import KnowledgeBase
+from bot.core.knowledge import KnowledgeBase
 from bot.understanding.clauses import Clause, ClauseWords, split_clauses
 from bot.understanding.lexicon import Token, tokenize
 from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase

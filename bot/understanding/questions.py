@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from bot.knowledge import KnowledgeBase
+from bot.core.knowledge import KnowledgeBase
 from bot.understanding.lexicon import Token, tokenize
 from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
 

@@ -13,7 +13,7 @@ where one intent is not enough, these rules decide, with what the conversation k
   or a greeting;
 - "typeer dit" after such a message uses it (see `earlier_description`).
 
-Everything here is plain Python over the knowledge base; bot/rasa_ext/understanding.py
+Everything here is plain Python over the knowledge base; bot/rasa_ext/nlu/understanding.py
 applies it to Rasa's parse result.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from bot.knowledge import KnowledgeBase
+from bot.core.knowledge import KnowledgeBase
 from bot.understanding.axes import AXES, axis_reader
 from bot.understanding.lexicon import tokenize
 from bot.understanding.questions import question_reader

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.knowledge import KnowledgeBase
+from bot.core.knowledge import KnowledgeBase
 from bot.understanding.axes import axis_reader
 from bot.understanding.lexicon import tokenize
 from bot.understanding.phrases import PhraseFinder, compile_phrase

@@ -7,7 +7,7 @@ What they need, and where it comes from:
   widget (web/dist: `npm run build`). The fixture below runs both when they are missing
   or older than their sources, so `pytest tests/browser` works on its own;
 - the Taai server: the session fixture `server` of tests/conftest.py, shared with the
-  end-to-end tests (bot.launcher on free ports, a fresh state directory).
+  end-to-end tests (bot.runtime.launcher on free ports, a fresh state directory).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""bot/rasa_ext/channel_text.py: splitting within channel limits, Markdown per channel,
+"""bot/rasa_ext/channels/text.py: splitting within channel limits, Markdown per channel,
 numbered options."""
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from bot.knowledge import default_knowledge
-from bot.rasa_ext.channel_text import (CHOOSE_BY_NUMBER, chosen_payload, fit, split_text, text_length,
+from bot.core.knowledge import default_knowledge
+from bot.rasa_ext.channels.text import (CHOOSE_BY_NUMBER, chosen_payload, fit, split_text, text_length,
                                        to_plain, to_slack_mrkdwn, to_teams_markdown, to_telegram_html,
                                        to_whatsapp, with_numbered_options)
-from bot.render import md_escape
+from bot.core.render import md_escape
 
 BUTTONS = [{"title": "Vraagstuk typeren", "payload": "/start_diagnosis"},
            {"title": "Ruimte om te experimenteren", "payload": "/ask_experiment"},
@@ -20,7 +20,7 @@ BUTTONS = [{"title": "Vraagstuk typeren", "payload": "/start_diagnosis"},
 @pytest.fixture(scope="module")
 def plan_markdown() -> str:
     """A real plan as Taai renders it, with markup in the user's own words."""
-    from bot import dialogue
+    from bot.conversation import dialogue
 
     state = {"problem_description": "Wat doen we met de *bijstand* <b>x</b> & [link](https://x.nl)?",
              "value_consensus": "disagree", "knowledge_certainty": "uncertain"}

@@ -1,6 +1,6 @@
 """Taai's output channels against the local fakes, without a Rasa server: what each
 channel sends for long text, buttons and custom payloads, and that the credentials
-bot/channel_config.py writes are what the channel classes read."""
+bot/runtime/channel_config.py writes are what the channel classes read."""
 from __future__ import annotations
 
 import asyncio
@@ -10,9 +10,9 @@ import pytest
 
 from rasa.shared.exceptions import RasaException
 
-from bot.channel_config import CHANNELS, build_credentials
-from bot.rasa_ext import channels
-from bot.rasa_ext.channel_mattermost import SIGNATURE_KEY, TaaiMattermostInput, _button_secret, button_signature
+from bot.runtime.channel_config import CHANNELS, build_credentials
+from bot.rasa_ext.channels import messaging as channels
+from bot.rasa_ext.channels.mattermost import SIGNATURE_KEY, TaaiMattermostInput, _button_secret, button_signature
 from tests.channels.fakes import FakeBotFramework, FakeMattermost, FakeSlack, FakeTelegram, FakeTwilio
 
 LONG = "\n\n".join(f"## Deel {n}\n" + "Een **zin** met wat woorden erin. " * 40 for n in range(12))

@@ -1,4 +1,4 @@
-"""The atomic Redis lock store against a real Redis (bot/rasa_ext/lock_store.py)."""
+"""The atomic Redis lock store against a real Redis (bot/rasa_ext/stores/lock_store.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -8,7 +8,7 @@ import time
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.rasa_ext.lock_store import AtomicRedisLockStore
+from bot.rasa_ext.stores.lock_store import AtomicRedisLockStore
 from ops.services import RedisServer
 from tests.server_process import ROOT
 

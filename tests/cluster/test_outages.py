@@ -8,7 +8,7 @@ import uuid
 
 import requests
 
-from bot.service_messages import STORAGE_UNAVAILABLE_NL
+from bot.conversation.service_messages import STORAGE_UNAVAILABLE_NL
 from tests.cluster.client import stored_turns
 
 RECOVERY_S = 60

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import requests
 
-from bot.service_messages import PRIVACY_NOTICE_NL
+from bot.conversation.service_messages import PRIVACY_NOTICE_NL
 from tests.e2e.test_privacy import (
     DIGIT_FORMS, PERSONAL_VALUES, PLACEHOLDERS, POLICY_CONTEXT, Conversation, assert_no_leaks,
     assert_no_leaks_in_files, texts_of, walk_to_plan,

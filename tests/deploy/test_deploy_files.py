@@ -35,8 +35,8 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from bot.channel_config import CHANNELS
-from bot.local_processes import free_port
+from bot.runtime.channel_config import CHANNELS
+from bot.runtime.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -55,7 +55,7 @@ TOOLS_BIN = ROOT / ".venv-tools" / "bin"
 # kubernetes-validate ships.
 K8S_VERSIONS = ("1.33.0", "1.37.0")
 
-# Variables bot/settings.py reads that the deployment deliberately leaves at their
+# Variables bot/runtime/settings.py reads that the deployment deliberately leaves at their
 # default, with the reason. Any other variable must be set in both topologies.
 LEFT_AT_DEFAULT = {
     "TAAI_ACTIONS_PORT": "only for the loopback action server `make run` starts; "
@@ -180,7 +180,7 @@ def variables_read_by(*paths: Path) -> set[str]:
     return names
 
 
-SETTINGS_VARIABLES = variables_read_by(ROOT / "bot" / "settings.py", ROOT / "bot" / "rasa_ext" / "server.py")
+SETTINGS_VARIABLES = variables_read_by(ROOT / "bot" / "runtime" / "settings.py", ROOT / "bot" / "rasa_ext" / "server.py")
 CODE_VARIABLES = variables_read_by(*sorted((ROOT / "bot").rglob("*.py")))
 CHANNEL_VARIABLES = {v.env for c in CHANNELS for v in c.required + c.optional}
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from bot.runtime.settings import PROJECT_ROOT
 
 STORIES = PROJECT_ROOT / "tests" / "stories"
 MODEL = PROJECT_ROOT / "models" / "taai.tar.gz"

@@ -9,8 +9,8 @@ import sys
 
 import requests
 
-from bot.local_processes import free_port
-from bot.service_messages import ACTION_SERVER_UNAVAILABLE_NL
+from bot.runtime.processes import free_port
+from bot.conversation.service_messages import ACTION_SERVER_UNAVAILABLE_NL
 from ops.cluster import Child, LocalCluster
 from ops.services import stop_process
 from tests.server_process import MODEL, ROOT

@@ -1,4 +1,4 @@
-"""Storage limitation end to end: the real server (bot.launcher) deletes conversations.
+"""Storage limitation end to end: the real server (bot.runtime.launcher) deletes conversations.
 
 - Retention: a server with TAAI_RETENTION_INTERVAL=1 and TAAI_RETENTION_DAYS=30. One
   conversation is aged by moving its timestamps 31 days back in the SQLite file; the

@@ -4,7 +4,7 @@ For any request a client can send to /webhooks/rest/webhook:
 
 - the answer is never a 5xx;
 - the answer is always JSON: a list of bot messages (200) or {"error": "..."};
-- the status is the one the rules in bot/rasa_ext/rest_channel.py give (413 above
+- the status is the one the rules in bot/rasa_ext/channels/rest.py give (413 above
   1 MiB, 400 for a broken rule, otherwise 200), worked out here from the rules, not
   by calling the channel's own checks;
 - the server (and, after an accepted message, that same conversation) still answers

@@ -74,7 +74,7 @@ def test_a_conversation_exports_as_a_markdown_transcript(server, sender):
 
     server.say(sender, "hoi")
     env = dict(os.environ, TAAI_PORT=str(urlparse(server.base_url).port), BOT_API_TOKEN=server.token)
-    result = subprocess.run([sys.executable, "-m", "bot.transcript", sender], env=env, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "bot.export.transcript", sender], env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "**Gebruiker:** hoi" in result.stdout and "**Taai:** Hoi! Ik ben Taai" in result.stdout

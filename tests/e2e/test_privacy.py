@@ -42,7 +42,7 @@ from typing import Any, Callable, Iterable
 import pytest
 import requests
 
-from bot.service_messages import PRIVACY_NOTICE_NL
+from bot.conversation.service_messages import PRIVACY_NOTICE_NL
 from tests.e2e.test_socketio import WidgetSession
 
 # --- the personal data, and how it is searched ------------------------------------------
@@ -512,7 +512,7 @@ SLASHED = "/ Mevrouw Fatima el Amrani heeft BSN 111222333 en vraagt om meer hulp
 
 def test_text_that_merely_starts_with_a_slash_is_redacted_too(server):
     """Only a real slash command (an intent name, maybe with JSON entities: the buttons)
-    is exempt (bot/redaction: _SLASH_COMMAND). A typed text that happens to start with
+    is exempt (bot/privacy: _SLASH_COMMAND). A typed text that happens to start with
     "/" is not one: Rasa itself falls back to NLU for it ("Continuing with given line as
     user text"), and it must be redacted like any text, before it is stored or logged."""
     sender = long_id()

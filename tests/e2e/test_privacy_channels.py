@@ -19,7 +19,7 @@ import json
 
 import requests
 
-from bot.service_messages import PRIVACY_NOTICE_NL
+from bot.conversation.service_messages import PRIVACY_NOTICE_NL
 from tests.channels.fakes import Recorded
 from tests.e2e.test_channels import (  # noqa: F401 - fakes and channel_server are fixtures
     _ids, channel_server, fakes, mattermost_outgoing, mattermost_posts_to, post_slack_json, post_teams,

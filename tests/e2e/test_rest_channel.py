@@ -1,4 +1,4 @@
-"""The REST channel (bot/rasa_ext/rest_channel.py): every rule for a request, with its
+"""The REST channel (bot/rasa_ext/channels/rest.py): every rule for a request, with its
 status and Dutch explanation; valid messages answered as before; message_id passed
 on; no user text in the logs.
 
@@ -17,9 +17,9 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from bot.rasa_ext import rest_channel
+from bot.rasa_ext.channels import rest as rest_channel
 from bot.rasa_ext.errors import StorageUnavailable
-from bot.rasa_ext.rest_channel import TaaiRestInput
+from bot.rasa_ext.channels.rest import TaaiRestInput
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 
@@ -291,7 +291,7 @@ def test_any_other_error_is_500_in_dutch_and_logged_without_the_text(caplog):
         except ValueError as error:  # as Rasa wraps errors of its graph components
             raise RuntimeError(f"component failed: {error}") from error
 
-    with caplog.at_level(logging.DEBUG, logger="bot.rasa_ext.rest_channel"):
+    with caplog.at_level(logging.DEBUG, logger="bot.rasa_ext.channels.rest"):
         result = call_handler(failing, {"sender": "mevrouw.jansen@example.nl", "message": secret})
     assert result.status == 500
     assert json.loads(result.body) == {"error": rest_channel.ERROR_INTERNAL}
@@ -320,6 +320,6 @@ def test_a_cancelled_request_is_logged_without_text_and_stays_cancelled(caplog):
     async def cancelled(_message):
         raise asyncio.CancelledError()
 
-    with caplog.at_level(logging.DEBUG, logger="bot.rasa_ext.rest_channel"), pytest.raises(asyncio.CancelledError):
+    with caplog.at_level(logging.DEBUG, logger="bot.rasa_ext.channels.rest"), pytest.raises(asyncio.CancelledError):
         call_handler(cancelled, {"sender": "a", "message": "geheime tekst"})
     assert "cancelled" in caplog.text and "geheime" not in caplog.text

@@ -15,7 +15,7 @@ from typing import Any
 import socketio
 import websockets
 
-from bot.rasa_ext.socketio_channel import history_messages, is_unguessable_session_id
+from bot.rasa_ext.channels.socketio import history_messages, is_unguessable_session_id
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
 REPLY_TIMEOUT_S = 90  # a turn runs NLU, policies and the action server on a busy machine

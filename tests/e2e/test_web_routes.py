@@ -15,7 +15,7 @@ import docx
 import pytest
 import requests
 
-from bot.rasa_ext.web_routes import stored_feedback
+from bot.rasa_ext.channels.web import stored_feedback
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker

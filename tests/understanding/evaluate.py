@@ -33,8 +33,8 @@ from typing import Any, Callable
 
 import yaml
 
-from bot import dialogue
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.conversation import dialogue
+from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.understanding.axes import OPPOSITE, axis_reader
 from bot.understanding.router import Routed, Turn, route
 

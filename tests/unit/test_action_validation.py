@@ -1,5 +1,5 @@
 """Action-server responses are validated as strictly as Rasa does, with a validator
-built once (bot/rasa_ext/action_validation.py)."""
+built once (bot/rasa_ext/hooks/action_validation.py)."""
 from __future__ import annotations
 
 import jsonschema
@@ -7,7 +7,7 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.rasa_ext import action_validation
+from bot.rasa_ext.hooks import action_validation
 
 VALID = [
     {},

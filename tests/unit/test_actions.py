@@ -1,12 +1,12 @@
 """The custom actions (actions/diagnosis.py, actions/advice.py) on real rasa_sdk trackers.
 
-The actions are thin adapters over bot/dialogue.py: these tests check that each one
+The actions are thin adapters over bot/conversation/dialogue.py: these tests check that each one
 reads the right slots, entities and text from the tracker, sends what the dialogue
 returns (text and buttons) and sets the slots of the contract in design.md. Form
 validation runs through `FormValidationAction.run`, the way the action server calls
 it, so extraction, validation and the returned SlotSet events are all exercised.
 
-Expected ids and wording come from knowledge/*.yml and bot/dialogue.py.
+Expected ids and wording come from knowledge/*.yml and bot/conversation/dialogue.py.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from actions.advice import (ActionAdvise, ActionAnswerConcept, ActionAskDeviatio
 from actions.diagnosis import (ActionAskKnowledgeCertainty, ActionAskProblemDescription, ActionAskValueConsensus,
                                ActionConclude, ActionCorrect, ActionExplainWhy, ActionRestartDiagnosis,
                                ActionStartDiagnosis, ValidateDiagnosisForm, ActionAnswerOutsideQuestion)
-from bot.render import nl_date
+from bot.core.render import nl_date
 from tests.unit.tracker_fixtures import (DOMAIN, all_text, buttons, form_tracker, make_tracker, run_action,
                                          run_extract, slots_set, texts, user_event)
 

@@ -1,21 +1,36 @@
-"""The import rules that keep the layers apart (design.md), checked on the source.
+"""The import rules that keep the layers apart (docs/architecture.md), checked on the
+source. Every `import` counts, also one inside a function; a failure names the file
+and line.
 
-- The reasoning core (everything in bot/ outside bot/rasa_ext/) imports no Rasa, no
-  rasa_sdk, no Sanic, no socket.io: it is plain Python, testable without them.
-- The text reader (bot/understanding/) sits below the conversation: it does not import
-  bot.dialogue.
-- The actions (actions/) are adapters over the core: they import nothing from
-  bot.rasa_ext, and the core imports nothing from actions/.
-
-Every `import` counts, also one inside a function. A failure names the file and line.
+    actions/           ─► bot.conversation, bot.core, bot.understanding, bot.export
+    bot/rasa_ext/      ─► anything in bot/   (the only place that imports Rasa)
+    bot/export/        ─► bot.conversation, bot.core, bot.runtime
+    bot/conversation/  ─► bot.understanding, bot.core
+    bot/understanding/ ─► bot.core
+    bot/runtime/       ─► bot.core
+    bot/privacy/       ─► bot.core
+    bot/core/          ─► nothing else in bot/
 """
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 FRAMEWORKS = ("rasa", "rasa_sdk", "sanic", "socketio", "engineio")
+LAYERS = ("core", "understanding", "conversation", "export", "privacy", "runtime", "rasa_ext")
+
+# What each plain-Python layer may import from bot/ (besides itself).
+MAY_IMPORT = {
+    "core": set(),
+    "privacy": {"core"},
+    "understanding": {"core"},
+    "conversation": {"core", "understanding"},
+    "export": {"core", "conversation", "runtime"},
+    "runtime": {"core"},
+}
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
@@ -38,32 +53,37 @@ def _violations(files, forbidden, root: Path = ROOT) -> list[str]:
     return out
 
 
-def _core_files() -> list[Path]:
-    return [p for p in (ROOT / "bot").rglob("*.py") if "rasa_ext" not in p.relative_to(ROOT / "bot").parts]
+def _files(*parts: str) -> list[Path]:
+    return sorted((ROOT.joinpath(*parts)).rglob("*.py"))
 
 
-def test_the_core_imports_no_framework():
-    assert _core_files()
-    assert _violations(_core_files(), FRAMEWORKS) == []
+def test_every_module_of_bot_sits_in_a_layer():
+    loose = [p.name for p in (ROOT / "bot").glob("*.py") if p.name != "__init__.py"]
+    assert loose == []
+    assert sorted(p.name for p in (ROOT / "bot").iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(LAYERS)
 
 
-def test_the_core_imports_no_actions():
-    assert _violations(_core_files(), ("actions",)) == []
-
-
-def test_the_text_reader_sits_below_the_conversation():
-    files = list((ROOT / "bot" / "understanding").rglob("*.py"))
+@pytest.mark.parametrize("layer", sorted(MAY_IMPORT))
+def test_plain_layers_import_no_framework(layer):
+    files = _files("bot", layer)
     assert files
-    assert _violations(files, ("bot.dialogue", "bot.rasa_ext", "actions")) == []
+    assert _violations(files, FRAMEWORKS + ("actions",)) == []
 
 
-def test_actions_do_not_reach_into_the_rasa_extensions():
-    files = list((ROOT / "actions").rglob("*.py"))
+@pytest.mark.parametrize("layer", sorted(MAY_IMPORT))
+def test_each_layer_imports_only_the_layers_below_it(layer):
+    forbidden = [f"bot.{other}" for other in LAYERS if other != layer and other not in MAY_IMPORT[layer]]
+    assert _violations(_files("bot", layer), forbidden) == []
+
+
+def test_actions_are_adapters_over_conversation_and_core():
+    files = _files("actions")
     assert files
-    assert _violations(files, ("bot.rasa_ext",)) == []
+    assert _violations(files, ("bot.rasa_ext", "bot.runtime", "bot.privacy")) == []
 
 
 def test_the_check_itself_sees_a_violation(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("def f():\n    from rasa.core.agent import Agent\n", encoding="utf-8")
+    bad.write_text("def f():\n    from rasa.core.agent import Agent\n    import bot.rasa_ext.server\n", encoding="utf-8")
     assert _violations([bad], FRAMEWORKS, root=tmp_path) == ["bad.py:2 imports rasa.core.agent"]
+    assert _violations([bad], ["bot.rasa_ext"], root=tmp_path) == ["bad.py:3 imports bot.rasa_ext.server"]

@@ -1,4 +1,4 @@
-"""bot/channel_config.py: which channels are on, and the credentials file it writes."""
+"""bot/runtime/channel_config.py: which channels are on, and the credentials file it writes."""
 from __future__ import annotations
 
 import stat
@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.channel_config import (BASE_CREDENTIALS, CHANNELS, ChannelConfigError, build_credentials,
+from bot.runtime.channel_config import (BASE_CREDENTIALS, CHANNELS, ChannelConfigError, build_credentials,
                                 configured_channels, describe_channels, read_base_credentials,
                                 render_credentials, write_credentials)
-from bot.settings import Settings
+from bot.runtime.settings import Settings
 
 SECRETS = {
     "TELEGRAM_ACCESS_TOKEN": "123456:telegram-secret-value",
@@ -36,7 +36,7 @@ FULL = {
                "TWILIO_WEBHOOK_URL": "https://taai.example.nl/webhooks/twilio/webhook"},
 }
 ALL = {name: value for variables in FULL.values() for name, value in variables.items()}
-BASE = {"rest": None, "bot.rasa_ext.socketio_channel.TaaiSocketIOInput": {"session_persistence": True}}
+BASE = {"rest": None, "bot.rasa_ext.channels.socketio.TaaiSocketIOInput": {"session_persistence": True}}
 
 
 def entry(credentials: dict, channel_name: str) -> dict:
@@ -51,7 +51,7 @@ def test_without_variables_only_the_base_channels_are_on():
 
 def test_the_base_comes_from_the_projects_credentials_file():
     base = read_base_credentials()
-    assert "bot.rasa_ext.rest_channel.TaaiRestInput" in base  # REST, /webhooks/rest/webhook
+    assert "bot.rasa_ext.channels.rest.TaaiRestInput" in base  # REST, /webhooks/rest/webhook
     assert base == yaml.safe_load(BASE_CREDENTIALS.read_text(encoding="utf-8"))
 
 
@@ -66,7 +66,7 @@ def test_all_channels_together_keep_the_base_channels():
     credentials = build_credentials(BASE, ALL)
     assert {c.name for c in configured_channels(ALL)} == set(FULL)
     assert all(credentials[key] == value for key, value in BASE.items())
-    assert all(key.startswith("bot.rasa_ext.channels.") for key in set(credentials) - set(BASE))
+    assert all(key.startswith("bot.rasa_ext.channels.messaging.") for key in set(credentials) - set(BASE))
 
 
 @pytest.mark.parametrize("channel_name", list(FULL))

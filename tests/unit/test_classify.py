@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.classify import classify
+from bot.core.classify import classify
 
 
 @pytest.mark.parametrize("values, knowledge, expected", [

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import dialogue
+from bot.conversation import dialogue
 
 SCHOOL = ("steeds meer jongeren in onze gemeente verlaten school zonder diploma. het onderwijs, "
           "de jeugdzorg en werkgevers wijzen naar elkaar")

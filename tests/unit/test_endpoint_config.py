@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.channel_config import ChannelConfigError, build_credentials
-from bot.endpoint_config import LOCK_STORE_CLASS, TRACKER_STORE_CLASS, build_endpoints, write_endpoints
-from bot.settings import load_settings
+from bot.runtime.channel_config import ChannelConfigError, build_credentials
+from bot.runtime.endpoint_config import LOCK_STORE_CLASS, TRACKER_STORE_CLASS, build_endpoints, write_endpoints
+from bot.runtime.settings import load_settings
 
 
 @pytest.fixture
@@ -63,9 +63,9 @@ def test_bad_numbers_are_refused_with_the_variable_named(monkeypatch, name, valu
 
 
 def test_socket_jwt_is_required_only_when_a_key_is_set():
-    base = {"bot.rasa_ext.socketio_channel.TaaiSocketIOInput": {"session_persistence": True}}
-    assert "jwt_key" not in build_credentials(base, {})["bot.rasa_ext.socketio_channel.TaaiSocketIOInput"]
-    socket = build_credentials(base, {"TAAI_SOCKET_JWT_KEY": "k"})["bot.rasa_ext.socketio_channel.TaaiSocketIOInput"]
+    base = {"bot.rasa_ext.channels.socketio.TaaiSocketIOInput": {"session_persistence": True}}
+    assert "jwt_key" not in build_credentials(base, {})["bot.rasa_ext.channels.socketio.TaaiSocketIOInput"]
+    socket = build_credentials(base, {"TAAI_SOCKET_JWT_KEY": "k"})["bot.rasa_ext.channels.socketio.TaaiSocketIOInput"]
     assert socket == {"session_persistence": True, "jwt_key": "${TAAI_SOCKET_JWT_KEY}", "jwt_method": "HS256"}
     with pytest.raises(ChannelConfigError, match="TAAI_SOCKET_JWT_METHOD"):
         build_credentials(base, {"TAAI_SOCKET_JWT_KEY": "k", "TAAI_SOCKET_JWT_METHOD": "none"})

@@ -1,12 +1,12 @@
 """Event classes are found by type name exactly as Rasa finds them
-(bot/rasa_ext/event_types.py)."""
+(bot/rasa_ext/hooks/event_types.py)."""
 from __future__ import annotations
 
 import pytest
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered, deserialise_events
 from rasa.shared.utils.common import all_subclasses
 
-from bot.rasa_ext import event_types
+from bot.rasa_ext.hooks import event_types
 
 event_types.install()
 

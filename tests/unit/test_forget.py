@@ -1,4 +1,4 @@
-"""Recognising the explicit command to forget the conversation (bot/forget.py)."""
+"""Recognising the explicit command to forget the conversation (bot/conversation/forget.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.forget import ASK_FORGET_INTENT, FORGET_INTENT, gate_forget_intent, is_forget_request
+from bot.conversation.forget import ASK_FORGET_INTENT, FORGET_INTENT, gate_forget_intent, is_forget_request
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.infer import infer_axes, interpret_answer
+from bot.understanding.infer import infer_axes, interpret_answer
 
 
 @pytest.mark.parametrize("description, expected", [

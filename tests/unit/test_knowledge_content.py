@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.knowledge import FILES, iter_entries, stale_entries
+from bot.core.knowledge import FILES, iter_entries, stale_entries
 
 TYPES = {
     "structured": ("agree", "certain"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import FILES, KnowledgeError, iter_entries, load_knowledge
+from bot.core.knowledge import FILES, KnowledgeError, iter_entries, load_knowledge
 
 
 def _edit(path: Path, old: str, new: str, count: int = 1) -> None:

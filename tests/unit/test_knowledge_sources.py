@@ -10,10 +10,10 @@ from urllib.parse import urlparse
 import docx
 import pytest
 
-from bot.knowledge import FILES, iter_entries
-from bot.plan import PlanInput, build_plan
-from bot.plan_export import plan_docx, plan_html
-from bot.render import render
+from bot.core.knowledge import FILES, iter_entries
+from bot.core.plan import PlanInput, build_plan
+from bot.export.plan_files import plan_docx, plan_html
+from bot.core.render import render
 
 # Words that only make sense inside this project's development tree (the seed files, the
 # shared folder, the internal domain brief). A user must never read them.

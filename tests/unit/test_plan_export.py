@@ -6,8 +6,8 @@ import io
 import docx
 import pytest
 
-from bot.dialogue import UNKNOWN
-from bot.plan_export import plan_docx, plan_from_slots, plan_html, plan_input_from_slots
+from bot.conversation.dialogue import UNKNOWN
+from bot.export.plan_files import plan_docx, plan_from_slots, plan_html, plan_input_from_slots
 
 EVIL = "<img src=x onerror=alert(1)> & <script>alert('x')</script>"
 HEADINGS = ("Experimentplan", "1. Het vraagstuk", "2. Type en waarom", "3. Aanpak", "4. Betrokkenen",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.recommend import MAX_STAKEHOLDERS, recommend
+from bot.core.recommend import MAX_STAKEHOLDERS, recommend
 
 
 @pytest.mark.parametrize("type_id", ["structured", "moderately_structured_values_contested",

@@ -1,8 +1,8 @@
-"""Personal data out of user messages (bot/redaction/): real deduce, no mocks.
+"""Personal data out of user messages (bot/privacy/): real deduce, no mocks.
 
 The first test that needs deduce loads it through the process-wide redactor: a few
 seconds from the lookup cache, about a minute (on a busy machine several) when the
-cache still has to be built (see bot/redaction/engine.py).
+cache still has to be built (see bot/privacy/engine.py).
 
 That the cached model annotates exactly like a freshly built, unmodified
 deduce.Deduce() was checked by hand when the cache was written (same annotations on
@@ -24,12 +24,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.knowledge import load_knowledge
-from bot.redaction import (
+from bot.core.knowledge import load_knowledge
+from bot.privacy import (
     CATEGORIES, MAX_DEDUCE_CHARS, PLACEHOLDERS, Redaction, Redactor, _chunks, engine, get_redactor,
 )
-from bot.redaction.allowlist import AllowList, collect_phrases
-from bot.redaction.patterns import IBAN_LENGTHS, is_valid_bsn, is_valid_iban
+from bot.privacy.allowlist import AllowList, collect_phrases
+from bot.privacy.patterns import IBAN_LENGTHS, is_valid_bsn, is_valid_iban
 
 
 @pytest.fixture(scope="module")
@@ -442,7 +442,7 @@ def test_people_named_in_the_knowledge_base_institutions_and_urls_stay(redactor,
 
 
 def test_names_in_the_knowledge_base_prose_are_cached(monkeypatch, tmp_path):
-    from bot.redaction import allowlist
+    from bot.privacy import allowlist
 
     monkeypatch.setenv("TAAI_CACHE_DIR", str(tmp_path))
     calls = []
@@ -463,7 +463,7 @@ def test_names_in_the_knowledge_base_prose_are_cached(monkeypatch, tmp_path):
 def test_prose_skips_ids_urls_and_dates():
     raw = {"a": [{"id": "Some_Id", "url": "https://X.nl", "date": "2026-01-01", "summary": "Jos de Blok",
                   "lower": "alleen kleine letters"}]}
-    from bot.redaction.allowlist import prose
+    from bot.privacy.allowlist import prose
 
     assert prose(raw) == ["Jos de Blok"]
 
@@ -630,7 +630,7 @@ def test_deduce_that_cannot_load_neither_raises_nor_keeps_names(monkeypatch, cap
 
 
 def test_crude_rule_takes_runs_of_capitalised_words():
-    from bot.redaction import _LazyCoverage, _capitalised_run, _crude_names
+    from bot.privacy import _LazyCoverage, _capitalised_run, _crude_names
 
     text = "Gisteren belde Jan van der Berg over Hoppe en de Participatiewet in Utrecht."
     covered = _LazyCoverage(AllowList(["Hoppe", "Participatiewet"]), text)

@@ -3,11 +3,11 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from bot.classify import classify
-from bot.plan import PlanIncomplete, PlanInput, build_plan
-from bot.recommend import recommend
-from bot.render import md_escape, nl_date, render
-from bot.routes import Situation, match_routes
+from bot.core.classify import classify
+from bot.core.plan import PlanIncomplete, PlanInput, build_plan
+from bot.core.recommend import recommend
+from bot.core.render import md_escape, nl_date, render
+from bot.core.routes import Situation, match_routes
 
 EVIL = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 

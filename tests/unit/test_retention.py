@@ -1,4 +1,4 @@
-"""Deleting conversations from real tracker stores (bot/rasa_ext/retention.py).
+"""Deleting conversations from real tracker stores (bot/rasa_ext/stores/retention.py).
 
 Rasa's own SQLTrackerStore on a temporary SQLite file and its InMemoryTrackerStore,
 also inside the wrappers the agent puts around them; events get controlled timestamps.
@@ -23,7 +23,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_ext.retention import (
+from bot.rasa_ext.stores.retention import (
     UnsupportedTrackerStore,
     backing_stores,
     delete_conversation,
@@ -219,7 +219,7 @@ def test_unwrapping_does_not_create_a_fallback(sql_store):
 
 
 def test_taai_sql_tracker_store_is_supported(tmp_path, domain):
-    module = pytest.importorskip("bot.rasa_ext.tracker_store")
+    module = pytest.importorskip("bot.rasa_ext.stores.tracker_store")
     store = module.TaaiSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "taai.db"))
     try:
         save(store, conversation("alice", NOW), conversation("bob", NOW - 60 * DAY))
@@ -284,9 +284,9 @@ def test_cleanup_runs_at_start_and_then_every_interval(sql_store, caplog):
         assert task.cancelled() or task.done()
         assert app.ctx.taai_retention_task is None
 
-    with caplog.at_level(logging.DEBUG, logger="bot.rasa_ext.retention"):
+    with caplog.at_level(logging.DEBUG, logger="bot.rasa_ext.stores.retention"):
         asyncio.run(scenario())
-    messages = [r.getMessage() for r in caplog.records if r.name == "bot.rasa_ext.retention"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "bot.rasa_ext.stores.retention"]
     assert any("deleted 1 conversation" in m for m in messages)
     assert not any("secret-id" in m or "bericht" in m for m in messages)
 
@@ -311,12 +311,12 @@ def test_cleanup_survives_a_failing_database(sql_store, caplog):
         assert sql_ids(sql_store) == set()
         await app.fire("before_server_stop")
 
-    with caplog.at_level(logging.INFO, logger="bot.rasa_ext.retention"):
+    with caplog.at_level(logging.INFO, logger="bot.rasa_ext.stores.retention"):
         asyncio.run(scenario())
-    warnings = [r for r in caplog.records if r.name == "bot.rasa_ext.retention" and r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == "bot.rasa_ext.stores.retention" and r.levelno == logging.WARNING]
     assert warnings and "OperationalError" in warnings[0].getMessage()
     assert all("secret-id" not in r.getMessage() and "SELECT" not in r.getMessage() for r in caplog.records
-               if r.name == "bot.rasa_ext.retention")
+               if r.name == "bot.rasa_ext.stores.retention")
 
 
 def test_cleanup_waits_for_the_agent():

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.routes import Situation, match_routes, mentioned_routes, named_routes
+from bot.core.routes import Situation, match_routes, mentioned_routes, named_routes
 
 
 def ids(matches):

@@ -10,13 +10,13 @@ import docx
 import pytest
 import yaml
 
-from bot import dialogue
-from bot.check_knowledge import main as check_knowledge
-from bot.knowledge import KnowledgeError, load_knowledge, passed_changes, status_on
-from bot.plan import PlanInput, build_plan
-from bot.plan_export import plan_docx, plan_html
-from bot.render import render
-from bot.routes import Situation, match_routes
+from bot.conversation import dialogue
+from bot.core.check_knowledge import main as check_knowledge
+from bot.core.knowledge import KnowledgeError, load_knowledge, passed_changes, status_on
+from bot.core.plan import PlanInput, build_plan
+from bot.export.plan_files import plan_docx, plan_html
+from bot.core.render import render
+from bot.core.routes import Situation, match_routes
 
 BEFORE = dt.date(2026, 12, 31)  # last day of the uitdaagrecht's transition period
 AFTER = dt.date(2027, 1, 1)     # the participatieverordening is due

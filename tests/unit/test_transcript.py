@@ -1,9 +1,9 @@
-"""Markdown transcripts of a conversation (bot/transcript.py)."""
+"""Markdown transcripts of a conversation (bot/export/transcript.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from bot.transcript import to_markdown
+from bot.export.transcript import to_markdown
 
 EVENTS = [
     {"event": "action", "name": "action_listen"},

@@ -1,0 +1,569 @@
+"""What Taai says and which slots change, turn by turn, as plain Python.
+
+Each function takes the conversation state (slot values, the user's text) and
+returns a `Reply`: messages with optional buttons, and slot updates. The Rasa
+actions in actions/ only read slots, call one of these and send the result, so the
+whole conversation logic is testable without Rasa. Slot names follow the
+contracts in design.md.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Mapping
+
+from bot.core.classify import classify
+from bot.understanding.infer import AXES, NO_POLE, YES_POLE, infer_axes, interpret_answer
+from bot.core.knowledge import KnowledgeBase
+from bot.core.plan import PlanInput, build_plan
+from bot.core.recommend import recommend
+from bot.core.render import md_escape, render
+from bot.core.routes import Situation, match_routes, named_routes
+from bot.core.text import normalise
+from bot.understanding.lexicon import tokenize
+from bot.understanding.phrases import PhraseFinder, compile_phrase
+from bot.understanding.questions import question_reader
+
+# Slots this module owns. CONTRACT_SLOTS are fixed by design.md.
+CONTRACT_SLOTS = ("problem_description", "value_consensus", "knowledge_certainty", "problem_type",
+                  "participation_level", "stakeholders", "legal_routes")
+DERIVED_SLOTS = ("problem_type", "participation_level", "stakeholders", "legal_routes")
+UNKNOWN = "unknown"  # a context question the user could not or would not answer
+MAX_ROUTES_SHOWN = 3
+QUOTE_CHARS = 160  # how much of the user's description is echoed back
+
+# Button payloads are intents, so a click never depends on NLU.
+ANSWER_BUTTONS = ("/affirm", "/deny", "/dont_know")
+AFTER_TYPE_BUTTONS = (("Wie betrek ik?", "/ask_stakeholders"), ("Ruimte om te experimenteren", "/ask_experiment"),
+                      ("Maak een plan", "/ask_plan"), ("Waarom?", "/ask_why"))
+START_BUTTONS = (("Vraagstuk typeren", "/start_diagnosis"), ("Ruimte om te experimenteren", "/ask_experiment"),
+                 ("Uitleg over de typologie", '/ask_concept{"concept":"probleemtypologie"}'))
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    buttons: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Reply:
+    messages: list[Message] = field(default_factory=list)
+    slots: dict[str, Any] = field(default_factory=dict)
+    followup: str | None = None  # an action to run next (e.g. resume the diagnosis form)
+
+    def say(self, text: str, buttons: tuple[tuple[str, str], ...] = ()) -> "Reply":
+        self.messages.append(Message(text.strip(), tuple(buttons)))
+        return self
+
+
+# --- context: domain and initiator ------------------------------------------------------
+
+WEAK_SYNONYM = 0.4  # "wijk" says less about the domain than "mantelzorg"
+COMPOUND_PART = 0.5
+
+
+@lru_cache(maxsize=4)
+def _context_finders(kb: KnowledgeBase) -> tuple[PhraseFinder[tuple[str, float]], PhraseFinder[tuple[str, float]]]:
+    overrides = kb.cues["lexicon"].get("lemma_overrides", {})
+
+    def finder(entries: Mapping[str, dict]) -> PhraseFinder[tuple[str, float]]:
+        phrases = []
+        for entry in entries.values():
+            weak = {w.lower() for w in entry.get("weak_synonyms", [])}
+            for name in entry["synonyms"] + [entry["name"]]:
+                if name.lower() not in weak:  # "Wonen" is the domain's name, "wonen" mostly a verb
+                    phrases.append(compile_phrase(name, (entry["id"], 1.0), overrides))
+            for name in entry.get("weak_synonyms", []):
+                phrases.append(compile_phrase(name, (entry["id"], WEAK_SYNONYM), overrides))
+        return PhraseFinder(phrases, max_gap=0, compounds=True)
+
+    return finder(kb.domains), finder(kb.initiators)
+
+
+def _resolve(known: Mapping[str, dict], finder: PhraseFinder[tuple[str, float]], entity: str | None,
+             text: str) -> str | None:
+    """An entity value that is already an id wins; else synonyms in entity, then in text:
+    the id with the most weight (a synonym 1, a weak one less); on a tie, the one named first."""
+    if entity in known:
+        return entity
+    for candidate in (entity, text):
+        if candidate:
+            tokens = tokenize(candidate)
+            hits = finder.find(tokens)
+            if hits:
+                weights: dict[str, float] = {}
+                for hit in hits:
+                    item, weight = hit.label
+                    if tokens[hit.positions[0]].text != hit.phrase.words[0].text and len(hit.phrase.words) == 1 \
+                            and tokens[hit.positions[0]].lemma != hit.phrase.words[0].lemma:
+                        weight *= COMPOUND_PART  # "woning" in "woninginbraak" says less than "woninginbraak"
+                    weights[item] = weights.get(item, 0.0) + weight
+                return max(weights, key=weights.get)  # dicts keep the order first named
+    return None
+
+
+def resolve_domain(kb: KnowledgeBase, entity: str | None, text: str = "") -> str | None:
+    return _resolve(kb.domains, _context_finders(kb)[0], entity, text)
+
+
+def resolve_initiator(kb: KnowledgeBase, entity: str | None, text: str = "") -> str | None:
+    return _resolve(kb.initiators, _context_finders(kb)[1], entity, text)
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return md_escape(text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…")
+
+
+def _pole_label(kb: KnowledgeBase, axis: str, value: str) -> str:
+    return next(p["label"] for p in kb.axes[axis]["poles"] if p["value"] == value)
+
+
+# --- diagnosis ----------------------------------------------------------------------------
+
+def start_diagnosis(kb: KnowledgeBase, text: str, domain_entity: str | None = None,
+                    initiator_entity: str | None = None) -> Reply:
+    """A new problem description: store it, read context and any clear axis, say what was understood."""
+    reply = Reply()
+    reply.slots.update({slot: None for slot in ("value_consensus", "knowledge_certainty", *DERIVED_SLOTS)})
+    reply.slots.update(problem_description=text, axis_attempts=0, last_conclusion=None)
+    domain = resolve_domain(kb, domain_entity, text)
+    initiator = resolve_initiator(kb, initiator_entity, text)
+    reply.slots.update(policy_domain=domain, initiator=initiator)
+
+    understood = [f"Dank je. Ik lees: *{_quote(text)}*"]
+    context = []
+    if domain:
+        context.append(f"het domein {kb.domains[domain]['name'].lower()}")
+    if initiator:
+        context.append(f"initiatief bij {kb.initiators[initiator]['name'].lower()}")
+    if context:
+        understood.append("Ik noteer " + " en ".join(context) + ".")
+    inferred = infer_axes(kb, text)
+    for axis, inference in inferred.items():
+        reply.slots[axis] = inference.value
+        understood.append(f"Uit je beschrijving haal ik: er is {_pole_label(kb, axis, inference.value)} "
+                          f"(je schreef '{inference.cue}'). Klopt dat niet? Zeg het gerust.")
+    missing = [axis for axis in AXES if axis not in inferred]
+    if len(missing) == 2:
+        understood.append("Twee vragen om het vraagstuk te typeren.")
+    elif missing:
+        understood.append("Nog één vraag om het vraagstuk te typeren.")
+    return reply.say(" ".join(understood))
+
+
+def ask_axis(kb: KnowledgeBase, axis: str, attempts: int) -> Reply:
+    """The form question for an axis; after an unclear answer, the sharper one."""
+    entry = kb.axes[axis]
+    question = entry.get("sharper_question") if attempts else None
+    return Reply().say(question or entry["question"], _answer_buttons(kb, axis))
+
+
+def ask_problem_description() -> Reply:
+    return Reply().say("Beschrijf je vraagstuk in een paar zinnen: wat is het probleem, en wie zijn erbij betrokken?")
+
+
+# A button's payload: an explicit answer, whatever NLU would make of free text.
+BUTTON_ANSWERS = {"/affirm": "yes", "/deny": "no", "/dont_know": "dont_know"}
+
+
+def read_axis_answer(kb: KnowledgeBase, axis: str, text: str, attempts: int) -> Reply:
+    """Read the answer to the question about `axis`.
+
+    - An answer: record it and say what was understood.
+    - "Weet ik niet" (typed or the button): ask once more, sharper; still don't know:
+      take the less structured pole and say so, because treating a problem as more
+      structured than it is, is the classic mistake (Hisschemöller & Hoppe).
+    - Not understood: say so and ask sharper, with the buttons. Not understood again:
+      pause the diagnosis and offer the choices. A pole is only recorded when the
+      user gave it: an answer Taai did not understand is never turned into one.
+    """
+    reply = Reply()
+    button = BUTTON_ANSWERS.get(text.strip())
+    if button == "dont_know":
+        kind, value = "dont_know", None
+    elif button:
+        kind, value = "value", YES_POLE[axis] if button == "yes" else NO_POLE[axis]
+    else:
+        reading = interpret_answer(kb, axis, text)
+        kind, value = reading.kind, reading.value
+    if kind == "value":
+        reply.slots.update({axis: value, "axis_attempts": 0})
+        reply.say(f"Helder: er is {_pole_label(kb, axis, value)}.")
+        return reply
+    if kind == "dont_know" and attempts >= 1:
+        pole = kb.axes[axis]["less_structured_pole"]
+        reply.slots.update({axis: pole, "axis_attempts": 0})
+        reply.say(f"Dan ga ik uit van {_pole_label(kb, axis, pole)}. Een probleem behandelen alsof het "
+                  "gestructureerder is dan het is, is de klassieke fout. Blijkt het anders, zeg het dan: "
+                  "ik pas het type aan.")
+        return reply
+    if kind == "unclear" and attempts >= 1:
+        # Stop asking: the form ends here without this axis (requested_slot None), and
+        # the buttons (or a typed answer) pick it up again (`answer_outside_question`).
+        reply.slots.update({"axis_attempts": 0, "requested_slot": None})
+        return reply.say("Ik begrijp je antwoord nog steeds niet goed, en ik vul niets in wat je niet hebt "
+                         "gezegd. Kies hieronder een antwoord om verder te gaan. Je kunt ook een vraag stellen "
+                         "of opnieuw beginnen.", _answer_buttons(kb, axis))
+    reply.slots["axis_attempts"] = attempts + 1
+    if kind == "unclear":
+        reply.say("Dat begrijp ik niet helemaal. Ik stel de vraag iets anders.")
+    else:
+        reply.say("Geen probleem. Ik stel de vraag iets anders.")
+    return reply
+
+
+def _answer_buttons(kb: KnowledgeBase, axis: str) -> tuple[tuple[str, str], ...]:
+    return tuple(zip([p["button"] for p in kb.axes[axis]["poles"]] + ["Weet ik niet"], ANSWER_BUTTONS))
+
+
+def paused_axis(state: Mapping[str, Any]) -> str | None:
+    """The axis a diagnosis in progress still needs, or None."""
+    if not state.get("problem_description"):
+        return None
+    return next((axis for axis in AXES if not state.get(axis)), None)
+
+
+def answer_outside_question(kb: KnowledgeBase, state: Mapping[str, Any], text: str) -> Reply:
+    """A "ja", "nee", "weet ik niet" (typed or a button) while no question is open.
+
+    After a paused diagnosis it answers the question that was left open: record it
+    and go on (`followup` resumes the form, or the type follows at once). Otherwise
+    there is nothing to answer: offer what can be done next.
+    """
+    axis = paused_axis(state)
+    if axis is None:
+        return Reply().say("Wat wil je nu doen?", (("Wie betrek ik?", "/ask_stakeholders"),
+                                                    ("Ruimte om te experimenteren", "/ask_experiment"),
+                                                    ("Maak een plan", "/ask_plan"),
+                                                    ("Nieuw vraagstuk", "/start_over")))
+    read = read_axis_answer(kb, axis, text, int(state.get("axis_attempts") or 0))
+    new_state = {**state, **read.slots}
+    if not new_state.get(axis):
+        if "requested_slot" not in read.slots:
+            read.followup = "diagnosis_form"  # it said it asks differently: the form asks
+        return read
+    if all(new_state.get(a) for a in AXES):
+        concluded = conclude(kb, new_state)
+        read.messages += concluded.messages
+        read.slots.update(concluded.slots)
+        return read
+    read.followup = "diagnosis_form"
+    return read
+
+
+def _derived_slots(kb: KnowledgeBase, state: Mapping[str, Any]) -> dict[str, Any]:
+    c = classify(kb, state["value_consensus"], state["knowledge_certainty"])
+    r = recommend(kb, c.type_id, _known(state.get("policy_domain")), _known(state.get("initiator")))
+    return {"problem_type": c.type_id, "participation_level": r.level["id"], "stakeholders": r.stakeholder_ids}
+
+
+def _known(value: Any) -> Any:
+    return None if value in (None, UNKNOWN) else value
+
+
+def conclude(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
+    """Both axes known: the type with its explanation, and the derived contract slots.
+    When a plan was asked for, the plan follows (the type only if it is news)."""
+    reply = Reply()
+    derived = _derived_slots(kb, state)
+    already_told = state.get("problem_type") == derived["problem_type"] and state.get("last_conclusion")
+    reply.slots.update(derived)
+    reply.slots.update(last_conclusion="type")
+    if not (state.get("plan_requested") and already_told):
+        c = classify(kb, state["value_consensus"], state["knowledge_certainty"])
+        buttons = () if state.get("plan_requested") else AFTER_TYPE_BUTTONS
+        reply.say(render(kb, "classification.md.j2", c=c), buttons)
+    if state.get("plan_requested"):
+        planned = plan(kb, {**state, **reply.slots})
+        reply.messages += planned.messages
+        reply.slots.update(planned.slots, plan_requested=False)
+    return reply
+
+
+def correct(kb: KnowledgeBase, state: Mapping[str, Any], text: str) -> Reply:
+    """"Eigenlijk zijn de waarden wél omstreden": change the axis, recompute everything."""
+    reply = Reply()
+    if not state.get("problem_description"):
+        # Nothing to correct yet: a sentence about values or knowledge describes the problem.
+        started = start_diagnosis(kb, text)
+        started.followup = "diagnosis_form"
+        return started
+    inferred = infer_axes(kb, text)
+    changes = {axis: inf.value for axis, inf in inferred.items() if inf.value != state.get(axis)}
+    if not inferred:
+        return reply.say("Wat wil je aanpassen? Zeg bijvoorbeeld 'de waarden zijn toch omstreden' of "
+                         "'we weten wel wat werkt'.",
+                         (("De waarden zijn toch omstreden", "De waarden zijn toch omstreden"),
+                          ("Er is toch overeenstemming over de waarden", "we zijn het toch eens over het doel"),
+                          ("Het is toch onzeker wat werkt", "het is toch onzeker wat werkt"),
+                          ("Het is toch bekend wat werkt", "het is toch bekend wat werkt")))
+    if not changes:
+        return reply.say("Dat had ik al zo genoteerd. Er verandert niets aan het type.")
+    new_state = {**state, **changes}
+    reply.slots.update(changes)
+    reply.say("Aangepast: " + "; ".join(f"er is {_pole_label(kb, a, v)}" for a, v in changes.items()) + ".")
+    if all(new_state.get(axis) for axis in AXES):
+        old_type = state.get("problem_type")
+        concluded = conclude(kb, {**new_state, "plan_requested": False})
+        reply.slots.update(concluded.slots)
+        new_type = concluded.slots["problem_type"]
+        if old_type and old_type != new_type:
+            reply.say(f"Het type verandert van *{kb.types[old_type]['short_name'].lower()}* naar "
+                      f"*{kb.types[new_type]['short_name'].lower()}*. Ook het advies over betrokkenen en "
+                      "participatie is bijgewerkt.")
+        reply.messages += concluded.messages
+        if state.get("legal_routes"):  # routes were given: recompute them too
+            reply.slots["legal_routes"] = legal_routes(kb, {**state, **reply.slots}).slots["legal_routes"]
+    else:
+        reply.followup = "diagnosis_form"  # a diagnosis in progress: ask what is still missing
+    return reply
+
+
+def explain_why(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
+    """Explain the last conclusion: the type, the advice or the routes."""
+    reply = Reply()
+    last = state.get("last_conclusion")
+    if not (state.get("value_consensus") and state.get("knowledge_certainty")):
+        return reply.say("Ik heb nog geen conclusie getrokken. Beschrijf je vraagstuk, dan typeer ik het en "
+                         "leg ik uit waarom.")
+    c = classify(kb, state["value_consensus"], state["knowledge_certainty"])
+    t = c.problem_type
+    if last == "advice":
+        r = recommend(kb, t["id"], _known(state.get("policy_domain")), _known(state.get("initiator")))
+        return reply.say(f"{r.level_reason}\n\n_{t['participation']['heuristic']['derived_from']}_")
+    if last == "routes":
+        return reply.say("Ik rangschik routes op wat je me vertelde: het beleidsdomein, wie het initiatief "
+                         "neemt en welke regel in de weg zit. Een route die je zelf noemt, behandel ik eerst. "
+                         "Ik kijk altijd ook naar de ruimte binnen de bestaande regels, want die is vaak groter "
+                         "dan gedacht.")
+    sources = "; ".join(s["short"] for s in kb.source_list(t["sources"]))
+    return reply.say(f"{' '.join(c.reasons)}\n\n{t['explanation']}\n\nBron: {sources}.")
+
+
+# --- advice, routes and plan --------------------------------------------------------------
+
+def _needs_type(state: Mapping[str, Any]) -> bool:
+    return not (state.get("value_consensus") and state.get("knowledge_certainty"))
+
+
+def advise(kb: KnowledgeBase, state: Mapping[str, Any], named_type: str | None = None) -> Reply:
+    """Whom to involve and at which level: for the user's own problem once it is typed,
+    or for a type the question names ("wie betrek ik bij een ongestructureerd probleem?")."""
+    reply = Reply()
+    if named_type in kb.types:
+        # About a type in general: the user's own diagnosis (and its slots) stay as they are.
+        r = recommend(kb, named_type, _known(state.get("policy_domain")), _known(state.get("initiator")))
+        intro = f"Bij een **{kb.types[named_type]['short_name']}** probleem:"
+        return reply.say(intro + "\n\n" + render(kb, "advice.md.j2", r=r),
+                         (() if not _needs_type(state) else START_BUTTONS[:1]))
+    if _needs_type(state):
+        return reply.say("Wie je betrekt, hangt af van het soort probleem. Beschrijf eerst je vraagstuk, dan "
+                         "typeer ik het samen met je.", START_BUTTONS[:1])
+    derived = _derived_slots(kb, state)
+    reply.slots.update(derived, last_conclusion="advice")
+    r = recommend(kb, derived["problem_type"], _known(state.get("policy_domain")), _known(state.get("initiator")))
+    return reply.say(render(kb, "advice.md.j2", r=r), AFTER_TYPE_BUTTONS[1:3])
+
+
+def legal_routes(kb: KnowledgeBase, state: Mapping[str, Any], text: str = "", named_route: str | None = None) -> Reply:
+    """Routes that fit the situation, best first; a route the user names comes first."""
+    reply = Reply()
+    domain = _known(state.get("policy_domain"))
+    if domain is None and text:
+        domain = resolve_domain(kb, None, text)  # "experimenteren in de bijstand": the question names it
+        if domain:
+            reply.slots["policy_domain"] = domain
+    situation = Situation(domain=domain, initiator=_known(state.get("initiator")),
+                          deviation=_known(state.get("deviation")), question=text,
+                          named=(named_route,) if named_route in kb.routes else ())
+    matches = match_routes(kb, situation)
+    named = [m for m in matches if m.mentioned]
+    # A route the user asks about is given even when it cannot be used (the Experimentenwet):
+    # the answer then says why and what exists instead. The slot lists what fits, in that order.
+    fitting = named + [m for m in matches if not m.mentioned and m.usable]
+    shown = fitting[: max(MAX_ROUTES_SHOWN, len(named))]
+    reply.slots.update(legal_routes=[m.id for m in fitting], last_conclusion="routes")
+    intro = ("Goede vraag." if named else "Dit zijn de routes die het best passen bij wat je vertelde, "
+                                          "de beste eerst.")
+    reply.say(intro + "\n\n" + render(kb, "routes.md.j2", matches=shown))
+    if not named and _known(state.get("deviation")) is None:
+        reply.say("Over welke regel gaat het precies? Dan zoek ik gerichter.")
+    return reply
+
+
+def mentions_a_route(kb: KnowledgeBase, text: str) -> bool:
+    """Does the text name a route outright?"""
+    return bool(named_routes(kb, text))
+
+
+def routes_at_once(kb: KnowledgeBase, text: str) -> bool:
+    """A route question that names a route or its domain is answered at once, without
+    the routes form's questions ("experimenteren met een bijstand zonder
+    sollicitatieplicht": the domain is werk en inkomen)."""
+    return mentions_a_route(kb, text) or resolve_domain(kb, None, text) is not None
+
+
+def read_context(kb: KnowledgeBase, slot: str, text: str, entity: str | None, intent: str | None) -> dict:
+    """Fill a question of the routes form: domain, initiator or the rule in the way."""
+    # A hedge ("misschien", "twijfel") only means "don't know" when nothing else is named:
+    # "werk en inkomen, misschien ook jeugd" names a domain.
+    reading = interpret_answer(kb, "value_consensus", text)
+    hedged = intent == "dont_know" or reading.kind == "dont_know"
+    if slot in ("policy_domain", "initiator"):
+        resolve = resolve_domain if slot == "policy_domain" else resolve_initiator
+        named = resolve(kb, entity, text)
+        return {slot: UNKNOWN if hedged and named in (None, UNKNOWN) else named}
+    if hedged:
+        rest = normalise(text).replace(reading.cue or "", " ").split() if reading.kind == "dont_know" else []
+        if len(rest) < 2:
+            return {slot: UNKNOWN}
+    if slot == "deviation":
+        cleaned = " ".join(text.split())
+        if not cleaned or cleaned.startswith("/") or normalise(cleaned) in ("nee", "geen", "niks", "niets"):
+            return {slot: UNKNOWN}
+        return {slot: cleaned}
+    raise ValueError(slot)
+
+
+CONTEXT_LABELS = {"policy_domain": "beleidsdomein", "initiator": "initiatiefnemer"}
+
+
+def context_not_recognised(kb: KnowledgeBase, slot: str) -> Reply:
+    """An answer to a routes question that names no known domain or initiator."""
+    label = CONTEXT_LABELS.get(slot, "antwoord")
+    return Reply(slots={slot: UNKNOWN}).say(f"Dat herken ik niet als {label}. Ik ga verder zonder; "
+                                            "je kunt het later nog noemen.")
+
+
+CONTEXT_QUESTIONS = {
+    "policy_domain": "Om welk beleidsdomein gaat het?",
+    "initiator": "Wie neemt het initiatief?",
+    "deviation": "Welke regel zit in de weg, of waarvan wil je afwijken? Beschrijf het in je eigen woorden, "
+                 "of zeg 'weet ik niet'.",
+}
+
+
+def ask_context(kb: KnowledgeBase, slot: str) -> Reply:
+    if slot == "policy_domain":
+        buttons = tuple((d["name"], d["name"]) for d in kb.domains.values()) + (("Weet ik niet", "/dont_know"),)
+    elif slot == "initiator":
+        buttons = tuple((i["name"], i["name"]) for i in kb.initiators.values()) + (("Weet ik niet", "/dont_know"),)
+    else:
+        buttons = (("Weet ik niet", "/dont_know"),)
+    return Reply().say(CONTEXT_QUESTIONS[slot], buttons)
+
+
+def prepare_plan(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
+    """Before a plan: say what is still needed; the diagnosis form then asks for it
+    and `conclude` hands over the plan (silent when nothing is missing)."""
+    missing = PlanInput(state.get("problem_description"), state.get("value_consensus"),
+                        state.get("knowledge_certainty")).missing()
+    names = {"problem_description": "een korte beschrijving van je vraagstuk",
+             "value_consensus": "of men het eens is over de waarden",
+             "knowledge_certainty": "of bekend is wat werkt"}
+    reply = Reply(slots={"plan_requested": True})
+    if missing:
+        reply.say("Voor een plan heb ik eerst nog nodig: " + ", ".join(names[m] for m in missing) + ".")
+    return reply
+
+
+def note_context(kb: KnowledgeBase, state: Mapping[str, Any], text: str, domain_entity: str | None = None,
+                 initiator_entity: str | None = None) -> Reply:
+    """Extra situation details outside a question: domain, initiator, or the rule in the way."""
+    reply = Reply()
+    domain = resolve_domain(kb, domain_entity, text)
+    initiator = resolve_initiator(kb, initiator_entity, text)
+    noted = []
+    if domain:
+        reply.slots["policy_domain"] = domain
+        noted.append(f"domein {kb.domains[domain]['name'].lower()}")
+    if initiator:
+        reply.slots["initiator"] = initiator
+        noted.append(f"initiatief bij {kb.initiators[initiator]['name'].lower()}")
+    if mentions_a_route(kb, text) or not noted or question_reader(kb).names_a_rule_in_the_way(text):
+        reply.slots["deviation"] = " ".join(text.split())
+        noted.append("welke regel in de weg zit")
+    return reply.say("Genoteerd: " + ", ".join(noted) + ".")
+
+
+def plan_input(state: Mapping[str, Any]) -> PlanInput:
+    """What the plan is built from, read from the slots (also for the plan download)."""
+    description = state.get("problem_description")
+    return PlanInput(description if isinstance(description, str) else None, state.get("value_consensus"),
+                     state.get("knowledge_certainty"), _known(state.get("policy_domain")),
+                     _known(state.get("initiator")), _known(state.get("deviation")))
+
+
+def plan(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
+    given = plan_input(state)
+    if given.missing():
+        return prepare_plan(kb, state)
+    built = build_plan(kb, given)
+    reply = Reply(slots={**_derived_slots(kb, state), "last_conclusion": "plan",
+                         "legal_routes": [m.id for m in built.routes]})
+    reply.say("Hier is je experimentplan. Bewaar het gerust: kopieer het of sla het op.")
+    return reply.say(render(kb, "plan.md.j2", plan=built))
+
+
+# --- questions, control and fallback ------------------------------------------------------
+
+def find_concept(kb: KnowledgeBase, text: str, concept_entity: str | None = None) -> tuple[str, str] | None:
+    """What a concept question is about: ("term" | "type" | "case" | "level" | "route", id).
+
+    A concept entity from a button ("probleemtypologie") or from the router
+    ("type:unstructured") wins; else the longest name in the text (so "deels
+    gestructureerd" beats "gestructureerd")."""
+    if concept_entity in kb.terms:
+        return "term", concept_entity
+    if concept_entity and ":" in concept_entity:
+        kind, item_id = concept_entity.split(":", 1)
+        return kind, item_id
+    hits = question_reader(kb).subjects_in(f"{concept_entity or ''} {text}")
+    return (hits[0].label.kind, hits[0].label.id) if hits else None
+
+
+def answer_concept(kb: KnowledgeBase, text: str, concept_entity: str | None = None) -> Reply:
+    """A short answer from the knowledge base, with its source."""
+    reply = Reply()
+    found = find_concept(kb, text, concept_entity)
+    if not found:
+        examples = ", ".join(t["term"] for t in list(kb.terms.values())[:6])
+        return reply.say(f"Daar heb ik geen uitleg over in mijn kennisbank. Ik kan uitleg geven over bijvoorbeeld: "
+                         f"{examples}, de vier probleemtypen, de participatieladder en de voorbeeldcases.")
+    kind, item_id = found
+    if kind == "term":
+        entry = kb.terms[item_id]
+        text_out = f"**{entry['term']}** — {entry['definition']}"
+        if entry.get("example"):
+            text_out += f"\n\n*Voorbeeld:* {entry['example']}"
+    elif kind == "case":
+        entry = kb.cases[item_id]
+        text_out = f"**{entry['name']}** — {entry['summary']}\n\n*Les:* {entry['lesson']}"
+    elif kind == "type":
+        entry = kb.types[item_id]
+        text_out = f"**{entry['name']}** — {entry['summary']} {entry['explanation']}"
+    elif kind == "level":
+        entry = kb.levels[item_id]
+        text_out = (f"**{entry['name']}** — {entry['description']} De inwoner is {entry['citizen_role']}, "
+                    f"de professional werkt in een {entry['professional_style']}.")
+    else:
+        entry = kb.routes[item_id]
+        text_out = f"**{entry['name']}** — {entry['summary']} *Status:* {kb.status_on(entry)['text']}"
+    if entry.get("caveat"):
+        text_out += f"\n\n_Let op:_ {entry['caveat']}"
+    sources = "; ".join(s["short"] for s in kb.source_list(entry["sources"]))
+    return reply.say(f"{text_out}\n\nBron: {sources}.")
+
+
+def restart() -> Reply:
+    return Reply().say("Prima, we beginnen opnieuw. Beschrijf je nieuwe vraagstuk in een paar zinnen.",
+                       START_BUTTONS)
+
+
+def greet() -> Reply:
+    return Reply().say("Hoi! Ik ben Taai. Ik help je een beleidsvraagstuk te ontrafelen: wat voor soort probleem "
+                       "is het, wie betrek je erbij, en welke ruimte is er om te experimenteren. Beschrijf je "
+                       "vraagstuk in een paar zinnen, of kies:", START_BUTTONS)

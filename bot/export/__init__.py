@@ -1,0 +1,1 @@
+"""Files a user takes away: the plan as HTML and .docx, the conversation transcript."""

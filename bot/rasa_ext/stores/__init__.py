@@ -1,0 +1,1 @@
+"""Where conversations live: the tracker store, the lock store and retention."""

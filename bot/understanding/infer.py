@@ -1,0 +1,26 @@
+"""Read the two axes from what a user writes (the API the conversation uses).
+
+- `infer_axes`: from a free problem description, only where the text makes an axis
+  clear; no guess where it says nothing (an empty result is a good answer).
+- `interpret_answer`: a reply to the form question about one axis, read through that
+  question ("ja" means agree when asked about values, certain when asked about
+  knowledge).
+
+The reading itself (lemmas, gaps, negation scope, hedges, contrast) lives in
+bot/understanding/axes.py; the words it reads with, in knowledge/cues.yml.
+"""
+from __future__ import annotations
+
+from bot.core.knowledge import KnowledgeBase
+from bot.understanding.axes import (AXES, NO_POLE, YES_POLE, AnswerReading, AxisInference,  # noqa: F401
+                                    axis_reader)
+
+
+def infer_axes(kb: KnowledgeBase, description: str) -> dict[str, AxisInference]:
+    """Axes that the description makes clear, with confidence and cue."""
+    return axis_reader(kb).infer_axes(description)
+
+
+def interpret_answer(kb: KnowledgeBase, axis: str, text: str) -> AnswerReading:
+    """Read a reply to the question about `axis`."""
+    return axis_reader(kb).read_answer(axis, text)
