@@ -5,6 +5,7 @@
 #   make test      install what is missing, then run every test
 #   make train     train the Rasa model (only when training data changed)
 #   make validate  rasa data validate + knowledge-base check
+#   make lint      ruff (rules, format check) and mypy, settings in pyproject.toml
 #   make shell     talk to the bot in the terminal
 #   make cluster   the production profile on this machine (PostgreSQL, Redis, 2 replicas, nginx)
 #   make test-fast the tests that need no trained model and no servers (under a minute)
@@ -36,7 +37,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test test-fast train validate shell eval eval-understanding transcript widget clean cluster bench
+.PHONY: help install run test test-fast lint train validate shell eval eval-understanding transcript widget clean cluster bench
 
 help:
 	@echo "Taai — make targets:"
@@ -45,6 +46,7 @@ help:
 	@echo "  make test-fast the tests that need no model and no servers (under a minute)"
 	@echo "  make train     train the Rasa model when training data changed"
 	@echo "  make validate  check training data and the knowledge base"
+	@echo "  make lint      ruff (rules and format) and mypy; part of make test"
 	@echo "  make shell     chat with Taai in the terminal"
 	@echo "  make cluster   production profile on this machine: PostgreSQL, Redis, 2+2 replicas, nginx"
 	@echo "  make eval      5-fold NLU cross-validation, intent and entity F1"
@@ -86,6 +88,12 @@ widget: $(WEB_JS)
 validate: $(VENV_STAMP)
 	$(RASA) data validate --fail-on-warnings
 	$(VENV_PY) -m bot.core.check_knowledge
+
+# Settings in pyproject.toml. `ruff format .` (in the venv) fixes what the check finds.
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # deduce's lookup lists are built once per machine into ~/.cache/taai (minutes the
 # first time, seconds after); doing it here keeps that out of every server start.

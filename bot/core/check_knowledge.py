@@ -51,9 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if stale:
         print(f"{len(stale)} entries zijn aan een nieuwe controle toe.")
     changed = passed_changes(kb, today)
-    for item in changed:
-        print(f"WAARSCHUWING: knowledge/{item.file}.yml, entry '{item.entry}': de status verandert volgens de "
-              f"kennisbank op {item.change}, en die datum is voorbij. De entry is gecontroleerd op {item.checked}, "
+    for passed in changed:
+        print(f"WAARSCHUWING: knowledge/{passed.file}.yml, entry '{passed.entry}': de status verandert volgens de "
+              f"kennisbank op {passed.change}, en die datum is voorbij. De entry is gecontroleerd op {passed.checked}, "
               f"dus voor die datum. Controleer of de status nu klopt en werk de datum bij.")
     if changed:
         print(f"{len(changed)} entries hebben een statuswijziging die nog niet is nagekeken.")

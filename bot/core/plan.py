@@ -61,10 +61,10 @@ def _collect_sources(kb: KnowledgeBase, entries: list[dict]) -> tuple[dict, ...]
 
 
 def build_plan(kb: KnowledgeBase, given: PlanInput) -> ExperimentPlan:
-    missing = given.missing()
-    if missing:
-        raise PlanIncomplete(missing)
-    classification = classify(kb, given.value_consensus, given.knowledge_certainty)
+    description, values, knowledge = given.problem_description, given.value_consensus, given.knowledge_certainty
+    if not (description and values and knowledge):
+        raise PlanIncomplete(given.missing())
+    classification = classify(kb, values, knowledge)
     type_id = classification.type_id
     recommendation = recommend(kb, type_id, given.domain, given.initiator)
     routes = tuple(m for m in match_routes(
@@ -82,7 +82,7 @@ def build_plan(kb: KnowledgeBase, given: PlanInput) -> ExperimentPlan:
     if targets:
         used.append(targets)
     return ExperimentPlan(
-        problem_description=given.problem_description,
+        problem_description=description,
         classification=classification,
         recommendation=recommendation,
         routes=routes,

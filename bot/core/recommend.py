@@ -48,8 +48,8 @@ def recommend(kb: KnowledgeBase, problem_type: str, domain: str | None = None,
 
     participation = entry["participation"]
     by_initiator = participation.get("by_initiator", {})
-    adapted = bool(initiator_entry and initiator_entry["id"] in by_initiator)
-    level_id = by_initiator[initiator_entry["id"]] if adapted else participation["level"]
+    adapted = initiator_entry is not None and initiator_entry["id"] in by_initiator
+    level_id = by_initiator[initiator_entry["id"]] if initiator_entry is not None and adapted else participation["level"]
 
     chosen: dict[str, StakeholderAdvice] = {}
 

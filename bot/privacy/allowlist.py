@@ -183,8 +183,8 @@ def _cached_names(texts: list[str], find_names: Callable[[str], Iterable[str]], 
             with contextlib.suppress(OSError):
                 stale.unlink()
         with contextlib.suppress(OSError):
-            handle, temporary = tempfile.mkstemp(prefix=".kb-names-", dir=directory)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
+            descriptor, temporary = tempfile.mkstemp(prefix=".kb-names-", dir=directory)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
                 json.dump(sorted(names), out, ensure_ascii=False)
             os.replace(temporary, path)
     return names

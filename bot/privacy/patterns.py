@@ -284,8 +284,8 @@ def _near_birth_cue(text: str, start: int, end: int) -> bool:
         if not _SENTENCE_BREAK.search(before[cue.end():]):
             return True
     after = text[end:end + _CUE_WINDOW_AFTER]
-    cue = _BIRTH_CUE.search(after)
-    return bool(cue and not _SENTENCE_BREAK.search(after[:cue.start()]))
+    following = _BIRTH_CUE.search(after)
+    return bool(following and not _SENTENCE_BREAK.search(after[:following.start()]))
 
 
 def find_birth_dates(text: str) -> Iterator[Span]:

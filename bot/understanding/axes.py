@@ -64,10 +64,13 @@ WISHFUL = "<wishful>"
 MINOR_FACTOR = 0.3  # words; in longer clauses only an opening "ja"/"nee" is a short answer
 
 
+LabelKind = Literal["axis", "answer", "dont_know", "blocker", "neutral", "hedge", "not_a_claim", "negator",
+                   "means_marker", "denial"]
+
+
 @dataclass(frozen=True)
 class Label:
-    kind: Literal["axis", "answer", "dont_know", "blocker", "neutral", "hedge", "not_a_claim", "negator",
-                  "means_marker", "denial"]
+    kind: LabelKind
     axis: str | None = None
     value: str | None = None  # a pole; or yes/no for answers
     weight: float = 1.0
@@ -127,17 +130,18 @@ class AxisReader:
             phrases += [compile_phrase(p, label, self.overrides) for p in cue["phrases"]]
         for answer in cues["answers"]:
             meaning = answer["meaning"]
-            kind = "dont_know" if meaning == "dont_know" else "answer"
+            kind: LabelKind = "dont_know" if meaning == "dont_know" else "answer"
             # Short answers are fixed expressions: "dat wel", not "dat is wel".
             gap = None if kind == "dont_know" else 0
             phrases += [compile_phrase(p, Label(kind, None, meaning), self.overrides, max_gap=gap)
                         for p in answer["phrases"]]
         phrases += [compile_phrase(p, Label("blocker"), self.overrides, priority=0) for p in lexicon["claim_blockers"]]
         self.wishful = PhraseFinder(compile_phrase(p, "wishful", self.overrides) for p in lexicon["wishful"])
-        for kind, key in (("neutral", "neutral_phrases"), ("hedge", "hedges"), ("not_a_claim", "not_a_claim"),
-                          ("negator", "negator_phrases"), ("means_marker", "means_markers"),
-                          ("denial", "denials")):
-            phrases += [compile_phrase(p, Label(kind), self.overrides) for p in lexicon[key]]
+        other_kinds: tuple[tuple[LabelKind, str], ...] = (
+            ("neutral", "neutral_phrases"), ("hedge", "hedges"), ("not_a_claim", "not_a_claim"),
+            ("negator", "negator_phrases"), ("means_marker", "means_markers"), ("denial", "denials"))
+        for other, key in other_kinds:
+            phrases += [compile_phrase(p, Label(other), self.overrides) for p in lexicon[key]]
         self.finder = PhraseFinder(phrases)
         self.negators = frozenset(lexicon["negators"])
         self.clause_words = ClauseWords(
@@ -318,12 +322,13 @@ class AxisReader:
             axis_hits, inherited = previous, True
         covered: set[str] = set()
         for hit in axis_hits:
-            base = hit.label.value
+            base, cue_axis = hit.label.value, hit.label.axis
+            assert base is not None and cue_axis is not None  # axis cues always name both (schema)
             # A negation inside a later subordinate clause does not reach back: in "ze willen
             # allemaal dat jongeren niet op straat belanden" the wish is not negated.
             scope = negations if inherited else self._negations_of(hit, axis_hits, negator_positions, subordinate)
             value = base if scope % 2 == 0 else OPPOSITE[base]
-            placed = self._axis_for(hit.label.axis, value, topics)
+            placed = self._axis_for(cue_axis, value, topics)
             if placed is None:
                 continue
             axis, value = placed

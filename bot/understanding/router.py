@@ -67,7 +67,7 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
 
     asks = question is not None and (question.intent == intent or "?" in stripped or question.request)
     if turn.active_form == "diagnosis_form" and turn.requested_slot in AXES:
-        if asks:
+        if question is not None and asks:
             return Routed(question.intent, question.entities, "direct question during the diagnosis")
         reading = axis_reader(kb).read_answer(turn.requested_slot, stripped)
         if reading.kind != "unclear" and intent not in SOCIAL | {AXIS_ANSWER_INTENT, "affirm", "deny", "dont_know"}:

@@ -76,7 +76,9 @@ def _pack(text: str, limit: int, level: int) -> list[str]:
 
 
 def _hard_cut(text: str, limit: int) -> list[str]:
-    parts, current, size = [], [], 0
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
     for char in text:
         width = text_length(char)
         if size + width > limit:

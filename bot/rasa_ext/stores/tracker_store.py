@@ -29,6 +29,8 @@ def _secure_delete(connection, _record) -> None:
 
 
 class TaaiSQLTrackerStore(SQLTrackerStore):
+    engine: sa.engine.Engine  # set by Rasa's __init__ without an annotation mypy can follow
+
     def __init__(self, *args: Any, connect_timeout: int = 5, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         url = self.engine.url
