@@ -40,16 +40,20 @@ def _imports(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # "from bot import rasa_ext" imports bot.rasa_ext: count each name as a module too.
             found.append((node.lineno, node.module))
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
     return found
 
 
 def _violations(files, forbidden, root: Path = ROOT) -> list[str]:
     out = []
     for path in files:
+        seen: set[int] = set()
         for line, module in _imports(path):
-            if any(module == f or module.startswith(f + ".") for f in forbidden):
+            if line not in seen and any(module == f or module.startswith(f + ".") for f in forbidden):
                 out.append(f"{path.relative_to(root)}:{line} imports {module}")
+                seen.add(line)  # one report per import statement
     return out
 
 
@@ -84,6 +88,8 @@ def test_actions_are_adapters_over_conversation_and_core():
 
 def test_the_check_itself_sees_a_violation(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("def f():\n    from rasa.core.agent import Agent\n    import bot.rasa_ext.server\n", encoding="utf-8")
+    bad.write_text("def f():\n    from rasa.core.agent import Agent\n    import bot.rasa_ext.server\n"
+                   "    from bot import rasa_ext\n", encoding="utf-8")
     assert _violations([bad], FRAMEWORKS, root=tmp_path) == ["bad.py:2 imports rasa.core.agent"]
-    assert _violations([bad], ["bot.rasa_ext"], root=tmp_path) == ["bad.py:3 imports bot.rasa_ext.server"]
+    assert _violations([bad], ["bot.rasa_ext"], root=tmp_path) == ["bad.py:3 imports bot.rasa_ext.server",
+                                                                  "bad.py:4 imports bot.rasa_ext"]
