@@ -6,7 +6,7 @@ Used instead of `rasa run` so that
 - the profile (TAAI_PROFILE) picks the tracker and lock store: the endpoints file is
   generated per start (bot/runtime/endpoint_config.py), like the credentials file;
 - Taai's additions around Rasa are in place before the first message: redaction and
-  the other message hooks (agent_hooks.py), the HTTP API guard (api_guard.py) and the
+  the other message hooks (hooks/turn.py), the HTTP API guard (api_guard.py) and the
   retention cleanup (retention.py).
 """
 from __future__ import annotations
@@ -65,7 +65,7 @@ def main() -> None:
 
     from bot import understanding
     from bot.rasa_ext.hooks import action_validation, event_types
-    from bot.rasa_ext.hooks import agent as agent_hooks
+    from bot.rasa_ext.hooks import turn as message_hooks
     from bot.rasa_ext.hooks.api_guard import install_api_guard
     from bot.rasa_ext.stores.retention import install_retention_cleanup
     from bot.privacy import get_redactor
@@ -84,7 +84,7 @@ def main() -> None:
     # Loaded before the port opens: no message is ever handled without redaction.
     get_redactor().warm_up()
     understanding.warm_up()  # the text reader the parse hook uses (bot/understanding/)
-    agent_hooks.install()
+    message_hooks.install()
     # Two of Rasa's hot paths, done without waste (measured in docs/bench.md).
     action_validation.install()
     event_types.install()

@@ -62,7 +62,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.rasa_ext.hooks.agent import mark_client_message_id
+from bot.rasa_ext.hooks.idempotency import mark_client_message_id
 from bot.rasa_ext.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
