@@ -21,7 +21,7 @@ This module only fixes the order; each step is explained in its own module:
   3. Rasa saves the turn
   4. forgetting.py   a confirmed "forget" deletes the conversation, after the save
 
-Both are installed by `install()` below.
+Both are installed by bot/rasa_ext/patches.py.
 """
 from __future__ import annotations
 
@@ -69,14 +69,3 @@ async def save_tracker(self: MessageProcessor, tracker: DialogueStateTracker) ->
     await _original_save_tracker(self, tracker)
     forgetting.delete_if_confirmed(self.tracker_store, tracker)
 
-
-def install() -> None:
-    """Install the message hooks (the Rasa methods named in each module)."""
-    from rasa.core.actions.action import RemoteAction
-
-    from bot.rasa_ext.hooks import parse
-
-    Agent.handle_message = handle_message
-    MessageProcessor.save_tracker = save_tracker
-    MessageProcessor.parse_message = parse.parse_message
-    RemoteAction.run = outages.remote_run
