@@ -1,7 +1,6 @@
 """Shared adapter code: turn a bot.conversation.dialogue.Reply into dispatcher messages and events."""
 from __future__ import annotations
 
-import re
 from abc import abstractmethod
 from typing import Any, Dict, List, Text
 
@@ -11,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.conversation.dialogue import Reply
+from bot.core.ids import is_unguessable_session_id
 from bot.core.knowledge import KnowledgeBase, default_knowledge
 
 # Slots the dialogue functions read; everything else they get through arguments.
@@ -46,14 +46,14 @@ def slot_values(events: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 
 # The plan download (bot/rasa_ext/channels/web.py) answers only for unguessable session
-# ids, such as the web widget's random UUIDs; elsewhere the plan stays text only.
-DOWNLOADABLE_SESSION = re.compile(r"^[A-Za-z0-9_-]{16,}$")
+# ids (bot/core/ids.py), such as the web widget's random UUIDs; elsewhere the plan
+# stays text only.
 PLAN_PATH = "/webhooks/taai/plan/{session_id}.{extension}"
 
 
 def offer_plan_download(dispatcher: CollectingDispatcher, tracker: Tracker, reply: Reply) -> None:
     """After a plan: a custom payload with its download links, which the widget shows."""
-    if reply.slots.get("last_conclusion") == "plan" and DOWNLOADABLE_SESSION.match(tracker.sender_id or ""):
+    if reply.slots.get("last_conclusion") == "plan" and is_unguessable_session_id(tracker.sender_id):
         links = {ext: PLAN_PATH.format(session_id=tracker.sender_id, extension=ext) for ext in ("html", "docx")}
         dispatcher.utter_message(json_message={"taai_plan": links})
 

@@ -6,8 +6,8 @@ Used instead of `rasa run` so that
 - the profile (TAAI_PROFILE) picks the tracker and lock store: the endpoints file is
   generated per start (bot/runtime/endpoint_config.py), like the credentials file;
 - Taai's additions around Rasa are in place before the first message: redaction and
-  the other message hooks (agent_hooks.py), the HTTP API guard (api_guard.py) and the
-  retention cleanup (retention.py).
+  the other message hooks, the HTTP API guard and the retention cleanup, all installed
+  by bot/rasa_ext/patches.py.
 """
 from __future__ import annotations
 
@@ -59,15 +59,11 @@ def main() -> None:
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(2 * 1024 * 1024))
 
     import rasa.api
-    import rasa.core.run
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
     from bot import understanding
-    from bot.rasa_ext.hooks import action_validation, event_types
-    from bot.rasa_ext.hooks import agent as agent_hooks
-    from bot.rasa_ext.hooks.api_guard import install_api_guard
-    from bot.rasa_ext.stores.retention import install_retention_cleanup
+    from bot.rasa_ext import patches
     from bot.privacy import get_redactor
 
     configure_logging_and_warnings(logging.INFO)
@@ -81,25 +77,13 @@ def main() -> None:
     structlog.configure(processors=[_hide_user_text, *structlog.get_config()["processors"]])
     for name in ("rasa", "rasa_sdk"):
         logging.getLogger(name).setLevel(logging.INFO)
+    # Every runtime patch of Rasa (message hooks, API guard, retention cleanup, two hot
+    # paths), before the slow warm-up: on any Rasa version but the pinned one it stops
+    # at once with a clear error.
+    patches.install_all(settings)
     # Loaded before the port opens: no message is ever handled without redaction.
     get_redactor().warm_up()
     understanding.warm_up()  # the text reader the parse hook uses (bot/understanding/)
-    agent_hooks.install()
-    # Two of Rasa's hot paths, done without waste (measured in docs/bench.md).
-    action_validation.install()
-    event_types.install()
-
-    configure_app = rasa.core.run.configure_app
-
-    def configure_taai_app(*args, **kwargs):
-        app = configure_app(*args, **kwargs)
-        install_api_guard(app)
-        install_retention_cleanup(app, settings)
-        return app
-
-    # serve_application() builds the Sanic app and runs it in one call; this is the
-    # one seam where Taai can add middleware and listeners before the app starts.
-    rasa.core.run.configure_app = configure_taai_app
     rasa.api.run(
         model=str(settings.model_path),
         endpoints=str(endpoints),

@@ -201,7 +201,7 @@ async function main() {
       assert(await page.getByLabel("Je bericht", { exact: true }).isVisible(), "the input is labelled 'Je bericht'");
       const stored = await storedSessionId();
       assert(stored.length === 1, `localStorage holds one entry: ${JSON.stringify(stored)}`);
-      assert(/^[A-Za-z0-9_-]{16,}$/.test(stored[0].value), `session id: ${stored[0].value}`);
+      assert(/^[A-Za-z0-9_-]{16,128}$/.test(stored[0].value), `session id: ${stored[0].value}`);
       result.session_id = stored[0].value;
       return { session_id: result.session_id };
     });

@@ -351,7 +351,7 @@ def test_socketio_replies_replay_and_plan_downloads_hold_no_personal_data(socket
 
 def test_the_replay_shows_the_notice_after_the_message_it_is_about(socket_talk):
     """Live, the widget shows the user's message and then the notice about it; after a
-    reload the replay must show them in that order too (agent_hooks stores the notice
+    reload the replay must show them in that order too (hooks/redaction.py stores the notice
     "so a transcript shows it where the user saw it")."""
     history = socket_talk.extra["history"]
     notice_at = next(i for i, m in enumerate(history) if m["text"].strip() == PRIVACY_NOTICE_NL)

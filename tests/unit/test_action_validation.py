@@ -7,6 +7,7 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.rasa_ext import patches
 from bot.rasa_ext.hooks import action_validation
 
 VALID = [
@@ -28,7 +29,7 @@ INVALID = [
 
 @pytest.fixture
 def action():
-    action_validation.install()
+    patches.apply(next(p for p in patches.PATCHES if p.replacement is action_validation.validate_action_result))
     return RemoteAction("action_check", EndpointConfig("http://127.0.0.1:1/webhook"))
 
 

@@ -6,9 +6,10 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered, deserialise_events
 from rasa.shared.utils.common import all_subclasses
 
+from bot.rasa_ext import patches
 from bot.rasa_ext.hooks import event_types
 
-event_types.install()
+patches.apply(next(p for p in patches.PATCHES if p.replacement is event_types.resolve_by_type))
 
 
 def _rasas_answer(type_name, default=None):

@@ -62,14 +62,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.rasa_ext.hooks.agent import mark_client_message_id
+from bot.core.ids import MAX_CONVERSATION_ID_CHARS
+from bot.rasa_ext.hooks.idempotency import mark_client_message_id
 from bot.rasa_ext.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_DEPTH = 32
-MAX_SENDER_CHARS = 128
+MAX_SENDER_CHARS = MAX_CONVERSATION_ID_CHARS
 RETRY_AFTER_SECONDS = 5
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 

@@ -6,7 +6,7 @@ of that conversation from the tracker store (`taai_history`), which Rasa's own
 channel does not do. Everything else is Rasa's SocketIOInput, with three changes
 that keep the widget simple and safe:
 
-- a session id must be unguessable (see `is_unguessable_session_id`): whoever knows
+- a session id must be unguessable (`is_unguessable_session_id`, bot/core/ids.py): whoever knows
   an id can read that conversation back, so a short or odd id in `session_request`
   is replaced by a fresh one (the client learns it from `session_confirm`, as with a
   missing id in Rasa), and a message with such an id is ignored;
@@ -25,7 +25,6 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text
 
@@ -34,18 +33,12 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from sanic import Blueprint
 
+from bot.core.ids import is_unguessable_session_id
 from bot.rasa_ext.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
 HISTORY_EVENT = "taai_history"
-# crypto.randomUUID() (36 characters) and uuid4().hex (32) both fit; a name like
-# "test-1" or "default" (REST, shell) does not, so those conversations stay private.
-_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,128}")
-
-
-def is_unguessable_session_id(value: Any) -> bool:
-    return isinstance(value, str) and _SESSION_ID.fullmatch(value) is not None
 
 
 def _buttons(data: Dict[Text, Any]) -> List[Dict[Text, Any]]:

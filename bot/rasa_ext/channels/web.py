@@ -10,9 +10,10 @@ API token, and applies the configured CORS origins to it. `TaaiWebInput` (name
     GET  /webhooks/taai/static/<path>            files under <web dir>/dist/
     GET  /webhooks/taai/demo                     <web dir>/demo.html
 
-The session id is the only key to a conversation, so it must be unguessable (see
-`is_unguessable_session_id`). A wrong id, an unknown one and a conversation without
-a plan all get the same 404: the answer never tells whether a conversation exists.
+The session id is the only key to a conversation, so it must be unguessable
+(`is_unguessable_session_id`, bot/core/ids.py). A wrong id, an unknown one and a
+conversation without a plan all get the same 404: the answer never tells whether a
+conversation exists.
 The web dir is $TAAI_WEB_DIR, by default <project>/web.
 """
 from __future__ import annotations
@@ -33,7 +34,7 @@ from sanic.response import HTTPResponse
 
 from bot.core.knowledge import default_knowledge
 from bot.export.plan_files import DOCX_FILENAME, DOCX_MEDIA_TYPE, plan_docx, plan_from_slots, plan_html
-from bot.rasa_ext.channels.socketio import is_unguessable_session_id
+from bot.core.ids import is_unguessable_session_id
 from bot.runtime.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)

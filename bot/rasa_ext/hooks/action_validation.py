@@ -6,7 +6,8 @@ meta-schema, on every call. Profiled with py-spy on one user's conversation, tha
 check alone was a third of the Rasa process's busy time (a Taai turn makes two or
 three action calls). Here the validator is built once, for the same schema, and each
 response is still validated in full: an invalid response raises the same
-ValidationError with Rasa's explanation appended.
+ValidationError with Rasa's explanation appended. `validate_action_result` replaces
+`RemoteAction._validate_action_result` (installed by bot/rasa_ext/patches.py).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any, Dict
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
-_installed = False
+_original_validate_action_result = RemoteAction._validate_action_result
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +30,7 @@ def _validator() -> Any:
     return cls(schema)
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     from jsonschema import ValidationError
 
     try:
@@ -45,9 +46,3 @@ def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
         )
         raise e
 
-
-def install() -> None:
-    global _installed
-    if not _installed:
-        RemoteAction._validate_action_result = _validate_action_result
-        _installed = True

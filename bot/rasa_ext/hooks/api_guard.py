@@ -1,6 +1,6 @@
 """Redaction for the HTTP API endpoints that put user text into a conversation.
 
-Channels pass through `Agent.handle_message` (bot/rasa_ext/hooks/agent.py); these
+Channels pass through `Agent.handle_message` (bot/rasa_ext/hooks/turn.py); these
 endpoints of Rasa's HTTP API do not, so a request middleware redacts their JSON body
 before Rasa's handler reads it:
 

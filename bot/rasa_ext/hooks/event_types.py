@@ -7,6 +7,8 @@ events at least once per turn, so on one user's conversation this walk was about
 of the Rasa process's busy time (py-spy). The first lookup of a name does the walk
 once; its answer is kept. Unknown names are not kept, so they still get Rasa's
 behaviour (a default, None for old "topic" events, or its ValueError).
+
+`resolve_by_type` replaces `Event.resolve_by_type` (installed by bot/rasa_ext/patches.py).
 """
 from __future__ import annotations
 
@@ -16,10 +18,9 @@ from rasa.shared.core.events import Event
 
 _original_resolve_by_type = Event.resolve_by_type
 _known: Dict[str, Type[Event]] = {}
-_installed = False
 
 
-def _resolve_by_type(type_name: str, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+def resolve_by_type(type_name: str, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
     cls = _known.get(type_name)
     if cls is not None:
         return cls
@@ -30,9 +31,3 @@ def _resolve_by_type(type_name: str, default: Optional[Type[Event]] = None) -> O
         _known[type_name] = found
     return found
 
-
-def install() -> None:
-    global _installed
-    if not _installed:
-        Event.resolve_by_type = staticmethod(_resolve_by_type)
-        _installed = True

@@ -1,1 +1,2 @@
-"""Rasa NLU pipeline components and the parse-step hook that applies Taai's text reader."""
+"""Rasa NLU pipeline components, and the text reader applied to the parse result
+(understanding.py; wired into Rasa by hooks/parse.py)."""

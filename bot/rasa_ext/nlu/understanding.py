@@ -1,6 +1,6 @@
 """Apply the text-reading rules (bot/understanding/router.py) to Rasa's parse result.
 
-Called from the parse hook in bot/rasa_ext/hooks/agent.py with the conversation's
+Called from the parse hook in bot/rasa_ext/hooks/parse.py with the conversation's
 tracker, so the rules know whether a form is asking and whether a problem was
 described. The model's own result stays in the parse data (`taai_model_intent`) for
 logs and evaluation; the rule that decided is named in `taai_route`.

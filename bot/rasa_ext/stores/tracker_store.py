@@ -7,7 +7,7 @@ Two changes to `SQLTrackerStore`, nothing else:
 - Errors become `StorageUnavailable`. Rasa wraps every tracker store in a
   `FailSafeTrackerStore` that, on an error, hands back an EMPTY tracker and saves to
   memory instead — the conversation silently starts over and the turn is lost.
-  bot/rasa_ext/hooks/agent.py makes that wrapper re-raise, and the channels turn
+  bot/rasa_ext/hooks/outages.py makes that wrapper re-raise, and the channels turn
   `StorageUnavailable` into a clear message; the client can send the turn again.
 """
 from __future__ import annotations
