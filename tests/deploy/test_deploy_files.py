@@ -36,6 +36,7 @@ import pytest
 import yaml
 
 from bot.runtime.channel_config import CHANNELS
+from bot.runtime import processes
 from bot.runtime.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -579,30 +580,16 @@ def nginx_in_front(tools: Tools, tmp_path: Path) -> Iterator[tuple[str, dict[str
         backends[name] = server
     port = free_port()
     main = render_for_test(tmp_path, {n: s.server_address[1] for n, s in backends.items()}, port)
-    process = subprocess.Popen(
-        [str(tools.nginx), "-p", str(tmp_path), "-c", str(main), "-e", str(tmp_path / "error.log"),
-         "-g", "daemon off; master_process off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    output = tmp_path / "nginx.out"
+    process = processes.start([str(tools.nginx), "-p", str(tmp_path), "-c", str(main), "-e",
+                               str(tmp_path / "error.log"), "-g", "daemon off; master_process off;"], output)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            assert process.poll() is None, process.stderr.read().decode(errors="replace")
-            try:
-                urllib.request.urlopen(f"{base}/nginx-health", timeout=1).read()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline, "nginx did not start"
-                time.sleep(0.05)
+        processes.wait_until_ready({"nginx": lambda: processes.answers(f"{base}/nginx-health", timeout=1)},
+                                   watch={"nginx": (process, output)}, timeout=10, interval=0.05)
         yield base, {"backends": backends, "log": tmp_path / "access.log"}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        processes.stop(process, timeout=10)
         for server in backends.values():
             server.shutdown()
             server.server_close()
