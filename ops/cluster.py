@@ -27,6 +27,7 @@ from typing import Optional
 
 from bot.runtime import processes
 from bot.runtime.processes import QUIET_ENV, ProcessError, free_port
+from bot.runtime.settings import SettingError, api_token, default, ensure_token_file, read
 from ops.services import NginxServer, PostgresServer, RedisServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +63,8 @@ def wait_ready(children: list[Child], timeout: float = READY_TIMEOUT_S) -> None:
 
 class LocalCluster:
     def __init__(self, work_dir: Path, replicas: int = 2, action_servers: int = 2,
-                 lock_lifetime_s: int = 20, sanic_workers: int = 1, token: Optional[str] = None,
+                 lock_lifetime_s: int = default("TAAI_LOCK_LIFETIME"),
+                 sanic_workers: int = default("TAAI_SANIC_WORKERS"), token: Optional[str] = None,
                  extra_env: Optional[dict] = None, keep_data: bool = False) -> None:
         self.work_dir = Path(work_dir).resolve()
         self.token = token or secrets.token_urlsafe(24)
@@ -176,20 +178,18 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--work-dir", type=Path, default=ROOT / "var" / "cluster")
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--action-servers", type=int, default=2)
-    parser.add_argument("--sanic-workers", type=int, default=int(os.environ.get("TAAI_SANIC_WORKERS", "1") or 1))
+    try:
+        sanic_workers = read("TAAI_SANIC_WORKERS")
+    except SettingError as error:
+        parser.error(str(error))
+    parser.add_argument("--sanic-workers", type=int, default=sanic_workers)
     args = parser.parse_args(argv)
-    token = os.environ.get("BOT_API_TOKEN", "").strip()
+    token = api_token()
     token_note = "uit BOT_API_TOKEN"
     if not token:
         token_file = args.work_dir / "api-token"
         args.work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if token_file.exists():
-            token = token_file.read_text().strip()
-        else:
-            token = secrets.token_urlsafe(32)
-            fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(token + "\n")
+        token = ensure_token_file(token_file)
         token_note = f"in {token_file}"
     cluster = LocalCluster(args.work_dir, args.replicas, args.action_servers,
                            sanic_workers=args.sanic_workers, token=token, keep_data=True)
