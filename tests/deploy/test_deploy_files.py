@@ -51,6 +51,7 @@ K8S_DIR = DEPLOY / "k8s"
 K8S_FILES = sorted(K8S_DIR.glob("*.yaml"))  # what `kubectl apply -f deploy/k8s/` applies
 K8S_EXAMPLES = sorted((K8S_DIR / "example").glob("*.yaml"))  # never applied as is
 OPERATIONS_DOC = ROOT / "docs" / "operations.md"
+README = ROOT / "README.md"
 TOOLS_SCRIPT = ROOT / "scripts" / "install-deploy-tools.sh"
 TOOLS_BIN = ROOT / ".venv-tools" / "bin"
 
@@ -727,3 +728,9 @@ def test_the_lists_here_follow_the_settings() -> None:
     assert SECRET_VARIABLES == {name for name, variable in VARIABLES.items() if variable.secret}
     assert set(LEFT_AT_DEFAULT) <= SETTINGS_VARIABLES
     assert not SETTINGS_VARIABLES & CHANNEL_VARIABLES
+
+
+def test_readme_lists_every_setting() -> None:
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", README.read_text(encoding="utf-8")))
+    missing = SETTINGS_VARIABLES - documented
+    assert not missing, f"README.md (Configuration) does not list {sorted(missing)}"
