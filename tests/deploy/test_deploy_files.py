@@ -23,11 +23,9 @@ import http.server
 import os
 import re
 import shlex
-import socket
 import subprocess
 import threading
 import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
