@@ -17,7 +17,9 @@ import time
 from pathlib import Path
 
 from bench import procmem
-from bot.runtime.processes import answers, free_port, tail
+from bot.runtime import processes
+from bot.runtime.channel_config import CHANNELS
+from bot.runtime.processes import QUIET_ENV, answers, free_port, tail
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "taai.tar.gz"
@@ -26,12 +28,12 @@ START_TIMEOUT_S = 600  # model loading takes a minute on two idle cores, much lo
 STOP_TIMEOUT_S = 60
 # Messaging channels switch themselves on from these variables (docs/channels.md);
 # a bench never talks to the outside world.
-CHANNEL_PREFIXES = ("TELEGRAM_", "SLACK_", "MATTERMOST_", "BOTFRAMEWORK_", "TWILIO_")
+CHANNEL_VARIABLES = frozenset(v.env for c in CHANNELS for v in c.required + c.optional)
 
 
 def base_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(CHANNEL_PREFIXES)}
-    env.update(RASA_TELEMETRY_ENABLED="false", SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2")
+    env = {k: v for k, v in os.environ.items() if k not in CHANNEL_VARIABLES}
+    env.update(QUIET_ENV)
     return env
 
 
@@ -87,20 +89,17 @@ class Server:
         self.startup_s: float | None = None
 
     def _spawn(self, args: list[str], cwd: Path, env: dict[str, str]) -> None:
-        self.work_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
+        self.process = processes.start(args, self.log, cwd=cwd, env=env, append=False)
 
     def _wait(self, ready, what: str) -> None:
-        started, deadline = time.perf_counter(), time.perf_counter() + START_TIMEOUT_S
-        while not ready():
-            if self.process.poll() is not None or time.perf_counter() > deadline:
-                log = tail(self.log)
-                self.stop()
-                raise RuntimeError(f"{what} did not start; last lines of {self.log}:\n{log}")
-            time.sleep(0.5)
-        self.startup_s = round(time.perf_counter() - started, 1)
+        """Until ready(); a ProcessError (a RuntimeError) with the log's end when not."""
+        try:
+            waited = processes.wait_until_ready({what: ready}, timeout=START_TIMEOUT_S, lines=25,
+                                                watch={what: (self.process, self.log)})
+        except processes.ProcessError:
+            self.stop()
+            raise
+        self.startup_s = round(waited, 1)
 
     def pids(self) -> dict[str, int]:
         return {"rasa": self.process.pid}
@@ -110,13 +109,7 @@ class Server:
         if not self.process:
             return
         others = [pid for pid in self.pids().values() if pid != self.process.pid]
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        if not processes.stop(self.process, signal.SIGTERM, STOP_TIMEOUT_S):
             for pid in others:  # children in their own sessions (the launcher's)
                 try:
                     os.killpg(pid, signal.SIGKILL)

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from bot.runtime.processes import answers, free_port, tail
-from ops.services import (NginxServer, PostgresServer, RedisServer, ServiceError,
-                          stop_process)
+from bot.runtime import processes
+from bot.runtime.processes import QUIET_ENV, ProcessError, free_port
+from bot.runtime.settings import SettingError, api_token, default, ensure_token_file, read
+from ops.services import NginxServer, PostgresServer, RedisServer
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_TIMEOUT_S = 420  # two replicas load their models side by side on two cores
@@ -44,19 +45,26 @@ class Child:
     process: Optional[subprocess.Popen] = None
 
     def start(self) -> None:
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=open(self.log, "ab"),
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)
+        self.process = processes.start(self.args, self.log, cwd=ROOT, env=self.env)
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        processes.stop(self.process, sig)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
 
+def wait_ready(children: list[Child], timeout: float = READY_TIMEOUT_S) -> None:
+    """Until every child's health URL answers; ProcessError when one stops first."""
+    processes.wait_until_ready({c.name: c.health for c in children}, timeout=timeout, lines=40,
+                               watch={c.name: (c.process, c.log) for c in children if c.process is not None})
+
+
 class LocalCluster:
     def __init__(self, work_dir: Path, replicas: int = 2, action_servers: int = 2,
-                 lock_lifetime_s: int = 20, sanic_workers: int = 1, token: Optional[str] = None,
+                 lock_lifetime_s: int = default("TAAI_LOCK_LIFETIME"),
+                 sanic_workers: int = default("TAAI_SANIC_WORKERS"), token: Optional[str] = None,
                  extra_env: Optional[dict] = None, keep_data: bool = False) -> None:
         self.work_dir = Path(work_dir).resolve()
         self.token = token or secrets.token_urlsafe(24)
@@ -83,8 +91,7 @@ class LocalCluster:
 
     def _base_env(self) -> dict:
         env = dict(os.environ)
-        env.update(PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false", SQLALCHEMY_SILENCE_UBER_WARNING="1",
-                   TF_CPP_MIN_LOG_LEVEL="2", SANIC_HOST="127.0.0.1")
+        env.update(QUIET_ENV, PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1")
         return env
 
     def _action_server(self, index: int) -> Child:
@@ -121,40 +128,26 @@ class LocalCluster:
             for child in self.actions + self.replicas:
                 child.start()
             self.nginx.start()
-            self.wait_ready(self.actions + self.replicas)
+            wait_ready(self.actions + self.replicas)
         except BaseException:
             self.stop()
             raise
         return self
 
-    def wait_ready(self, children: list[Child], timeout: float = READY_TIMEOUT_S) -> None:
-        deadline = time.monotonic() + timeout
-        pending = list(children)
-        while pending:
-            for child in pending:
-                if child.process is not None and child.process.poll() is not None:
-                    raise ServiceError(f"{child.name} stopped during start-up (exit {child.process.returncode}):\n"
-                                       + tail(child.log, 40))
-            pending = [c for c in pending if not answers(c.health)]
-            if pending and time.monotonic() > deadline:
-                raise ServiceError(f"not ready after {timeout:.0f} s: {', '.join(c.name for c in pending)}")
-            if pending:
-                time.sleep(0.5)
-
     def kill_replica(self, index: int) -> None:
         """kill -9, as a crash or an OOM kill would."""
-        stop_process(self.replicas[index].process, signal.SIGKILL)
+        self.replicas[index].stop(signal.SIGKILL)
 
     def restart_replica(self, index: int) -> None:
         replica = self.replicas[index]
-        stop_process(replica.process)
+        replica.stop()
         replica.start()
-        self.wait_ready([replica])
+        wait_ready([replica])
 
     def stop(self) -> None:
         self.nginx.stop()
         for child in reversed(self.replicas + self.actions):
-            stop_process(child.process)
+            child.stop()
         self.redis.stop()
         self.postgres.stop()
         if not self.keep_data and os.geteuid() == 0:
@@ -185,20 +178,18 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--work-dir", type=Path, default=ROOT / "var" / "cluster")
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--action-servers", type=int, default=2)
-    parser.add_argument("--sanic-workers", type=int, default=int(os.environ.get("TAAI_SANIC_WORKERS", "1") or 1))
+    try:
+        sanic_workers = read("TAAI_SANIC_WORKERS")
+    except SettingError as error:
+        parser.error(str(error))
+    parser.add_argument("--sanic-workers", type=int, default=sanic_workers)
     args = parser.parse_args(argv)
-    token = os.environ.get("BOT_API_TOKEN", "").strip()
+    token = api_token()
     token_note = "uit BOT_API_TOKEN"
     if not token:
         token_file = args.work_dir / "api-token"
         args.work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if token_file.exists():
-            token = token_file.read_text().strip()
-        else:
-            token = secrets.token_urlsafe(32)
-            fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(token + "\n")
+        token = ensure_token_file(token_file)
         token_note = f"in {token_file}"
     cluster = LocalCluster(args.work_dir, args.replicas, args.action_servers,
                            sanic_workers=args.sanic_workers, token=token, keep_data=True)
@@ -233,7 +224,7 @@ Stoppen: Ctrl-C
     except KeyboardInterrupt:
         print("\nTaai stopt...", flush=True)
         return 0
-    except ServiceError as error:
+    except ProcessError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:

@@ -13,55 +13,26 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from bot.runtime.processes import free_port, tail
+from bot.runtime import processes
+from bot.runtime.processes import ProcessError, free_port, port_open
 
 START_TIMEOUT_S = 60
 
 
-class ServiceError(RuntimeError):
-    pass
+class ServiceError(ProcessError):
+    """A service cannot be started: no binary, a rejected configuration."""
 
 
-def wait_for_port(port: int, process: subprocess.Popen, name: str, log: Path,
-                  timeout: float = START_TIMEOUT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServiceError(f"{name} stopped during start-up (exit {process.returncode}); see {log}:\n"
-                               + tail(log, 20))
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise ServiceError(f"{name} did not open port {port} within {timeout:.0f} s; see {log}")
-
-
-def stop_process(process: Optional[subprocess.Popen], sig: int = signal.SIGTERM, timeout: float = 20) -> None:
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def _spawn(args: list[str], log: Path, env: Optional[dict] = None, cwd: Optional[Path] = None) -> subprocess.Popen:
-    log.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen(args, stdout=open(log, "ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            env=env, cwd=cwd, start_new_session=True)
+def wait_for_ports(name: str, process: subprocess.Popen, log: Path, *ports: int) -> None:
+    """Until the service accepts connections on every port (bot/runtime/processes.py)."""
+    processes.wait_until_ready({f"{name} on port {port}": (lambda port=port: port_open(port)) for port in ports},
+                               watch={name: (process, log)}, timeout=START_TIMEOUT_S, interval=0.2, lines=20)
 
 
 def _find_binary(name: str, patterns: list[str]) -> str:
@@ -115,12 +86,12 @@ class PostgresServer:
                                            "--locale=C.UTF-8"]),
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             pwfile.unlink()
-        self.process = _spawn(self._as_owner([
+        self.process = processes.start(self._as_owner([
             self._bin("postgres"), "-D", str(pgdata), "-p", str(self.port),
             "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.data_dir}",
             "-c", "max_connections=200", "-c", "log_statement=none",
         ]), log)
-        wait_for_port(self.port, self.process, "PostgreSQL", log)
+        wait_for_ports("PostgreSQL", self.process, log, self.port)
         self._ensure_role_and_database()
         return self
 
@@ -159,7 +130,7 @@ class PostgresServer:
     def stop(self, sig: int = signal.SIGINT) -> None:
         # SIGINT is PostgreSQL's "fast" shutdown; SIGTERM ("smart") would wait for
         # the Rasa replicas' pooled connections to close, which they never do.
-        stop_process(self.process, sig)
+        processes.stop(self.process, sig)
 
 
 @dataclass
@@ -173,15 +144,15 @@ class RedisServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.data_dir / "redis.log"
         # Locks only: nothing to persist, a restart simply frees every lock.
-        self.process = _spawn([_find_binary("redis-server", ["/usr/bin/redis-server"]),
+        self.process = processes.start([_find_binary("redis-server", ["/usr/bin/redis-server"]),
                                "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.data_dir),
                                "--save", "", "--appendonly", "no", "--requirepass", self.password,
                                "--daemonize", "no"], log)
-        wait_for_port(self.port, self.process, "Redis", log)
+        wait_for_ports("Redis", self.process, log, self.port)
         return self
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        stop_process(self.process, sig)
+        processes.stop(self.process, sig)
 
 
 NGINX_CONF = """\
@@ -278,9 +249,8 @@ class NginxServer:
                                capture_output=True, text=True)
         if check.returncode != 0:
             raise ServiceError(f"nginx rejected its configuration:\n{check.stderr}")
-        self.process = _spawn([nginx, "-p", str(self.prefix), "-c", str(conf), "-g", "daemon off;"], log)
-        wait_for_port(self.port, self.process, "nginx", log)
-        wait_for_port(self.actions_port, self.process, "nginx", log)
+        self.process = processes.start([nginx, "-p", str(self.prefix), "-c", str(conf), "-g", "daemon off;"], log)
+        wait_for_ports("nginx", self.process, log, self.port, self.actions_port)
         return self
 
     @property
@@ -292,4 +262,4 @@ class NginxServer:
         return f"http://127.0.0.1:{self.actions_port}/webhook"
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        stop_process(self.process, sig)
+        processes.stop(self.process, sig)

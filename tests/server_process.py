@@ -7,13 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
 
+from bot.runtime import processes
 from bot.runtime.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,25 +50,18 @@ def start_server(var_dir: Path, token: str | None, extra_env: dict | None = None
     if token:
         env["BOT_API_TOKEN"] = token
     output = var_dir / "launcher.out"
-    var_dir.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen([sys.executable, "-m", "bot.runtime.launcher"], cwd=ROOT, env=env,
-                               stdout=open(output, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 300
-    while "Taai draait" not in output.read_text(errors="replace"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop_server(process)
-            pytest.fail(f"launcher did not start:\n{output.read_text(errors='replace')[-4000:]}")
-        time.sleep(0.5)
+    process = processes.start([sys.executable, "-m", "bot.runtime.launcher"], output, cwd=ROOT, env=env,
+                              append=False)
+    try:
+        processes.wait_until_ready({"launcher": lambda: "Taai draait" in output.read_text(errors="replace")},
+                                   watch={"launcher": (process, output)}, timeout=300)
+    except processes.ProcessError:
+        stop_server(process)
+        pytest.fail(f"launcher did not start:\n{output.read_text(errors='replace')[-4000:]}")
     return Server(f"http://127.0.0.1:{port}", token or "", var_dir, process, output)
 
 
 def stop_server(process: subprocess.Popen) -> int:
-    """Ctrl-C, as a user would; the launcher stops its children."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    """Ctrl-C, as a user would; the launcher stops its children. SIGKILL after a minute."""
+    processes.stop(process, signal.SIGINT, timeout=60)
     return process.returncode

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import urllib.error
 import urllib.parse
@@ -19,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
-from bot.runtime.settings import load_settings
+from bot.runtime.settings import api_token, load_settings, read_token_file
 
 USER, BOT = "Gebruiker", "Taai"
 
@@ -52,12 +51,10 @@ def to_markdown(conversation_id: str, events: Iterable[dict[str, Any]], when: da
 
 
 def _token() -> str:
-    token = os.environ.get("BOT_API_TOKEN", "").strip()
+    path = load_settings().token_file
+    token = api_token() or read_token_file(path)
     if token:
         return token
-    path = load_settings().token_file
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
     raise SystemExit(f"error: no API token: set BOT_API_TOKEN or start Taai once with `make run` ({path})")
 
 

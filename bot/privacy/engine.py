@@ -47,6 +47,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
+from bot.runtime.settings import cache_dir
+
 logger = logging.getLogger(__name__)
 
 # Bump when the layout of the cache file changes. 3: tries as sorted strings.
@@ -70,20 +72,7 @@ def silence_third_party_loggers() -> None:
             third_party.setLevel(logging.WARNING)
 
 
-# --- where the cache lives -----------------------------------------------------------
-
-def cache_dir() -> Path:
-    """TAAI_CACHE_DIR, else $XDG_CACHE_HOME/taai, else ~/.cache/taai.
-
-    Deliberately not under TAAI_VAR_DIR: every fresh state directory (tests, a new
-    deployment) would otherwise pay the full build again for the same public lists."""
-    explicit = os.environ.get("TAAI_CACHE_DIR", "").strip()
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "taai"
-
+# --- where the cache lives: cache_dir() (TAAI_CACHE_DIR, bot/runtime/settings.py) -----
 
 def versions() -> dict[str, str]:
     return {

@@ -20,7 +20,7 @@ import structlog
 
 from bot.runtime.channel_config import ChannelConfigError, write_credentials
 from bot.runtime.endpoint_config import write_endpoints
-from bot.runtime.settings import load_settings
+from bot.runtime.settings import api_token, load_settings
 
 
 # Keys of Rasa's structlog events that can carry what a user typed, or slot values
@@ -42,7 +42,7 @@ def _hide_user_text(_logger: Any, _method: str, event_dict: Dict[str, Any]) -> D
 
 def main() -> None:
     settings = load_settings()
-    token = os.environ.get("BOT_API_TOKEN", "").strip()
+    token = api_token()
     if not token:
         raise SystemExit("error: BOT_API_TOKEN is not set; start Taai with `make run`")
     try:
@@ -52,11 +52,8 @@ def main() -> None:
     except ChannelConfigError as error:
         raise SystemExit(f"error: {error}") from None
     endpoints = write_endpoints(settings)
-    # Rasa allows more than one Sanic worker only with a lock store shared between
-    # processes, i.e. in the production profile (it falls back to 1 otherwise).
-    os.environ["SANIC_WORKERS"] = str(settings.sanic_workers if settings.production else 1)
-    # Sanic buffers up to 100 MB per request by default; no channel needs more than 2 MiB.
-    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(2 * 1024 * 1024))
+    # Sanic reads these from the environment: the number of workers, the largest request.
+    os.environ.update(settings.sanic_environment)
 
     import rasa.api
     from rasa.utils.common import configure_logging_and_warnings

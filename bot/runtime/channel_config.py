@@ -12,7 +12,11 @@ file holds no secrets: tokens and passwords are written as `${VARIABLE}`, which 
 fills in from the environment when it reads the file. Only URLs, names and numbers are
 written out, normalised (e.g. "whatsapp:" in front of the WhatsApp number).
 
-The variables per channel are in CHANNELS below and in docs/channels.md.
+The variables per channel are in CHANNELS below and in docs/channels.md. They are the
+only variables read outside bot/runtime/settings.py, on purpose: each belongs to one
+channel, one key of that channel's credentials and one check, so one table declares
+them together; none has a default. Every other setting (the socket.io JWT too) comes
+from bot/runtime/settings.py.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from typing import Any, Callable, Mapping, Optional
 import yaml
 
 from bot.runtime.files import write_private_file
-from bot.runtime.settings import PROJECT_ROOT, Settings
+from bot.runtime.settings import PROJECT_ROOT, SettingError, Settings, socket_jwt_method
 
 BASE_CREDENTIALS = PROJECT_ROOT / "credentials.yml"
 CREDENTIALS_FILE_NAME = "credentials.yml"
@@ -194,22 +198,24 @@ def build_credentials(base: Mapping[str, Any], environ: Mapping[str, str] | None
     credentials = {key: value for key, value in base.items() if key not in replaced}
     for channel in channels:
         credentials[channel.class_path] = channel_credentials(channel, environ)
-    _require_socket_jwt(credentials, os.environ if environ is None else environ)
+    _require_socket_jwt(credentials, environ)
     return credentials
 
 
 SOCKET_CHANNEL = "bot.rasa_ext.channels.socketio.TaaiSocketIOInput"
-JWT_METHODS = ("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
 
 
-def _require_socket_jwt(credentials: dict[str, Any], environ: Mapping[str, str]) -> None:
+def _require_socket_jwt(credentials: dict[str, Any], environ: Mapping[str, str] | None) -> None:
     """With TAAI_SOCKET_JWT_KEY set, socket.io clients must send a signed JWT
     (`auth: {token: ...}`); Rasa's channel checks it. The key stays a ${VARIABLE}."""
-    if not environ.get("TAAI_SOCKET_JWT_KEY", "").strip() or SOCKET_CHANNEL not in credentials:
+    if SOCKET_CHANNEL not in credentials:
         return
-    method = environ.get("TAAI_SOCKET_JWT_METHOD", "").strip() or "HS256"
-    if method not in JWT_METHODS:
-        raise ChannelConfigError(f"TAAI_SOCKET_JWT_METHOD={method!r} is not one of {', '.join(JWT_METHODS)}")
+    try:
+        method = socket_jwt_method(environ)
+    except SettingError as error:
+        raise ChannelConfigError(str(error)) from None
+    if method is None:
+        return
     settings = dict(credentials[SOCKET_CHANNEL] or {})
     settings.update(jwt_key="${TAAI_SOCKET_JWT_KEY}", jwt_method=method)
     credentials[SOCKET_CHANNEL] = settings

@@ -16,21 +16,21 @@ reads the file, so the file holds no secrets (docs/operations.md).
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 
 from bot.runtime.files import write_private_file
-from bot.runtime.settings import Settings
+from bot.runtime.settings import Settings, is_set
 
 TRACKER_STORE_CLASS = "bot.rasa_ext.stores.tracker_store.TaaiSQLTrackerStore"
 LOCK_STORE_CLASS = "bot.rasa_ext.stores.lock_store.AtomicRedisLockStore"
 
 
-def build_endpoints(settings: Settings, environ: dict[str, str] | None = None) -> dict[str, Any]:
-    environ = dict(os.environ if environ is None else environ)
+def build_endpoints(settings: Settings, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The endpoints for the settings' profile; `environ` (default: the process
+    environment) only says whether the passwords are set."""
     endpoints: dict[str, Any] = {"action_endpoint": {"url": settings.action_endpoint}}
     if not settings.production:
         endpoints["tracker_store"] = {"type": TRACKER_STORE_CLASS, "dialect": "sqlite",
@@ -40,13 +40,13 @@ def build_endpoints(settings: Settings, environ: dict[str, str] | None = None) -
         "type": TRACKER_STORE_CLASS, "dialect": "postgresql", "url": settings.db_host,
         "port": settings.db_port, "db": settings.db_name, "username": settings.db_user,
     }
-    if environ.get("TAAI_DB_PASSWORD"):
+    if is_set("TAAI_DB_PASSWORD", environ):
         tracker["password"] = "${TAAI_DB_PASSWORD}"
     lock: dict[str, Any] = {
         "type": LOCK_STORE_CLASS, "url": settings.redis_host, "port": settings.redis_port,
         "db": settings.redis_db, "lock_lifetime": settings.lock_lifetime_s,
     }
-    if environ.get("TAAI_REDIS_PASSWORD"):
+    if is_set("TAAI_REDIS_PASSWORD", environ):
         lock["password"] = "${TAAI_REDIS_PASSWORD}"
     endpoints.update(tracker_store=tracker, lock_store=lock)
     return endpoints
@@ -58,6 +58,6 @@ _HEADER = """\
 """
 
 
-def write_endpoints(settings: Settings, environ: dict[str, str] | None = None) -> Path:
+def write_endpoints(settings: Settings, environ: Mapping[str, str] | None = None) -> Path:
     content = _HEADER + yaml.safe_dump(build_endpoints(settings, environ), sort_keys=False)
     return write_private_file(settings.var_dir / "endpoints.yml", content)

@@ -14,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from bot.runtime.processes import answers, tail
+from bot.runtime import processes
+from bot.runtime.processes import QUIET_ENV, tail
 from bot.runtime.settings import PROJECT_ROOT, Settings, ensure_api_token, load_settings
 
 STARTUP_TIMEOUT_S = 300  # model loading takes ~30-60 s on two cores; be generous
@@ -32,51 +33,27 @@ class Launcher:
                 "TAAI_TRACKER_DB": str(settings.tracker_db),
                 "TAAI_ACTION_ENDPOINT": settings.action_endpoint,
                 "SANIC_HOST": "127.0.0.1",  # the action server is never exposed
-                "RASA_TELEMETRY_ENABLED": "false",
-                "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-                "TF_CPP_MIN_LOG_LEVEL": "2",
                 "PYTHONPATH": str(PROJECT_ROOT),
+                **QUIET_ENV,
             }
         )
 
     def start(self, name: str, args: list[str]) -> None:
-        self.settings.log_dir.mkdir(parents=True, exist_ok=True)
-        log_path = self.settings.log_dir / f"{name}.log"
-        log = open(log_path, "ab")
         # A new session: Ctrl-C in the terminal reaches the launcher only, which
         # then stops the children in order instead of all at once.
-        proc = subprocess.Popen(
-            args, cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )
+        log_path = self.settings.log_dir / f"{name}.log"
+        proc = processes.start(args, log_path, cwd=PROJECT_ROOT, env=self.env)
         self.children.append((name, proc, log_path))
 
     def wait_until_ready(self, checks: dict[str, str]) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        pending = dict(checks)
-        while pending:
-            for name, proc, log_path in self.children:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{name} stopped during start-up (exit {proc.returncode}). "
-                                       f"Last lines of {log_path}:\n{tail(log_path, 30)}")
-            for name, url in list(pending.items()):
-                if answers(url):
-                    del pending[name]
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"not ready after {STARTUP_TIMEOUT_S} s: {', '.join(pending)}")
-            time.sleep(0.5)
+        """Until every URL answers; ProcessError (a RuntimeError) when a child stops first."""
+        processes.wait_until_ready(checks, timeout=STARTUP_TIMEOUT_S, lines=30,
+                                   watch={name: (proc, log_path) for name, proc, log_path in self.children})
 
     def stop(self) -> None:
-        for _name, proc, _log in reversed(self.children):
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT_S
-        for _name, proc, _log in reversed(self.children):
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        """SIGTERM to every child (the last started first), SIGKILL after STOP_TIMEOUT_S."""
+        processes.stop_all([proc for _name, proc, _log in reversed(self.children)], signal.SIGTERM,
+                           STOP_TIMEOUT_S)
 
     def first_exited(self) -> tuple[str, subprocess.Popen, Path] | None:
         for child in self.children:

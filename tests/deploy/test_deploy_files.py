@@ -9,7 +9,8 @@ cluster, and offline:
 - deploy/nginx/taai.conf with `nginx -t`, and for real: nginx on loopback in front of
   two stand-in backends, checking sticky /socket.io/, round robin elsewhere, the
   websocket headers and what the access log keeps.
-- Consistency between the files and with the code: the TAAI_* variables bot/ reads,
+- Consistency between the files and with the code: the variables bot/runtime/settings.py
+  declares (VARIABLES) and those of the messaging channels (CHANNELS),
   healthchecks and probes everywhere, resources on every container, secrets only as
   references, at least two Rasa and two action server replicas, the nginx upstreams
   naming exactly the Rasa replicas of both topologies, the Dockerfile's inputs inside
@@ -22,11 +23,9 @@ import http.server
 import os
 import re
 import shlex
-import socket
 import subprocess
 import threading
 import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +35,8 @@ import pytest
 import yaml
 
 from bot.runtime.channel_config import CHANNELS
+from bot.runtime.settings import VARIABLES
+from bot.runtime import processes
 from bot.runtime.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +49,7 @@ K8S_DIR = DEPLOY / "k8s"
 K8S_FILES = sorted(K8S_DIR.glob("*.yaml"))  # what `kubectl apply -f deploy/k8s/` applies
 K8S_EXAMPLES = sorted((K8S_DIR / "example").glob("*.yaml"))  # never applied as is
 OPERATIONS_DOC = ROOT / "docs" / "operations.md"
+README = ROOT / "README.md"
 TOOLS_SCRIPT = ROOT / "scripts" / "install-deploy-tools.sh"
 TOOLS_BIN = ROOT / ".venv-tools" / "bin"
 
@@ -61,6 +63,14 @@ LEFT_AT_DEFAULT = {
     "TAAI_ACTIONS_PORT": "only for the loopback action server `make run` starts; "
                          "containers pass --port 5055 and Rasa uses TAAI_ACTION_ENDPOINT",
     "TAAI_RETENTION_INTERVAL": "the hourly cleanup is right for production",
+    "TAAI_WEB_DIR": "the image puts the widget build and demo.html in /app/web, the default",
+    "TAAI_SOCKET_JWT_METHOD": "HS256 unless the operator's token issuer signs otherwise",
+    "SANIC_REQUEST_MAX_SIZE": "2 MiB per request is enough for every channel",
+    # Unset, the cache would be ~/.cache/taai, which the read-only root filesystem does
+    # not let it write: each replica builds deduce's lists at start (logged, about a
+    # minute, inside the start-up probe's five minutes).
+    "TAAI_CACHE_DIR": "no cache in the image yet; built per start",
+    "XDG_CACHE_HOME": "not Taai's own; only where TAAI_CACHE_DIR falls back to",
 }
 
 # The secrets of the contract; required in both topologies except where optional.
@@ -173,15 +183,7 @@ def containers(docs: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], dic
             yield doc, container
 
 
-def variables_read_by(*paths: Path) -> set[str]:
-    names: set[str] = set()
-    for path in paths:
-        names |= set(re.findall(r"\bTAAI_[A-Z0-9_]*[A-Z0-9]\b", path.read_text(encoding="utf-8")))
-    return names
-
-
-SETTINGS_VARIABLES = variables_read_by(ROOT / "bot" / "runtime" / "settings.py", ROOT / "bot" / "rasa_ext" / "server.py")
-CODE_VARIABLES = variables_read_by(*sorted((ROOT / "bot").rglob("*.py")))
+SETTINGS_VARIABLES = set(VARIABLES)  # every variable Taai reads, but the channels'
 CHANNEL_VARIABLES = {v.env for c in CHANNELS for v in c.required + c.optional}
 
 
@@ -286,9 +288,9 @@ def test_compose_rasa_environment_follows_the_settings_contract(compose: dict[st
     for name, svc in compose_rasa_services(compose).items():
         env = svc["environment"]
         assert isinstance(env, dict)
-        unknown = {k for k in env if k.startswith("TAAI_")} - CODE_VARIABLES
+        unknown = {k for k in env if k.startswith("TAAI_")} - SETTINGS_VARIABLES - CHANNEL_VARIABLES
         assert not unknown, f"{name} sets variables no code reads: {unknown}"
-        missing = SETTINGS_VARIABLES - set(LEFT_AT_DEFAULT) - {"TAAI_TRACKER_DB"} - set(env)
+        missing = SETTINGS_VARIABLES - set(LEFT_AT_DEFAULT) - set(env)
         assert not missing, f"{name} does not set {sorted(missing)} (or add them to LEFT_AT_DEFAULT)"
         for key, expected in CONTRACT.items():
             assert resolved_default(env[key]) == expected, key
@@ -579,30 +581,16 @@ def nginx_in_front(tools: Tools, tmp_path: Path) -> Iterator[tuple[str, dict[str
         backends[name] = server
     port = free_port()
     main = render_for_test(tmp_path, {n: s.server_address[1] for n, s in backends.items()}, port)
-    process = subprocess.Popen(
-        [str(tools.nginx), "-p", str(tmp_path), "-c", str(main), "-e", str(tmp_path / "error.log"),
-         "-g", "daemon off; master_process off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    output = tmp_path / "nginx.out"
+    process = processes.start([str(tools.nginx), "-p", str(tmp_path), "-c", str(main), "-e",
+                               str(tmp_path / "error.log"), "-g", "daemon off; master_process off;"], output)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            assert process.poll() is None, process.stderr.read().decode(errors="replace")
-            try:
-                urllib.request.urlopen(f"{base}/nginx-health", timeout=1).read()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline, "nginx did not start"
-                time.sleep(0.05)
+        processes.wait_until_ready({"nginx": lambda: processes.answers(f"{base}/nginx-health", timeout=1)},
+                                   watch={"nginx": (process, output)}, timeout=10, interval=0.05)
         yield base, {"backends": backends, "log": tmp_path / "access.log"}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        processes.stop(process, timeout=10)
         for server in backends.values():
             server.shutdown()
             server.server_close()
@@ -721,8 +709,8 @@ def test_dockerfile_inputs_are_in_the_build_context() -> None:
 
 def test_operations_doc_covers_the_contract() -> None:
     text = OPERATIONS_DOC.read_text(encoding="utf-8")
-    documented = set(re.findall(r"`(TAAI_[A-Z0-9_]+|BOT_API_TOKEN)`", text))
-    missing = (SETTINGS_VARIABLES | {"BOT_API_TOKEN"}) - {"TAAI_TRACKER_DB"} - documented
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", text))
+    missing = SETTINGS_VARIABLES - documented
     assert not missing, f"docs/operations.md does not describe {sorted(missing)}"
     for topic in ("pg_dump", "pg_restore", "rollout", "docker compose", "kubectl", "retention",
                   "lock", "sticky", "scal", "log"):
@@ -731,3 +719,16 @@ def test_operations_doc_covers_the_contract() -> None:
     for path in re.findall(r"`((?:deploy|scripts|docs|bot|requirements)/[\w./-]+)`", text):
         if not path.endswith((".env", "channels.env")):
             assert (ROOT / path).exists(), path
+
+
+def test_the_lists_here_follow_the_settings() -> None:
+    """The secrets and the variables left at their default are the settings' own."""
+    assert SECRET_VARIABLES == {name for name, variable in VARIABLES.items() if variable.secret}
+    assert set(LEFT_AT_DEFAULT) <= SETTINGS_VARIABLES
+    assert not SETTINGS_VARIABLES & CHANNEL_VARIABLES
+
+
+def test_readme_lists_every_setting() -> None:
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", README.read_text(encoding="utf-8")))
+    missing = SETTINGS_VARIABLES - documented
+    assert not missing, f"README.md (Configuration) does not list {sorted(missing)}"

@@ -9,10 +9,9 @@ import sys
 
 import requests
 
-from bot.runtime.processes import free_port
+from bot.runtime.processes import QUIET_ENV, free_port
 from bot.conversation.service_messages import ACTION_SERVER_UNAVAILABLE_NL
-from ops.cluster import Child, LocalCluster
-from ops.services import stop_process
+from ops.cluster import Child, wait_ready
 from tests.server_process import MODEL, ROOT
 
 
@@ -23,7 +22,7 @@ def _texts(replies: list[dict]) -> str:
 def test_a_conversation_survives_the_action_server_going_down(tmp_path):
     assert MODEL.exists()
     token, actions_port, rasa_port = secrets.token_urlsafe(16), free_port(), free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false", SANIC_HOST="127.0.0.1",
+    env = dict(os.environ, **QUIET_ENV, PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1",
                TAAI_VAR_DIR=str(tmp_path / "var"), TAAI_PORT=str(rasa_port), BOT_API_TOKEN=token,
                TAAI_ACTION_ENDPOINT=f"http://127.0.0.1:{actions_port}/webhook")
     env.pop("TAAI_PROFILE", None)
@@ -32,7 +31,6 @@ def test_a_conversation_survives_the_action_server_going_down(tmp_path):
                     env, tmp_path / "actions.log")
     rasa = Child("rasa", rasa_port, f"http://127.0.0.1:{rasa_port}/", [sys.executable, "-m", "bot.rasa_ext.server"],
                  env, tmp_path / "rasa.log")
-    waiter = LocalCluster.__new__(LocalCluster)  # only for wait_ready()
     url = f"{rasa.url}/webhooks/rest/webhook"
 
     def say(text: str) -> list[dict]:
@@ -47,22 +45,22 @@ def test_a_conversation_survives_the_action_server_going_down(tmp_path):
     try:
         actions.start()
         rasa.start()
-        LocalCluster.wait_ready(waiter, [actions, rasa])
+        wait_ready([actions, rasa])
         say("Wat doen we met de bijstand: mensen vertrouwen geven of juist strenger controleren?")
         assert slots()["requested_slot"] == "value_consensus"
 
-        stop_process(actions.process)
+        actions.stop()
         down = say("niet echt")
         assert _texts(down) == ACTION_SERVER_UNAVAILABLE_NL  # one clear message, not silence
         assert slots()["requested_slot"] == "value_consensus"  # the form waits where it was
 
         actions.start()
-        LocalCluster.wait_ready(waiter, [actions])
+        wait_ready([actions])
         again = say("niet echt")
         assert ACTION_SERVER_UNAVAILABLE_NL not in _texts(again)
         assert slots()["value_consensus"] == "disagree"
         say("nee, dat weten we niet")
         assert slots()["problem_type"] == "unstructured"
     finally:
-        stop_process(rasa.process)
-        stop_process(actions.process)
+        rasa.stop()
+        actions.stop()

@@ -14,13 +14,12 @@ The session id is the only key to a conversation, so it must be unguessable
 (`is_unguessable_session_id`, bot/core/ids.py). A wrong id, an unknown one and a
 conversation without a plan all get the same 404: the answer never tells whether a
 conversation exists.
-The web dir is $TAAI_WEB_DIR, by default <project>/web.
+The web dir is TAAI_WEB_DIR, by default <project>/web (bot/runtime/settings.py).
 """
 from __future__ import annotations
 
 import logging
 import mimetypes
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -35,7 +34,7 @@ from sanic.response import HTTPResponse
 from bot.core.knowledge import default_knowledge
 from bot.export.plan_files import DOCX_FILENAME, DOCX_MEDIA_TYPE, plan_docx, plan_from_slots, plan_html
 from bot.core.ids import is_unguessable_session_id
-from bot.runtime.settings import PROJECT_ROOT
+from bot.runtime.settings import web_dir
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +74,6 @@ CONTENT_TYPES = {
     ".woff2": "font/woff2",
     ".txt": "text/plain; charset=utf-8",
 }
-
-
-def web_dir() -> Path:
-    return Path(os.environ.get("TAAI_WEB_DIR", "") or PROJECT_ROOT / "web").resolve()
 
 
 def _text(status: int, message: str, headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
