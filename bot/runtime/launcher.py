@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.runtime import processes
+from bot.runtime import processes, terminal_chat
 from bot.runtime.processes import QUIET_ENV, tail
 from bot.runtime.settings import PROJECT_ROOT, Settings, ensure_api_token, load_settings
 
@@ -110,19 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         launcher.start("actions", [python, "-m", "rasa_sdk", "--actions", "actions",
                                    "--port", str(settings.actions_port)])
-        if args.shell:
-            launcher.wait_until_ready({"actions": f"http://127.0.0.1:{settings.actions_port}/health"})
-            return subprocess.call(
-                [str(Path(python).with_name("rasa")), "shell", "-m", str(settings.model_path),
-                 "--endpoints", "endpoints.yml"],
-                cwd=PROJECT_ROOT, env=launcher.env,
-            )
         launcher.start("rasa", [python, "-m", "bot.rasa_ext.server"])
         print("Taai start: de actieserver en Rasa laden (dit duurt ongeveer een minuut)...", flush=True)
         launcher.wait_until_ready({
             "actions": f"http://127.0.0.1:{settings.actions_port}/health",
             "rasa": f"{settings.base_url}/",
         })
+        if args.shell:
+            # The same server as `make run`, so the terminal gets redaction, the text
+            # reader and the forget gate too (rasa shell would bypass all of them).
+            return terminal_chat.chat(settings.base_url)
         _print_banner(settings, token_source)
         while True:
             exited = launcher.first_exited()

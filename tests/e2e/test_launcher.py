@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 
 import requests
 
-from tests.server_process import start_server, stop_server
+from bot.runtime.processes import free_port
+from tests.server_process import ROOT, start_server, stop_server
 
 
 def test_answers_on_the_rest_channel(server, sender):
@@ -125,3 +128,23 @@ def test_a_conversation_survives_kill_9_of_the_rasa_server(tmp_path):
         assert second.tracker(sender)["slots"]["problem_type"] == "structured"  # and it goes on
     finally:
         stop_server(second.process)
+
+
+def test_make_shell_talks_to_the_same_server_with_its_hooks(tmp_path):
+    """`make shell` (launcher --shell) chats over the REST channel of the real server, so
+    personal data is redacted before storage, as in every other channel (rasa shell
+    would store it as typed), and a typed number picks a button."""
+    port, actions_port = free_port(), free_port()
+    env = dict(os.environ, TAAI_VAR_DIR=str(tmp_path), TAAI_PORT=str(port), TAAI_ACTIONS_PORT=str(actions_port))
+    env.pop("BOT_API_TOKEN", None)
+    typed = "hoi\nIk ben Jan de Vries, mijn BSN is 111222333.\n1\n/stop\n"
+    result = subprocess.run([sys.executable, "-m", "bot.runtime.launcher", "--shell"], input=typed, env=env,
+                            cwd=ROOT, capture_output=True, text=True, timeout=400)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Taai: " in result.stdout and "[1] " in result.stdout
+    with sqlite3.connect(tmp_path / "tracker.db") as connection:
+        rows = connection.execute("select sender_id, data from events where type_name = 'user'").fetchall()
+    assert len({sender for sender, _ in rows}) == 1 and rows[0][0].startswith("shell-")
+    stored = " ".join(data for _, data in rows)
+    assert len(rows) == 3  # the button's payload came in as the third message
+    assert "111222333" not in stored and "Vries" not in stored
