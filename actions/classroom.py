@@ -56,4 +56,4 @@ class ActionTrainerStop(Action):
         return "action_trainer_stop"
 
     def run(self, dispatcher, tracker, domain) -> List[Dict[str, Any]]:
-        return send(dispatcher, classroom.stop(classroom_state(tracker)))
+        return send(dispatcher, classroom.stop(kb(), classroom_state(tracker)))

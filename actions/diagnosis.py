@@ -109,7 +109,7 @@ class ActionAskProblemDescription(Action):
         return "action_ask_problem_description"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.ask_problem_description())
+        return send(dispatcher, dialogue.ask_problem_description(kb()))
 
 
 class ActionConclude(Action):
@@ -161,5 +161,5 @@ class ActionRestartDiagnosis(Action):
 
     def run(self, dispatcher, tracker, domain):
         from rasa_sdk.events import ActiveLoop, AllSlotsReset
-        send(dispatcher, dialogue.restart())
+        send(dispatcher, dialogue.restart(kb()))
         return [ActiveLoop(None), AllSlotsReset()]

@@ -33,12 +33,23 @@ UNKNOWN = "unknown"  # a context question the user could not or would not answer
 MAX_ROUTES_SHOWN = 3
 QUOTE_CHARS = 160  # how much of the user's description is echoed back
 
-# Button payloads are intents, so a click never depends on NLU.
+# Button payloads are intents, so a click never depends on NLU. Labels are messages
+# (knowledge/messages.yml, group `buttons`).
 ANSWER_BUTTONS = ("/affirm", "/deny", "/dont_know")
-AFTER_TYPE_BUTTONS = (("Wie betrek ik?", "/ask_stakeholders"), ("Ruimte om te experimenteren", "/ask_experiment"),
-                      ("Maak een plan", "/ask_plan"), ("Waarom?", "/ask_why"))
-START_BUTTONS = (("Vraagstuk typeren", "/start_diagnosis"), ("Ruimte om te experimenteren", "/ask_experiment"),
-                 ("Uitleg over de typologie", '/ask_concept{"concept":"probleemtypologie"}'))
+Buttons = tuple[tuple[str, str], ...]
+
+
+def _after_type_buttons(kb: KnowledgeBase) -> Buttons:
+    return ((kb.message("buttons.who_to_involve"), "/ask_stakeholders"),
+            (kb.message("buttons.room_to_experiment"), "/ask_experiment"),
+            (kb.message("buttons.make_plan"), "/ask_plan"),
+            (kb.message("buttons.why"), "/ask_why"))
+
+
+def _start_buttons(kb: KnowledgeBase) -> Buttons:
+    return ((kb.message("buttons.classify_problem"), "/start_diagnosis"),
+            (kb.message("buttons.room_to_experiment"), "/ask_experiment"),
+            (kb.message("buttons.explain_typology"), '/ask_concept{"concept":"probleemtypologie"}'))
 
 
 @dataclass(frozen=True)
@@ -133,24 +144,26 @@ def start_diagnosis(kb: KnowledgeBase, text: str, domain_entity: str | None = No
     initiator = resolve_initiator(kb, initiator_entity, text)
     reply.slots.update(policy_domain=domain, initiator=initiator)
 
-    understood = [f"Dank je. Ik lees: *{_quote(text)}*"]
-    context = []
-    if domain:
-        context.append(f"het domein {kb.domains[domain]['name'].lower()}")
-    if initiator:
-        context.append(f"initiatief bij {kb.initiators[initiator]['name'].lower()}")
-    if context:
-        understood.append("Ik noteer " + " en ".join(context) + ".")
+    understood = [kb.message("diagnosis.echo", quote=_quote(text))]
+    domain_name = kb.domains[domain]["name"].lower() if domain else None
+    initiator_name = kb.initiators[initiator]["name"].lower() if initiator else None
+    if domain and initiator:
+        understood.append(kb.message("diagnosis.noted_domain_and_initiator", domain=domain_name,
+                                     initiator=initiator_name))
+    elif domain:
+        understood.append(kb.message("diagnosis.noted_domain", domain=domain_name))
+    elif initiator:
+        understood.append(kb.message("diagnosis.noted_initiator", initiator=initiator_name))
     inferred = infer_axes(kb, text)
     for axis, inference in inferred.items():
         reply.slots[axis] = inference.value
-        understood.append(f"Uit je beschrijving haal ik: er is {_pole_label(kb, axis, inference.value)} "
-                          f"(je schreef '{inference.cue}'). Klopt dat niet? Zeg het gerust.")
+        understood.append(kb.message("diagnosis.inferred_axis", pole=_pole_label(kb, axis, inference.value),
+                                     cue=inference.cue))
     missing = [axis for axis in AXES if axis not in inferred]
     if len(missing) == 2:
-        understood.append("Twee vragen om het vraagstuk te typeren.")
+        understood.append(kb.message("diagnosis.two_questions_left"))
     elif missing:
-        understood.append("Nog één vraag om het vraagstuk te typeren.")
+        understood.append(kb.message("diagnosis.one_question_left"))
     return reply.say(" ".join(understood))
 
 
@@ -161,8 +174,8 @@ def ask_axis(kb: KnowledgeBase, axis: str, attempts: int) -> Reply:
     return Reply().say(question or entry["question"], _answer_buttons(kb, axis))
 
 
-def ask_problem_description() -> Reply:
-    return Reply().say("Beschrijf je vraagstuk in een paar zinnen: wat is het probleem, en wie zijn erbij betrokken?")
+def ask_problem_description(kb: KnowledgeBase) -> Reply:
+    return Reply().say(kb.message("diagnosis.ask_description"))
 
 
 # A button's payload: an explicit answer, whatever NLU would make of free text.
@@ -191,32 +204,29 @@ def read_axis_answer(kb: KnowledgeBase, axis: str, text: str, attempts: int) -> 
         kind, value = reading.kind, reading.value
     if kind == "value":
         reply.slots.update({axis: value, "axis_attempts": 0})
-        reply.say(f"Helder: er is {_pole_label(kb, axis, value)}.")
+        reply.say(kb.message("diagnosis.answer_understood", pole=_pole_label(kb, axis, value)))
         return reply
     if kind == "dont_know" and attempts >= 1:
         pole = kb.axes[axis]["less_structured_pole"]
         reply.slots.update({axis: pole, "axis_attempts": 0})
-        reply.say(f"Dan ga ik uit van {_pole_label(kb, axis, pole)}. Een probleem behandelen alsof het "
-                  "gestructureerder is dan het is, is de klassieke fout. Blijkt het anders, zeg het dan: "
-                  "ik pas het type aan.")
+        reply.say(kb.message("diagnosis.assume_less_structured", pole=_pole_label(kb, axis, pole)))
         return reply
     if kind == "unclear" and attempts >= 1:
         # Stop asking: the form ends here without this axis (requested_slot None), and
         # the buttons (or a typed answer) pick it up again (`answer_outside_question`).
         reply.slots.update({"axis_attempts": 0, "requested_slot": None})
-        return reply.say("Ik begrijp je antwoord nog steeds niet goed, en ik vul niets in wat je niet hebt "
-                         "gezegd. Kies hieronder een antwoord om verder te gaan. Je kunt ook een vraag stellen "
-                         "of opnieuw beginnen.", _answer_buttons(kb, axis))
+        return reply.say(kb.message("diagnosis.still_not_understood"), _answer_buttons(kb, axis))
     reply.slots["axis_attempts"] = attempts + 1
     if kind == "unclear":
-        reply.say("Dat begrijp ik niet helemaal. Ik stel de vraag iets anders.")
+        reply.say(kb.message("diagnosis.not_understood"))
     else:
-        reply.say("Geen probleem. Ik stel de vraag iets anders.")
+        reply.say(kb.message("diagnosis.ask_differently"))
     return reply
 
 
-def _answer_buttons(kb: KnowledgeBase, axis: str) -> tuple[tuple[str, str], ...]:
-    return tuple(zip([p["button"] for p in kb.axes[axis]["poles"]] + ["Weet ik niet"], ANSWER_BUTTONS))
+def _answer_buttons(kb: KnowledgeBase, axis: str) -> Buttons:
+    labels = [p["button"] for p in kb.axes[axis]["poles"]] + [kb.message("buttons.dont_know")]
+    return tuple(zip(labels, ANSWER_BUTTONS))
 
 
 def paused_axis(state: Mapping[str, Any]) -> str | None:
@@ -235,10 +245,8 @@ def answer_outside_question(kb: KnowledgeBase, state: Mapping[str, Any], text: s
     """
     axis = paused_axis(state)
     if axis is None:
-        return Reply().say("Wat wil je nu doen?", (("Wie betrek ik?", "/ask_stakeholders"),
-                                                    ("Ruimte om te experimenteren", "/ask_experiment"),
-                                                    ("Maak een plan", "/ask_plan"),
-                                                    ("Nieuw vraagstuk", "/start_over")))
+        return Reply().say(kb.message("diagnosis.what_next"), _after_type_buttons(kb)[:3]
+                           + ((kb.message("buttons.new_problem"), "/start_over"),))
     read = read_axis_answer(kb, axis, text, int(state.get("axis_attempts") or 0))
     new_state = {**state, **read.slots}
     if not new_state.get(axis):
@@ -274,7 +282,7 @@ def conclude(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
     reply.slots.update(last_conclusion="type")
     if not (state.get("plan_requested") and already_told):
         c = classify(kb, state["value_consensus"], state["knowledge_certainty"])
-        buttons = () if state.get("plan_requested") else AFTER_TYPE_BUTTONS
+        buttons = () if state.get("plan_requested") else _after_type_buttons(kb)
         reply.say(render(kb, "classification.md.j2", c=c), buttons)
     if state.get("plan_requested"):
         planned = plan(kb, {**state, **reply.slots})
@@ -294,26 +302,26 @@ def correct(kb: KnowledgeBase, state: Mapping[str, Any], text: str) -> Reply:
     inferred = infer_axes(kb, text)
     changes = {axis: inf.value for axis, inf in inferred.items() if inf.value != state.get(axis)}
     if not inferred:
-        return reply.say("Wat wil je aanpassen? Zeg bijvoorbeeld 'de waarden zijn toch omstreden' of "
-                         "'we weten wel wat werkt'.",
-                         (("De waarden zijn toch omstreden", "De waarden zijn toch omstreden"),
-                          ("Er is toch overeenstemming over de waarden", "we zijn het toch eens over het doel"),
-                          ("Het is toch onzeker wat werkt", "het is toch onzeker wat werkt"),
-                          ("Het is toch bekend wat werkt", "het is toch bekend wat werkt")))
+        # The payloads are sentences the reader understands as corrections (tested).
+        return reply.say(kb.message("correction.what_to_change"),
+                         ((kb.message("buttons.values_contested_after_all"), "De waarden zijn toch omstreden"),
+                          (kb.message("buttons.values_agreed_after_all"), "we zijn het toch eens over het doel"),
+                          (kb.message("buttons.knowledge_uncertain_after_all"), "het is toch onzeker wat werkt"),
+                          (kb.message("buttons.knowledge_certain_after_all"), "het is toch bekend wat werkt")))
     if not changes:
-        return reply.say("Dat had ik al zo genoteerd. Er verandert niets aan het type.")
+        return reply.say(kb.message("correction.nothing_changes"))
     new_state = {**state, **changes}
     reply.slots.update(changes)
-    reply.say("Aangepast: " + "; ".join(f"er is {_pole_label(kb, a, v)}" for a, v in changes.items()) + ".")
+    reply.say(kb.message("correction.changed", changes="; ".join(
+        kb.message("correction.changed_axis", pole=_pole_label(kb, a, v)) for a, v in changes.items())))
     if all(new_state.get(axis) for axis in AXES):
         old_type = state.get("problem_type")
         concluded = conclude(kb, {**new_state, "plan_requested": False})
         reply.slots.update(concluded.slots)
         new_type = concluded.slots["problem_type"]
         if old_type and old_type != new_type:
-            reply.say(f"Het type verandert van *{kb.types[old_type]['short_name'].lower()}* naar "
-                      f"*{kb.types[new_type]['short_name'].lower()}*. Ook het advies over betrokkenen en "
-                      "participatie is bijgewerkt.")
+            reply.say(kb.message("correction.type_changed", old_type=kb.types[old_type]["short_name"].lower(),
+                                 new_type=kb.types[new_type]["short_name"].lower()))
         reply.messages += concluded.messages
         if state.get("legal_routes"):  # routes were given: recompute them too
             reply.slots["legal_routes"] = legal_routes(kb, {**state, **reply.slots}).slots["legal_routes"]
@@ -327,20 +335,18 @@ def explain_why(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
     reply = Reply()
     last = state.get("last_conclusion")
     if not (state.get("value_consensus") and state.get("knowledge_certainty")):
-        return reply.say("Ik heb nog geen conclusie getrokken. Beschrijf je vraagstuk, dan typeer ik het en "
-                         "leg ik uit waarom.")
+        return reply.say(kb.message("why.no_conclusion_yet"))
     c = classify(kb, state["value_consensus"], state["knowledge_certainty"])
     t = c.problem_type
     if last == "advice":
         r = recommend(kb, t["id"], _known(state.get("policy_domain")), _known(state.get("initiator")))
-        return reply.say(f"{r.level_reason}\n\n_{t['participation']['heuristic']['derived_from']}_")
+        return reply.say(kb.message("why.advice", reason=r.level_reason,
+                                    derived_from=t["participation"]["heuristic"]["derived_from"]))
     if last == "routes":
-        return reply.say("Ik rangschik routes op wat je me vertelde: het beleidsdomein, wie het initiatief "
-                         "neemt en welke regel in de weg zit. Een route die je zelf noemt, behandel ik eerst. "
-                         "Ik kijk altijd ook naar de ruimte binnen de bestaande regels, want die is vaak groter "
-                         "dan gedacht.")
+        return reply.say(kb.message("why.routes"))
     sources = "; ".join(s["short"] for s in kb.source_list(t["sources"]))
-    return reply.say(f"{' '.join(c.reasons)}\n\n{t['explanation']}\n\nBron: {sources}.")
+    return reply.say(kb.message("why.type", reasons=" ".join(c.reasons), explanation=t["explanation"],
+                                sources=sources))
 
 
 # --- advice, routes and plan --------------------------------------------------------------
@@ -356,16 +362,15 @@ def advise(kb: KnowledgeBase, state: Mapping[str, Any], named_type: str | None =
     if named_type in kb.types:
         # About a type in general: the user's own diagnosis (and its slots) stay as they are.
         r = recommend(kb, named_type, _known(state.get("policy_domain")), _known(state.get("initiator")))
-        intro = f"Bij een **{kb.types[named_type]['short_name']}** probleem:"
-        return reply.say(intro + "\n\n" + render(kb, "advice.md.j2", r=r),
-                         (() if not _needs_type(state) else START_BUTTONS[:1]))
+        return reply.say(kb.message("advice.for_type", type_name=kb.types[named_type]["short_name"],
+                                    advice=render(kb, "advice.md.j2", r=r)),
+                         (() if not _needs_type(state) else _start_buttons(kb)[:1]))
     if _needs_type(state):
-        return reply.say("Wie je betrekt, hangt af van het soort probleem. Beschrijf eerst je vraagstuk, dan "
-                         "typeer ik het samen met je.", START_BUTTONS[:1])
+        return reply.say(kb.message("advice.type_first"), _start_buttons(kb)[:1])
     derived = _derived_slots(kb, state)
     reply.slots.update(derived, last_conclusion="advice")
     r = recommend(kb, derived["problem_type"], _known(state.get("policy_domain")), _known(state.get("initiator")))
-    return reply.say(render(kb, "advice.md.j2", r=r), AFTER_TYPE_BUTTONS[1:3])
+    return reply.say(render(kb, "advice.md.j2", r=r), _after_type_buttons(kb)[1:3])
 
 
 def legal_routes(kb: KnowledgeBase, state: Mapping[str, Any], text: str = "", named_route: str | None = None) -> Reply:
@@ -386,11 +391,11 @@ def legal_routes(kb: KnowledgeBase, state: Mapping[str, Any], text: str = "", na
     fitting = named + [m for m in matches if not m.mentioned and m.usable]
     shown = fitting[: max(MAX_ROUTES_SHOWN, len(named))]
     reply.slots.update(legal_routes=[m.id for m in fitting], last_conclusion="routes")
-    intro = ("Goede vraag." if named else "Dit zijn de routes die het best passen bij wat je vertelde, "
-                                          "de beste eerst.")
-    reply.say(intro + "\n\n" + render(kb, "routes.md.j2", matches=shown))
+    routes = render(kb, "routes.md.j2", matches=shown)
+    reply.say(kb.message("routes.answer_named", routes=routes) if named
+              else kb.message("routes.best_fitting", routes=routes))
     if not named and _known(state.get("deviation")) is None:
-        reply.say("Over welke regel gaat het precies? Dan zoek ik gerichter.")
+        reply.say(kb.message("routes.ask_rule"))
     return reply
 
 
@@ -428,32 +433,31 @@ def read_context(kb: KnowledgeBase, slot: str, text: str, entity: str | None, in
     raise ValueError(slot)
 
 
-CONTEXT_LABELS = {"policy_domain": "beleidsdomein", "initiator": "initiatiefnemer"}
-
-
 def context_not_recognised(kb: KnowledgeBase, slot: str) -> Reply:
     """An answer to a routes question that names no known domain or initiator."""
-    label = CONTEXT_LABELS.get(slot, "antwoord")
-    return Reply(slots={slot: UNKNOWN}).say(f"Dat herken ik niet als {label}. Ik ga verder zonder; "
-                                            "je kunt het later nog noemen.")
-
-
-CONTEXT_QUESTIONS = {
-    "policy_domain": "Om welk beleidsdomein gaat het?",
-    "initiator": "Wie neemt het initiatief?",
-    "deviation": "Welke regel zit in de weg, of waarvan wil je afwijken? Beschrijf het in je eigen woorden, "
-                 "of zeg 'weet ik niet'.",
-}
+    if slot == "policy_domain":
+        text = kb.message("context.not_recognised_policy_domain")
+    elif slot == "initiator":
+        text = kb.message("context.not_recognised_initiator")
+    else:
+        text = kb.message("context.not_recognised_answer")
+    return Reply(slots={slot: UNKNOWN}).say(text)
 
 
 def ask_context(kb: KnowledgeBase, slot: str) -> Reply:
+    """A question of the routes form, with the known names (or only "don't know") as buttons."""
+    dont_know = ((kb.message("buttons.dont_know"), "/dont_know"),)
     if slot == "policy_domain":
-        buttons = tuple((d["name"], d["name"]) for d in kb.domains.values()) + (("Weet ik niet", "/dont_know"),)
+        question = kb.message("context.ask_policy_domain")
+        buttons = tuple((d["name"], d["name"]) for d in kb.domains.values()) + dont_know
     elif slot == "initiator":
-        buttons = tuple((i["name"], i["name"]) for i in kb.initiators.values()) + (("Weet ik niet", "/dont_know"),)
+        question = kb.message("context.ask_initiator")
+        buttons = tuple((i["name"], i["name"]) for i in kb.initiators.values()) + dont_know
+    elif slot == "deviation":
+        question, buttons = kb.message("context.ask_deviation"), dont_know
     else:
-        buttons = (("Weet ik niet", "/dont_know"),)
-    return Reply().say(CONTEXT_QUESTIONS[slot], buttons)
+        raise ValueError(slot)
+    return Reply().say(question, buttons)
 
 
 def prepare_plan(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
@@ -461,12 +465,12 @@ def prepare_plan(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
     and `conclude` hands over the plan (silent when nothing is missing)."""
     missing = PlanInput(state.get("problem_description"), state.get("value_consensus"),
                         state.get("knowledge_certainty")).missing()
-    names = {"problem_description": "een korte beschrijving van je vraagstuk",
-             "value_consensus": "of men het eens is over de waarden",
-             "knowledge_certainty": "of bekend is wat werkt"}
+    names = {"problem_description": kb.message("plan.needs_problem_description"),
+             "value_consensus": kb.message("plan.needs_value_consensus"),
+             "knowledge_certainty": kb.message("plan.needs_knowledge_certainty")}
     reply = Reply(slots={"plan_requested": True})
     if missing:
-        reply.say("Voor een plan heb ik eerst nog nodig: " + ", ".join(names[m] for m in missing) + ".")
+        reply.say(kb.message("plan.still_needed", missing=", ".join(names[m] for m in missing)))
     return reply
 
 
@@ -479,14 +483,14 @@ def note_context(kb: KnowledgeBase, state: Mapping[str, Any], text: str, domain_
     noted = []
     if domain:
         reply.slots["policy_domain"] = domain
-        noted.append(f"domein {kb.domains[domain]['name'].lower()}")
+        noted.append(kb.message("context.noted_domain", domain=kb.domains[domain]["name"].lower()))
     if initiator:
         reply.slots["initiator"] = initiator
-        noted.append(f"initiatief bij {kb.initiators[initiator]['name'].lower()}")
+        noted.append(kb.message("context.noted_initiator", initiator=kb.initiators[initiator]["name"].lower()))
     if mentions_a_route(kb, text) or not noted or question_reader(kb).names_a_rule_in_the_way(text):
         reply.slots["deviation"] = " ".join(text.split())
-        noted.append("welke regel in de weg zit")
-    return reply.say("Genoteerd: " + ", ".join(noted) + ".")
+        noted.append(kb.message("context.noted_rule"))
+    return reply.say(kb.message("context.noted", details=", ".join(noted)))
 
 
 def plan_input(state: Mapping[str, Any]) -> PlanInput:
@@ -504,7 +508,7 @@ def plan(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
     built = build_plan(kb, given)
     reply = Reply(slots={**_derived_slots(kb, state), "last_conclusion": "plan",
                          "legal_routes": [m.id for m in built.routes]})
-    reply.say("Hier is je experimentplan. Bewaar het gerust: kopieer het of sla het op.")
+    reply.say(kb.message("plan.handed_over"))
     return reply.say(render(kb, "plan.md.j2", plan=built))
 
 
@@ -531,39 +535,33 @@ def answer_concept(kb: KnowledgeBase, text: str, concept_entity: str | None = No
     found = find_concept(kb, text, concept_entity)
     if not found:
         examples = ", ".join(t["term"] for t in list(kb.terms.values())[:6])
-        return reply.say(f"Daar heb ik geen uitleg over in mijn kennisbank. Ik kan uitleg geven over bijvoorbeeld: "
-                         f"{examples}, de vier probleemtypen, de participatieladder en de voorbeeldcases.")
+        return reply.say(kb.message("concept.unknown", examples=examples))
     kind, item_id = found
     if kind == "term":
         entry = kb.terms[item_id]
-        text_out = f"**{entry['term']}** — {entry['definition']}"
+        parts = [kb.message("concept.term", term=entry["term"], definition=entry["definition"])]
         if entry.get("example"):
-            text_out += f"\n\n*Voorbeeld:* {entry['example']}"
+            parts.append(kb.message("concept.term_example", example=entry["example"]))
     elif kind == "case":
         entry = kb.cases[item_id]
-        text_out = f"**{entry['name']}** — {entry['summary']}\n\n*Les:* {entry['lesson']}"
+        parts = [kb.message("concept.case", name=entry["name"], summary=entry["summary"], lesson=entry["lesson"])]
     elif kind == "type":
         entry = kb.types[item_id]
-        text_out = f"**{entry['name']}** — {entry['summary']} {entry['explanation']}"
+        parts = [kb.message("concept.type", name=entry["name"], summary=entry["summary"],
+                            explanation=entry["explanation"])]
     elif kind == "level":
         entry = kb.levels[item_id]
-        text_out = (f"**{entry['name']}** — {entry['description']} De inwoner is {entry['citizen_role']}, "
-                    f"de professional werkt in een {entry['professional_style']}.")
+        parts = [kb.message("concept.level", name=entry["name"], description=entry["description"],
+                            citizen_role=entry["citizen_role"], professional_style=entry["professional_style"])]
     else:
         entry = kb.routes[item_id]
-        text_out = f"**{entry['name']}** — {entry['summary']} *Status:* {kb.status_on(entry)['text']}"
+        parts = [kb.message("concept.route", name=entry["name"], summary=entry["summary"],
+                            status=kb.status_on(entry)["text"])]
     if entry.get("caveat"):
-        text_out += f"\n\n_Let op:_ {entry['caveat']}"
+        parts.append(kb.message("concept.caveat", caveat=entry["caveat"]))
     sources = "; ".join(s["short"] for s in kb.source_list(entry["sources"]))
-    return reply.say(f"{text_out}\n\nBron: {sources}.")
+    return reply.say(kb.message("concept.with_sources", answer="\n\n".join(parts), sources=sources))
 
 
-def restart() -> Reply:
-    return Reply().say("Prima, we beginnen opnieuw. Beschrijf je nieuwe vraagstuk in een paar zinnen.",
-                       START_BUTTONS)
-
-
-def greet() -> Reply:
-    return Reply().say("Hoi! Ik ben Taai. Ik help je een beleidsvraagstuk te ontrafelen: wat voor soort probleem "
-                       "is het, wie betrek je erbij, en welke ruimte is er om te experimenteren. Beschrijf je "
-                       "vraagstuk in een paar zinnen, of kies:", START_BUTTONS)
+def restart(kb: KnowledgeBase) -> Reply:
+    return Reply().say(kb.message("diagnosis.start_over"), _start_buttons(kb))

@@ -88,14 +88,14 @@ def test_the_quiz_order_depends_on_the_seed_and_repeats_for_the_same_seed(kb):
 def test_demo_and_quiz_never_touch_the_contract_slots(kb):
     replies, _ = play_quiz(kb, right_answer(kb))
     replies.append(classroom.demo_step(kb, 0))
-    replies.append(classroom.stop({"trainer_mode": "quiz", "quiz_score": 3, "quiz_total": 4}))
+    replies.append(classroom.stop(kb, {"trainer_mode": "quiz", "quiz_score": 3, "quiz_total": 4}))
     for reply in replies:
         assert not set(reply.slots) & set(CONTRACT_SLOTS)
         assert set(reply.slots) <= set(classroom.TRAINER_SLOTS)
 
 
 def test_stopping_the_quiz_reports_the_score_and_clears_the_trainer_slots(kb):
-    reply = classroom.stop({"trainer_mode": "quiz", "quiz_score": 3, "quiz_total": 4})
+    reply = classroom.stop(kb, {"trainer_mode": "quiz", "quiz_score": 3, "quiz_total": 4})
     assert "3 van 4" in texts(reply)
     assert all(value is None for value in reply.slots.values())
 
