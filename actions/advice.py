@@ -8,9 +8,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import ExtractingFormValidation, entity, offer_plan_download, intent_of, kb, send, state, text_of
+from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, requested_slot,
+                            send, state, text_of)
 from actions.diagnosis import INTERRUPTIONS
 from bot.conversation import dialogue
+from bot.conversation.state import DEVIATION, INITIATOR, POLICY_DOMAIN, UNKNOWN
 
 
 class ActionAdvise(Action):
@@ -30,7 +32,7 @@ class ValidateRoutesForm(ExtractingFormValidation):
     async def required_slots(self, domain_slots, dispatcher, tracker, domain):
         # A question that names a route ("bestaat de Experimentenwet?") or its domain
         # ("experimenteren in de bijstand") is answered at once.
-        if tracker.get_slot("requested_slot") is None and dialogue.routes_at_once(kb(), text_of(tracker)):
+        if requested_slot(tracker) is None and dialogue.routes_at_once(kb(), text_of(tracker)):
             return []
         return domain_slots
 
@@ -39,12 +41,12 @@ class ValidateRoutesForm(ExtractingFormValidation):
         intent = intent_of(tracker)
         if intent in INTERRUPTIONS - {"ask_experiment"}:
             return {}
-        if tracker.get_slot("requested_slot") != slot:
+        if requested_slot(tracker) != slot:
             # "jeugd" in answer to "who initiates?" still tells us the domain.
-            if slot == "deviation" or tracker.get_slot("requested_slot") is None or tracker.get_slot(slot):
+            if slot == DEVIATION or requested_slot(tracker) is None or state(tracker).slot(slot):
                 return {}
             found = dialogue.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), None)
-            return {k: v for k, v in found.items() if v and v != dialogue.UNKNOWN}
+            return {k: v for k, v in found.items() if v and v != UNKNOWN}
         found = dialogue.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), intent)
         if not found.get(slot) and dispatcher is not None:
             # Not recognised: go on without it rather than ask the same question forever.
@@ -53,13 +55,13 @@ class ValidateRoutesForm(ExtractingFormValidation):
         return {k: v for k, v in found.items() if v}
 
     async def extract_policy_domain(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        return await self._extract("policy_domain", tracker, dispatcher)
+        return await self._extract(POLICY_DOMAIN, tracker, dispatcher)
 
     async def extract_initiator(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        return await self._extract("initiator", tracker, dispatcher)
+        return await self._extract(INITIATOR, tracker, dispatcher)
 
     async def extract_deviation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        return await self._extract("deviation", tracker, dispatcher)
+        return await self._extract(DEVIATION, tracker, dispatcher)
 
 
 class _AskContext(Action, ABC):
@@ -75,15 +77,15 @@ class _AskContext(Action, ABC):
 
 
 class ActionAskPolicyDomain(_AskContext):
-    slot = "policy_domain"
+    slot = POLICY_DOMAIN
 
 
 class ActionAskInitiator(_AskContext):
-    slot = "initiator"
+    slot = INITIATOR
 
 
 class ActionAskDeviation(_AskContext):
-    slot = "deviation"
+    slot = DEVIATION
 
 
 class ActionLegalRoutes(Action):

@@ -8,9 +8,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, send, slot_values,
-                            state, text_of)
+from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, requested_slot,
+                            send, slot_values, state, text_of)
 from bot.conversation import dialogue
+from bot.conversation.state import KNOWLEDGE_CERTAINTY, PROBLEM_DESCRIPTION, VALUE_CONSENSUS
 from bot.understanding.router import earlier_description
 
 # While the form asks, these intents are questions or commands, not answers: the form
@@ -54,14 +55,14 @@ class ValidateDiagnosisForm(ExtractingFormValidation):
         return "validate_diagnosis_form"
 
     def _answering(self, tracker: Tracker, slot: str) -> bool:
-        return tracker.get_slot("requested_slot") == slot and intent_of(tracker) not in INTERRUPTIONS
+        return requested_slot(tracker) == slot and intent_of(tracker) not in INTERRUPTIONS
 
     async def extract_problem_description(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                           domain: DomainDict) -> Dict[Text, Any]:
         text = text_of(tracker)
-        if not self._answering(tracker, "problem_description"):
+        if not self._answering(tracker, PROBLEM_DESCRIPTION):
             # "Typeer dit" right after a description Taai did not take for one: use that.
-            if tracker.get_slot("requested_slot") is not None or tracker.get_slot("problem_description") \
+            if requested_slot(tracker) is not None or state(tracker).problem_description \
                     or intent_of(tracker) != "start_diagnosis":
                 return {}
             text = earlier_description(kb(), recent_user_texts(tracker))
@@ -69,22 +70,21 @@ class ValidateDiagnosisForm(ExtractingFormValidation):
                 return {}
         reply = dialogue.start_diagnosis(kb(), text, entity(tracker, "policy_domain"),
                                          entity(tracker, "initiator"))
-        reply.slots.pop("plan_requested", None)
         return slot_values(send(dispatcher, reply))
 
     async def _extract_axis(self, axis: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if not self._answering(tracker, axis):
             return {}
-        reply = dialogue.read_axis_answer(kb(), axis, text_of(tracker), int(tracker.get_slot("axis_attempts") or 0))
+        reply = dialogue.read_axis_answer(kb(), axis, text_of(tracker), state(tracker).axis_attempts)
         return slot_values(send(dispatcher, reply))
 
     async def extract_value_consensus(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                       domain: DomainDict) -> Dict[Text, Any]:
-        return await self._extract_axis("value_consensus", dispatcher, tracker)
+        return await self._extract_axis(VALUE_CONSENSUS, dispatcher, tracker)
 
     async def extract_knowledge_certainty(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                           domain: DomainDict) -> Dict[Text, Any]:
-        return await self._extract_axis("knowledge_certainty", dispatcher, tracker)
+        return await self._extract_axis(KNOWLEDGE_CERTAINTY, dispatcher, tracker)
 
 
 class ActionAskValueConsensus(Action):
@@ -92,7 +92,7 @@ class ActionAskValueConsensus(Action):
         return "action_ask_value_consensus"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.ask_axis(kb(), "value_consensus", int(tracker.get_slot("axis_attempts") or 0)))
+        return send(dispatcher, dialogue.ask_axis(kb(), VALUE_CONSENSUS, state(tracker).axis_attempts))
 
 
 class ActionAskKnowledgeCertainty(Action):
@@ -100,8 +100,7 @@ class ActionAskKnowledgeCertainty(Action):
         return "action_ask_knowledge_certainty"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.ask_axis(kb(), "knowledge_certainty",
-                                                  int(tracker.get_slot("axis_attempts") or 0)))
+        return send(dispatcher, dialogue.ask_axis(kb(), KNOWLEDGE_CERTAINTY, state(tracker).axis_attempts))
 
 
 class ActionAskProblemDescription(Action):
@@ -118,7 +117,7 @@ class ActionConclude(Action):
 
     def run(self, dispatcher, tracker, domain):
         current = state(tracker)
-        if not (current["value_consensus"] and current["knowledge_certainty"]):
+        if not current.has_both_axes:
             return []  # the form was left before it finished; nothing to conclude
         reply = dialogue.conclude(kb(), current)
         events = send(dispatcher, reply)

@@ -11,11 +11,11 @@ import random
 from typing import Any, Mapping
 
 from bot.conversation.dialogue import Reply
+from bot.conversation.state import TRAINER_SLOTS, ConversationState
 from bot.core.knowledge import KnowledgeBase
 from bot.core.recommend import recommend
 from bot.core.render import render
 
-TRAINER_SLOTS = ("trainer_mode", "demo_step", "quiz_cases", "quiz_case", "quiz_stage", "quiz_score", "quiz_total")
 QUIZ_LENGTH = 5
 Buttons = tuple[tuple[str, str], ...]
 
@@ -62,14 +62,14 @@ def demo_step(kb: KnowledgeBase, step: int) -> Reply:
     text = render(kb, "demo_case.md.j2", case=case, number=step + 1, total=len(cases),
                   problem_type=kb.types.get(case.get("problem_type")), level=level,
                   level_is_heuristic=level_is_heuristic, route=kb.routes.get(case.get("legal_route")))
-    reply = Reply(slots={"trainer_mode": "demo", "demo_step": step + 1})
+    reply = Reply().set(trainer_mode="demo", demo_step=step + 1)
     if step == 0:
         reply.say(kb.message("classroom.demo_intro", total=len(cases)))
     return reply.say(text, _next_buttons(kb))
 
 
 def demo_end(kb: KnowledgeBase, total: int) -> Reply:
-    return Reply(slots={"trainer_mode": None, "demo_step": None}).say(
+    return Reply().set(trainer_mode=None, demo_step=None).say(
         kb.message("classroom.demo_end", total=total),
         ((kb.message("buttons.start_quiz"), "/start_quiz"),
          (kb.message("buttons.classify_problem"), "/start_diagnosis")))
@@ -83,15 +83,14 @@ def quiz_start(kb: KnowledgeBase, seed: str) -> Reply:
     # Seeded by the conversation, so a group sees different cases but a test is repeatable.
     pool = _quiz_pool(kb)
     order = random.Random(seed).sample(pool, k=min(QUIZ_LENGTH, len(pool)))
-    reply = Reply(slots={"trainer_mode": "quiz", "quiz_cases": order, "quiz_score": 0, "quiz_total": 0,
-                         "demo_step": None})
+    reply = Reply().set(trainer_mode="quiz", quiz_cases=order, quiz_score=0, quiz_total=0, demo_step=None)
     reply.say(kb.message("classroom.quiz_intro", total=len(order)))
     return _ask_type(kb, reply, order, 0)
 
 
 def _ask_type(kb: KnowledgeBase, reply: Reply, order: list[str], index: int) -> Reply:
     case = kb.cases[order[index]]
-    reply.slots.update(quiz_case=case["id"], quiz_stage="type")
+    reply.set(quiz_case=case["id"], quiz_stage="type")
     buttons = tuple((t["short_name"].capitalize(), f'/quiz_answer{{"quiz_choice":"{t["id"]}"}}')
                     for t in kb.types.values())
     return reply.say(kb.message("classroom.quiz_case", number=index + 1, total=len(order), name=case["name"],
@@ -99,23 +98,23 @@ def _ask_type(kb: KnowledgeBase, reply: Reply, order: list[str], index: int) -> 
 
 
 def _ask_level(kb: KnowledgeBase, reply: Reply) -> Reply:
-    reply.slots["quiz_stage"] = "level"
+    reply.set(quiz_stage="level")
     buttons = tuple((level["name"], f'/quiz_answer{{"quiz_choice":"{level["id"]}"}}')
                     for level in sorted(kb.levels.values(), key=lambda level: level["rank"]))
     return reply.say(kb.message("classroom.quiz_ask_level"), buttons + _stop_button(kb))
 
 
-def quiz_answer(kb: KnowledgeBase, state: Mapping[str, Any], choice: str | None) -> Reply:
+def quiz_answer(kb: KnowledgeBase, state: ConversationState, choice: str | None) -> Reply:
     """Feedback on the trainee's choice, with the explanation, and the next question."""
-    if state.get("trainer_mode") != "quiz" or not state.get("quiz_case"):
+    if state.trainer_mode != "quiz" or not state.quiz_case:
         return Reply().say(kb.message("classroom.no_quiz"), ((kb.message("buttons.start_quiz"), "/start_quiz"),))
-    case = kb.cases[state["quiz_case"]]
-    stage = state.get("quiz_stage") or "type"
+    case = kb.cases[state.quiz_case]
+    stage = state.quiz_stage or "type"
     valid = kb.types if stage == "type" else kb.levels
     if choice not in valid:
         return Reply().say(kb.message("classroom.choose_type") if stage == "type"
                            else kb.message("classroom.choose_level"))
-    score, total = int(state.get("quiz_score") or 0), int(state.get("quiz_total") or 0) + 1
+    score, total = state.quiz_score, state.quiz_total + 1
     reply = Reply()
     if stage == "type":
         right = kb.types[case["problem_type"]]
@@ -123,7 +122,7 @@ def quiz_answer(kb: KnowledgeBase, state: Mapping[str, Any], choice: str | None)
         verdict = (kb.message("classroom.right") if correct
                    else kb.message("classroom.wrong_type", type_name=right["short_name"]))
         reply.say(f"{verdict} {right['why']}")
-        reply.slots.update(quiz_score=score + int(correct), quiz_total=total)
+        reply.set(quiz_score=score + int(correct), quiz_total=total)
         return _ask_level(kb, reply)
     right_level, heuristic = _level_for(kb, case)
     correct = choice == right_level["id"]
@@ -133,48 +132,47 @@ def quiz_answer(kb: KnowledgeBase, state: Mapping[str, Any], choice: str | None)
     reply.say(f"{verdict} {right_level['when_fitting']}{note}\n\n"
               + kb.message("classroom.lesson", lesson=case["lesson"]))
     score += int(correct)
-    reply.slots.update(quiz_score=score, quiz_total=total)
-    order = list(state.get("quiz_cases") or [])
+    reply.set(quiz_score=score, quiz_total=total)
+    order = list(state.quiz_cases)
     index = order.index(case["id"]) + 1 if case["id"] in order else len(order)
     if index < len(order):
-        reply.slots["quiz_stage"] = "next"
+        reply.set(quiz_stage="next")
         return reply.say(kb.message("classroom.score_so_far", score=score, total=total), _next_buttons(kb))
     return quiz_end(kb, reply, score, total)
 
 
-def quiz_next(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
-    order = list(state.get("quiz_cases") or [])
-    current = state.get("quiz_case")
+def quiz_next(kb: KnowledgeBase, state: ConversationState) -> Reply:
+    order = list(state.quiz_cases)
+    current = state.quiz_case
     index = order.index(current) + 1 if current in order else 0
     if index >= len(order):
-        return quiz_end(kb, Reply(), int(state.get("quiz_score") or 0), int(state.get("quiz_total") or 0))
+        return quiz_end(kb, Reply(), state.quiz_score, state.quiz_total)
     return _ask_type(kb, Reply(), order, index)
 
 
 def quiz_end(kb: KnowledgeBase, reply: Reply, score: int, total: int) -> Reply:
-    reply.slots.update(trainer_mode=None, quiz_case=None, quiz_stage=None, quiz_cases=None)
+    reply.set(trainer_mode=None, quiz_case=None, quiz_stage=None, quiz_cases=None)
     return reply.say(kb.message("classroom.quiz_end", score=score, total=total),
                      ((kb.message("buttons.another_round"), "/start_quiz"),
                       (kb.message("buttons.classify_problem"), "/start_diagnosis")))
 
 
-def next_step(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
+def next_step(kb: KnowledgeBase, state: ConversationState) -> Reply:
     """'Volgende': the next demo case or quiz question, depending on the mode."""
-    if state.get("trainer_mode") == "demo":
-        return demo_step(kb, int(state.get("demo_step") or 0))
-    if state.get("trainer_mode") == "quiz":
-        if state.get("quiz_stage") in ("type", "level"):
+    if state.trainer_mode == "demo":
+        return demo_step(kb, state.demo_step)
+    if state.trainer_mode == "quiz":
+        if state.quiz_stage in ("type", "level"):
             return Reply().say(kb.message("classroom.choose_first"))
         return quiz_next(kb, state)
     return Reply().say(kb.message("classroom.demo_or_quiz"),
                        ((kb.message("buttons.demo"), "/start_demo"), (kb.message("buttons.quiz"), "/start_quiz")))
 
 
-def stop(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
-    reply = Reply(slots={slot: None for slot in TRAINER_SLOTS})
-    if state.get("trainer_mode") == "quiz":
-        reply.say(kb.message("classroom.quiz_stopped", score=int(state.get("quiz_score") or 0),
-                             total=int(state.get("quiz_total") or 0)))
+def stop(kb: KnowledgeBase, state: ConversationState) -> Reply:
+    reply = Reply().set(**dict.fromkeys(TRAINER_SLOTS))
+    if state.trainer_mode == "quiz":
+        reply.say(kb.message("classroom.quiz_stopped", score=state.quiz_score, total=state.quiz_total))
     else:
         reply.say(kb.message("classroom.demo_stopped"))
     return reply.say(kb.message("classroom.after_stop"),

@@ -9,7 +9,7 @@ contracts in design.md.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -24,12 +24,10 @@ from bot.core.text import normalise
 from bot.understanding.lexicon import tokenize
 from bot.understanding.phrases import PhraseFinder, compile_phrase
 from bot.understanding.questions import question_reader
+from bot.conversation.state import (CONTRACT_SLOTS, DERIVED_SLOTS, DEVIATION, INITIATOR, POLICY_DOMAIN,
+                                    REQUESTED_SLOT, UNKNOWN, VALUE_CONSENSUS, ConversationState,
+                                    check_slot_names)
 
-# Slots this module owns. CONTRACT_SLOTS are fixed by design.md.
-CONTRACT_SLOTS = ("problem_description", "value_consensus", "knowledge_certainty", "problem_type",
-                  "participation_level", "stakeholders", "legal_routes")
-DERIVED_SLOTS = ("problem_type", "participation_level", "stakeholders", "legal_routes")
-UNKNOWN = "unknown"  # a context question the user could not or would not answer
 MAX_ROUTES_SHOWN = 3
 QUOTE_CHARS = 160  # how much of the user's description is echoed back
 
@@ -61,11 +59,23 @@ class Message:
 @dataclass
 class Reply:
     messages: list[Message] = field(default_factory=list)
-    slots: dict[str, Any] = field(default_factory=dict)
+    slots: dict[str, Any] = field(default_factory=dict)  # slot name -> new value; names checked by `set`
     followup: str | None = None  # an action to run next (e.g. resume the diagnosis form)
 
     def say(self, text: str, buttons: tuple[tuple[str, str], ...] = ()) -> "Reply":
         self.messages.append(Message(text.strip(), tuple(buttons)))
+        return self
+
+    def set(self, **slots: Any) -> "Reply":
+        """Change slots, named as the fields of ConversationState; an unknown name fails loudly."""
+        check_slot_names(slots)
+        self.slots.update(slots)
+        return self
+
+    def extend(self, other: "Reply") -> "Reply":
+        """Another reply's messages after these, its slot updates over these."""
+        self.messages += other.messages
+        self.slots.update(other.slots)
         return self
 
 
@@ -137,12 +147,11 @@ def _pole_label(kb: KnowledgeBase, axis: str, value: str) -> str:
 def start_diagnosis(kb: KnowledgeBase, text: str, domain_entity: str | None = None,
                     initiator_entity: str | None = None) -> Reply:
     """A new problem description: store it, read context and any clear axis, say what was understood."""
-    reply = Reply()
-    reply.slots.update({slot: None for slot in ("value_consensus", "knowledge_certainty", *DERIVED_SLOTS)})
-    reply.slots.update(problem_description=text, axis_attempts=0, last_conclusion=None)
+    reply = Reply().set(**dict.fromkeys((*AXES, *DERIVED_SLOTS)))
+    reply.set(problem_description=text, axis_attempts=0, last_conclusion=None)
     domain = resolve_domain(kb, domain_entity, text)
     initiator = resolve_initiator(kb, initiator_entity, text)
-    reply.slots.update(policy_domain=domain, initiator=initiator)
+    reply.set(policy_domain=domain, initiator=initiator)
 
     understood = [kb.message("diagnosis.echo", quote=_quote(text))]
     domain_name = kb.domains[domain]["name"].lower() if domain else None
@@ -156,7 +165,7 @@ def start_diagnosis(kb: KnowledgeBase, text: str, domain_entity: str | None = No
         understood.append(kb.message("diagnosis.noted_initiator", initiator=initiator_name))
     inferred = infer_axes(kb, text)
     for axis, inference in inferred.items():
-        reply.slots[axis] = inference.value
+        reply.set(**{axis: inference.value})
         understood.append(kb.message("diagnosis.inferred_axis", pole=_pole_label(kb, axis, inference.value),
                                      cue=inference.cue))
     missing = [axis for axis in AXES if axis not in inferred]
@@ -203,20 +212,20 @@ def read_axis_answer(kb: KnowledgeBase, axis: str, text: str, attempts: int) -> 
         reading = interpret_answer(kb, axis, text)
         kind, value = reading.kind, reading.value
     if kind == "value":
-        reply.slots.update({axis: value, "axis_attempts": 0})
+        reply.set(**{axis: value}, axis_attempts=0)
         reply.say(kb.message("diagnosis.answer_understood", pole=_pole_label(kb, axis, value)))
         return reply
     if kind == "dont_know" and attempts >= 1:
         pole = kb.axes[axis]["less_structured_pole"]
-        reply.slots.update({axis: pole, "axis_attempts": 0})
+        reply.set(**{axis: pole}, axis_attempts=0)
         reply.say(kb.message("diagnosis.assume_less_structured", pole=_pole_label(kb, axis, pole)))
         return reply
     if kind == "unclear" and attempts >= 1:
         # Stop asking: the form ends here without this axis (requested_slot None), and
         # the buttons (or a typed answer) pick it up again (`answer_outside_question`).
-        reply.slots.update({"axis_attempts": 0, "requested_slot": None})
+        reply.set(axis_attempts=0, **{REQUESTED_SLOT: None})
         return reply.say(kb.message("diagnosis.still_not_understood"), _answer_buttons(kb, axis))
-    reply.slots["axis_attempts"] = attempts + 1
+    reply.set(axis_attempts=attempts + 1)
     if kind == "unclear":
         reply.say(kb.message("diagnosis.not_understood"))
     else:
@@ -229,14 +238,14 @@ def _answer_buttons(kb: KnowledgeBase, axis: str) -> Buttons:
     return tuple(zip(labels, ANSWER_BUTTONS))
 
 
-def paused_axis(state: Mapping[str, Any]) -> str | None:
+def paused_axis(state: ConversationState) -> str | None:
     """The axis a diagnosis in progress still needs, or None."""
-    if not state.get("problem_description"):
+    if not state.problem_description:
         return None
-    return next((axis for axis in AXES if not state.get(axis)), None)
+    return next((axis for axis in AXES if not state.slot(axis)), None)
 
 
-def answer_outside_question(kb: KnowledgeBase, state: Mapping[str, Any], text: str) -> Reply:
+def answer_outside_question(kb: KnowledgeBase, state: ConversationState, text: str) -> Reply:
     """A "ja", "nee", "weet ik niet" (typed or a button) while no question is open.
 
     After a paused diagnosis it answers the question that was left open: record it
@@ -247,60 +256,54 @@ def answer_outside_question(kb: KnowledgeBase, state: Mapping[str, Any], text: s
     if axis is None:
         return Reply().say(kb.message("diagnosis.what_next"), _after_type_buttons(kb)[:3]
                            + ((kb.message("buttons.new_problem"), "/start_over"),))
-    read = read_axis_answer(kb, axis, text, int(state.get("axis_attempts") or 0))
-    new_state = {**state, **read.slots}
-    if not new_state.get(axis):
-        if "requested_slot" not in read.slots:
+    read = read_axis_answer(kb, axis, text, state.axis_attempts)
+    new_state = state.updated(read.slots)
+    if not new_state.slot(axis):
+        if REQUESTED_SLOT not in read.slots:
             read.followup = "diagnosis_form"  # it said it asks differently: the form asks
         return read
-    if all(new_state.get(a) for a in AXES):
-        concluded = conclude(kb, new_state)
-        read.messages += concluded.messages
-        read.slots.update(concluded.slots)
-        return read
+    if new_state.has_both_axes:
+        return read.extend(conclude(kb, new_state))
     read.followup = "diagnosis_form"
     return read
 
 
-def _derived_slots(kb: KnowledgeBase, state: Mapping[str, Any]) -> dict[str, Any]:
-    c = classify(kb, state["value_consensus"], state["knowledge_certainty"])
-    r = recommend(kb, c.type_id, _known(state.get("policy_domain")), _known(state.get("initiator")))
-    return {"problem_type": c.type_id, "participation_level": r.level["id"], "stakeholders": r.stakeholder_ids}
+def _derived_slots(kb: KnowledgeBase, state: ConversationState) -> dict[str, Any]:
+    """The contract slots that follow from the axes (and the context): type, level, stakeholders."""
+    c = classify(kb, state.value_consensus, state.knowledge_certainty)
+    r = recommend(kb, c.type_id, state.known_domain, state.known_initiator)
+    derived = dict(problem_type=c.type_id, participation_level=r.level["id"], stakeholders=r.stakeholder_ids)
+    check_slot_names(derived)
+    return derived
 
 
-def _known(value: Any) -> Any:
-    return None if value in (None, UNKNOWN) else value
-
-
-def conclude(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
+def conclude(kb: KnowledgeBase, state: ConversationState) -> Reply:
     """Both axes known: the type with its explanation, and the derived contract slots.
     When a plan was asked for, the plan follows (the type only if it is news)."""
     reply = Reply()
     derived = _derived_slots(kb, state)
-    already_told = state.get("problem_type") == derived["problem_type"] and state.get("last_conclusion")
-    reply.slots.update(derived)
-    reply.slots.update(last_conclusion="type")
-    if not (state.get("plan_requested") and already_told):
-        c = classify(kb, state["value_consensus"], state["knowledge_certainty"])
-        buttons = () if state.get("plan_requested") else _after_type_buttons(kb)
+    already_told = state.problem_type == state.updated(derived).problem_type and state.last_conclusion
+    reply.set(**derived)
+    reply.set(last_conclusion="type")
+    if not (state.plan_requested and already_told):
+        c = classify(kb, state.value_consensus, state.knowledge_certainty)
+        buttons = () if state.plan_requested else _after_type_buttons(kb)
         reply.say(render(kb, "classification.md.j2", c=c), buttons)
-    if state.get("plan_requested"):
-        planned = plan(kb, {**state, **reply.slots})
-        reply.messages += planned.messages
-        reply.slots.update(planned.slots, plan_requested=False)
+    if state.plan_requested:
+        reply.extend(plan(kb, state.updated(reply.slots))).set(plan_requested=False)
     return reply
 
 
-def correct(kb: KnowledgeBase, state: Mapping[str, Any], text: str) -> Reply:
+def correct(kb: KnowledgeBase, state: ConversationState, text: str) -> Reply:
     """"Eigenlijk zijn de waarden wél omstreden": change the axis, recompute everything."""
     reply = Reply()
-    if not state.get("problem_description"):
+    if not state.problem_description:
         # Nothing to correct yet: a sentence about values or knowledge describes the problem.
         started = start_diagnosis(kb, text)
         started.followup = "diagnosis_form"
         return started
     inferred = infer_axes(kb, text)
-    changes = {axis: inf.value for axis, inf in inferred.items() if inf.value != state.get(axis)}
+    changes = {axis: inf.value for axis, inf in inferred.items() if inf.value != state.slot(axis)}
     if not inferred:
         # The payloads are sentences the reader understands as corrections (tested).
         return reply.say(kb.message("correction.what_to_change"),
@@ -310,36 +313,37 @@ def correct(kb: KnowledgeBase, state: Mapping[str, Any], text: str) -> Reply:
                           (kb.message("buttons.knowledge_certain_after_all"), "het is toch bekend wat werkt")))
     if not changes:
         return reply.say(kb.message("correction.nothing_changes"))
-    new_state = {**state, **changes}
-    reply.slots.update(changes)
+    new_state = state.updated(changes)
+    reply.set(**changes)
     reply.say(kb.message("correction.changed", changes="; ".join(
         kb.message("correction.changed_axis", pole=_pole_label(kb, a, v)) for a, v in changes.items())))
-    if all(new_state.get(axis) for axis in AXES):
-        old_type = state.get("problem_type")
-        concluded = conclude(kb, {**new_state, "plan_requested": False})
+    if new_state.has_both_axes:
+        old_type = state.problem_type
+        concluded = conclude(kb, replace(new_state, plan_requested=False))
         reply.slots.update(concluded.slots)
-        new_type = concluded.slots["problem_type"]
+        new_type = new_state.updated(concluded.slots).problem_type
         if old_type and old_type != new_type:
             reply.say(kb.message("correction.type_changed", old_type=kb.types[old_type]["short_name"].lower(),
                                  new_type=kb.types[new_type]["short_name"].lower()))
         reply.messages += concluded.messages
-        if state.get("legal_routes"):  # routes were given: recompute them too
-            reply.slots["legal_routes"] = legal_routes(kb, {**state, **reply.slots}).slots["legal_routes"]
+        if state.legal_routes:  # routes were given: recompute them too
+            routes = legal_routes(kb, state.updated(reply.slots))
+            reply.set(legal_routes=list(state.updated(routes.slots).legal_routes))
     else:
         reply.followup = "diagnosis_form"  # a diagnosis in progress: ask what is still missing
     return reply
 
 
-def explain_why(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
+def explain_why(kb: KnowledgeBase, state: ConversationState) -> Reply:
     """Explain the last conclusion: the type, the advice or the routes."""
     reply = Reply()
-    last = state.get("last_conclusion")
-    if not (state.get("value_consensus") and state.get("knowledge_certainty")):
+    last = state.last_conclusion
+    if not state.has_both_axes:
         return reply.say(kb.message("why.no_conclusion_yet"))
-    c = classify(kb, state["value_consensus"], state["knowledge_certainty"])
+    c = classify(kb, state.value_consensus, state.knowledge_certainty)
     t = c.problem_type
     if last == "advice":
-        r = recommend(kb, t["id"], _known(state.get("policy_domain")), _known(state.get("initiator")))
+        r = recommend(kb, t["id"], state.known_domain, state.known_initiator)
         return reply.say(kb.message("why.advice", reason=r.level_reason,
                                     derived_from=t["participation"]["heuristic"]["derived_from"]))
     if last == "routes":
@@ -351,38 +355,35 @@ def explain_why(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
 
 # --- advice, routes and plan --------------------------------------------------------------
 
-def _needs_type(state: Mapping[str, Any]) -> bool:
-    return not (state.get("value_consensus") and state.get("knowledge_certainty"))
-
-
-def advise(kb: KnowledgeBase, state: Mapping[str, Any], named_type: str | None = None) -> Reply:
+def advise(kb: KnowledgeBase, state: ConversationState, named_type: str | None = None) -> Reply:
     """Whom to involve and at which level: for the user's own problem once it is typed,
     or for a type the question names ("wie betrek ik bij een ongestructureerd probleem?")."""
     reply = Reply()
     if named_type in kb.types:
         # About a type in general: the user's own diagnosis (and its slots) stay as they are.
-        r = recommend(kb, named_type, _known(state.get("policy_domain")), _known(state.get("initiator")))
+        r = recommend(kb, named_type, state.known_domain, state.known_initiator)
         return reply.say(kb.message("advice.for_type", type_name=kb.types[named_type]["short_name"],
                                     advice=render(kb, "advice.md.j2", r=r)),
-                         (() if not _needs_type(state) else _start_buttons(kb)[:1]))
-    if _needs_type(state):
+                         (() if state.has_both_axes else _start_buttons(kb)[:1]))
+    if not state.has_both_axes:
         return reply.say(kb.message("advice.type_first"), _start_buttons(kb)[:1])
     derived = _derived_slots(kb, state)
-    reply.slots.update(derived, last_conclusion="advice")
-    r = recommend(kb, derived["problem_type"], _known(state.get("policy_domain")), _known(state.get("initiator")))
+    reply.set(**derived, last_conclusion="advice")
+    r = recommend(kb, state.updated(derived).problem_type, state.known_domain, state.known_initiator)
     return reply.say(render(kb, "advice.md.j2", r=r), _after_type_buttons(kb)[1:3])
 
 
-def legal_routes(kb: KnowledgeBase, state: Mapping[str, Any], text: str = "", named_route: str | None = None) -> Reply:
+def legal_routes(kb: KnowledgeBase, state: ConversationState, text: str = "",
+                 named_route: str | None = None) -> Reply:
     """Routes that fit the situation, best first; a route the user names comes first."""
     reply = Reply()
-    domain = _known(state.get("policy_domain"))
+    domain = state.known_domain
     if domain is None and text:
         domain = resolve_domain(kb, None, text)  # "experimenteren in de bijstand": the question names it
         if domain:
-            reply.slots["policy_domain"] = domain
-    situation = Situation(domain=domain, initiator=_known(state.get("initiator")),
-                          deviation=_known(state.get("deviation")), question=text,
+            reply.set(policy_domain=domain)
+    situation = Situation(domain=domain, initiator=state.known_initiator,
+                          deviation=state.known_deviation, question=text,
                           named=(named_route,) if named_route in kb.routes else ())
     matches = match_routes(kb, situation)
     named = [m for m in matches if m.mentioned]
@@ -390,11 +391,11 @@ def legal_routes(kb: KnowledgeBase, state: Mapping[str, Any], text: str = "", na
     # the answer then says why and what exists instead. The slot lists what fits, in that order.
     fitting = named + [m for m in matches if not m.mentioned and m.usable]
     shown = fitting[: max(MAX_ROUTES_SHOWN, len(named))]
-    reply.slots.update(legal_routes=[m.id for m in fitting], last_conclusion="routes")
+    reply.set(legal_routes=[m.id for m in fitting], last_conclusion="routes")
     routes = render(kb, "routes.md.j2", matches=shown)
     reply.say(kb.message("routes.answer_named", routes=routes) if named
               else kb.message("routes.best_fitting", routes=routes))
-    if not named and _known(state.get("deviation")) is None:
+    if not named and state.known_deviation is None:
         reply.say(kb.message("routes.ask_rule"))
     return reply
 
@@ -415,17 +416,17 @@ def read_context(kb: KnowledgeBase, slot: str, text: str, entity: str | None, in
     """Fill a question of the routes form: domain, initiator or the rule in the way."""
     # A hedge ("misschien", "twijfel") only means "don't know" when nothing else is named:
     # "werk en inkomen, misschien ook jeugd" names a domain.
-    reading = interpret_answer(kb, "value_consensus", text)
+    reading = interpret_answer(kb, VALUE_CONSENSUS, text)
     hedged = intent == "dont_know" or reading.kind == "dont_know"
-    if slot in ("policy_domain", "initiator"):
-        resolve = resolve_domain if slot == "policy_domain" else resolve_initiator
+    if slot in (POLICY_DOMAIN, INITIATOR):
+        resolve = resolve_domain if slot == POLICY_DOMAIN else resolve_initiator
         named = resolve(kb, entity, text)
         return {slot: UNKNOWN if hedged and named in (None, UNKNOWN) else named}
     if hedged:
         rest = normalise(text).replace(reading.cue or "", " ").split() if reading.kind == "dont_know" else []
         if len(rest) < 2:
             return {slot: UNKNOWN}
-    if slot == "deviation":
+    if slot == DEVIATION:
         cleaned = " ".join(text.split())
         if not cleaned or cleaned.startswith("/") or normalise(cleaned) in ("nee", "geen", "niks", "niets"):
             return {slot: UNKNOWN}
@@ -435,46 +436,45 @@ def read_context(kb: KnowledgeBase, slot: str, text: str, entity: str | None, in
 
 def context_not_recognised(kb: KnowledgeBase, slot: str) -> Reply:
     """An answer to a routes question that names no known domain or initiator."""
-    if slot == "policy_domain":
+    if slot == POLICY_DOMAIN:
         text = kb.message("context.not_recognised_policy_domain")
-    elif slot == "initiator":
+    elif slot == INITIATOR:
         text = kb.message("context.not_recognised_initiator")
     else:
         text = kb.message("context.not_recognised_answer")
-    return Reply(slots={slot: UNKNOWN}).say(text)
+    return Reply().set(**{slot: UNKNOWN}).say(text)
 
 
 def ask_context(kb: KnowledgeBase, slot: str) -> Reply:
     """A question of the routes form, with the known names (or only "don't know") as buttons."""
     dont_know = ((kb.message("buttons.dont_know"), "/dont_know"),)
-    if slot == "policy_domain":
+    if slot == POLICY_DOMAIN:
         question = kb.message("context.ask_policy_domain")
         buttons = tuple((d["name"], d["name"]) for d in kb.domains.values()) + dont_know
-    elif slot == "initiator":
+    elif slot == INITIATOR:
         question = kb.message("context.ask_initiator")
         buttons = tuple((i["name"], i["name"]) for i in kb.initiators.values()) + dont_know
-    elif slot == "deviation":
+    elif slot == DEVIATION:
         question, buttons = kb.message("context.ask_deviation"), dont_know
     else:
         raise ValueError(slot)
     return Reply().say(question, buttons)
 
 
-def prepare_plan(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
+def prepare_plan(kb: KnowledgeBase, state: ConversationState) -> Reply:
     """Before a plan: say what is still needed; the diagnosis form then asks for it
     and `conclude` hands over the plan (silent when nothing is missing)."""
-    missing = PlanInput(state.get("problem_description"), state.get("value_consensus"),
-                        state.get("knowledge_certainty")).missing()
+    missing = plan_input(state).missing()
     names = {"problem_description": kb.message("plan.needs_problem_description"),
              "value_consensus": kb.message("plan.needs_value_consensus"),
              "knowledge_certainty": kb.message("plan.needs_knowledge_certainty")}
-    reply = Reply(slots={"plan_requested": True})
+    reply = Reply().set(plan_requested=True)
     if missing:
         reply.say(kb.message("plan.still_needed", missing=", ".join(names[m] for m in missing)))
     return reply
 
 
-def note_context(kb: KnowledgeBase, state: Mapping[str, Any], text: str, domain_entity: str | None = None,
+def note_context(kb: KnowledgeBase, state: ConversationState, text: str, domain_entity: str | None = None,
                  initiator_entity: str | None = None) -> Reply:
     """Extra situation details outside a question: domain, initiator, or the rule in the way."""
     reply = Reply()
@@ -482,32 +482,30 @@ def note_context(kb: KnowledgeBase, state: Mapping[str, Any], text: str, domain_
     initiator = resolve_initiator(kb, initiator_entity, text)
     noted = []
     if domain:
-        reply.slots["policy_domain"] = domain
+        reply.set(policy_domain=domain)
         noted.append(kb.message("context.noted_domain", domain=kb.domains[domain]["name"].lower()))
     if initiator:
-        reply.slots["initiator"] = initiator
+        reply.set(initiator=initiator)
         noted.append(kb.message("context.noted_initiator", initiator=kb.initiators[initiator]["name"].lower()))
     if mentions_a_route(kb, text) or not noted or question_reader(kb).names_a_rule_in_the_way(text):
-        reply.slots["deviation"] = " ".join(text.split())
+        reply.set(deviation=" ".join(text.split()))
         noted.append(kb.message("context.noted_rule"))
     return reply.say(kb.message("context.noted", details=", ".join(noted)))
 
 
-def plan_input(state: Mapping[str, Any]) -> PlanInput:
-    """What the plan is built from, read from the slots (also for the plan download)."""
-    description = state.get("problem_description")
-    return PlanInput(description if isinstance(description, str) else None, state.get("value_consensus"),
-                     state.get("knowledge_certainty"), _known(state.get("policy_domain")),
-                     _known(state.get("initiator")), _known(state.get("deviation")))
+def plan_input(state: ConversationState) -> PlanInput:
+    """What the plan is built from, read from the state (also for the plan download)."""
+    return PlanInput(state.problem_description, state.value_consensus, state.knowledge_certainty,
+                     state.known_domain, state.known_initiator, state.known_deviation)
 
 
-def plan(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
+def plan(kb: KnowledgeBase, state: ConversationState) -> Reply:
     given = plan_input(state)
     if given.missing():
         return prepare_plan(kb, state)
     built = build_plan(kb, given)
-    reply = Reply(slots={**_derived_slots(kb, state), "last_conclusion": "plan",
-                         "legal_routes": [m.id for m in built.routes]})
+    reply = Reply().set(**_derived_slots(kb, state), last_conclusion="plan",
+                        legal_routes=[m.id for m in built.routes])
     reply.say(kb.message("plan.handed_over"))
     return reply.say(render(kb, "plan.md.j2", plan=built))
 

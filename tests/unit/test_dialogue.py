@@ -4,6 +4,12 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation import dialogue
+from bot.conversation.state import ConversationState
+
+
+def S(slots: dict) -> ConversationState:
+    return ConversationState.from_slots(slots)
+
 
 SCHOOL = ("steeds meer jongeren in onze gemeente verlaten school zonder diploma. het onderwijs, "
           "de jeugdzorg en werkgevers wijzen naar elkaar")
@@ -59,7 +65,7 @@ def test_unclear_asks_again_then_dont_know_takes_the_less_structured_pole(kb):
 def test_conclusion_sets_the_contract_slots(kb):
     state = {"problem_description": SCHOOL, "value_consensus": "agree", "knowledge_certainty": "uncertain",
              "policy_domain": "onderwijs"}
-    reply = dialogue.conclude(kb, state)
+    reply = dialogue.conclude(kb, S(state))
     assert reply.slots["problem_type"] == "moderately_structured_knowledge_uncertain"
     assert reply.slots["participation_level"] == "interactive"
     assert reply.slots["stakeholders"] and all(s in kb.stakeholders for s in reply.slots["stakeholders"])
@@ -70,7 +76,7 @@ def test_conclusion_sets_the_contract_slots(kb):
 def test_correction_reclassifies_and_updates_advice(kb):
     state = {"problem_description": SCHOOL, "value_consensus": "agree", "knowledge_certainty": "uncertain",
              "problem_type": "moderately_structured_knowledge_uncertain", "legal_routes": ["existing_room"]}
-    reply = dialogue.correct(kb, state, "nee, eigenlijk zijn de waarden wel omstreden")
+    reply = dialogue.correct(kb, S(state), "nee, eigenlijk zijn de waarden wel omstreden")
     assert reply.slots["value_consensus"] == "disagree"
     assert reply.slots["problem_type"] == "unstructured"
     assert reply.slots["participation_level"] and reply.slots["stakeholders"]
@@ -79,41 +85,42 @@ def test_correction_reclassifies_and_updates_advice(kb):
 
 
 def test_correction_without_a_clear_change_asks_with_buttons(kb):
-    reply = dialogue.correct(kb, {"problem_description": "schooluitval", "value_consensus": "agree"},
+    reply = dialogue.correct(kb, S({"problem_description": "schooluitval", "value_consensus": "agree"}),
                              "ik wil iets aanpassen")
     assert reply.slots == {} and len(reply.messages[0].buttons) == 4
 
 
 def test_an_axis_sentence_before_any_description_starts_the_diagnosis(kb):
-    reply = dialogue.correct(kb, {}, "Bewoners en ondernemers zijn het hier helemaal over eens.")
+    reply = dialogue.correct(kb, S({}), "Bewoners en ondernemers zijn het hier helemaal over eens.")
     assert reply.slots["problem_description"].startswith("Bewoners") and reply.followup == "diagnosis_form"
     assert reply.slots["value_consensus"] == "agree"
 
 
 def test_why_explains_the_last_conclusion(kb):
     state = {"value_consensus": "disagree", "knowledge_certainty": "uncertain", "last_conclusion": "type"}
-    assert "Bron:" in dialogue.explain_why(kb, state).messages[0].text
-    advice = dialogue.explain_why(kb, {**state, "last_conclusion": "advice"}).messages[0].text
+    assert "Bron:" in dialogue.explain_why(kb, S(state)).messages[0].text
+    advice = dialogue.explain_why(kb, S({**state, "last_conclusion": "advice"})).messages[0].text
     assert kb.types["unstructured"]["participation"]["heuristic"]["derived_from"] in advice
-    assert "nog geen conclusie" in dialogue.explain_why(kb, {}).messages[0].text
+    assert "nog geen conclusie" in dialogue.explain_why(kb, S({})).messages[0].text
 
 
 def test_advice_needs_a_type_first(kb):
-    assert "Beschrijf eerst" in dialogue.advise(kb, {}).messages[0].text
-    reply = dialogue.advise(kb, {"value_consensus": "agree", "knowledge_certainty": "certain", "initiator": "unknown"})
+    assert "Beschrijf eerst" in dialogue.advise(kb, S({})).messages[0].text
+    reply = dialogue.advise(kb, S({"value_consensus": "agree", "knowledge_certainty": "certain",
+                                   "initiator": "unknown"}))
     assert reply.slots["problem_type"] == "structured" and "Betrek" in reply.messages[0].text
 
 
 def test_routes_for_a_bijstand_experiment(kb):
     state = {"policy_domain": "werk_inkomen", "initiator": "gemeente",
              "deviation": "de sollicitatieplicht in de bijstand"}
-    reply = dialogue.legal_routes(kb, state, "moeten we van regels afwijken?")
+    reply = dialogue.legal_routes(kb, S(state), "moeten we van regels afwijken?")
     assert reply.slots["legal_routes"][0] == "participatiewet_art83"
     assert "gecontroleerd op" in reply.messages[0].text and kb.disclaimer in reply.messages[0].text
 
 
 def test_direct_question_about_the_experimentenwet(kb):
-    reply = dialogue.legal_routes(kb, {}, "bestaat de Experimentenwet?")
+    reply = dialogue.legal_routes(kb, S({}), "bestaat de Experimentenwet?")
     text = reply.messages[0].text
     assert "Experimentenwet" in text and "Nooit wet geworden" in text
     # The slot holds the routes given, best first: the one asked about, then what can be used.
@@ -130,13 +137,13 @@ def test_context_answers(kb):
 
 
 def test_plan_asks_for_what_is_missing_then_hands_over(kb):
-    prepared = dialogue.prepare_plan(kb, {"problem_description": SCHOOL})
+    prepared = dialogue.prepare_plan(kb, S({"problem_description": SCHOOL}))
     assert prepared.slots == {"plan_requested": True}
     assert "of men het eens is" in prepared.messages[0].text
     state = {"problem_description": SCHOOL, "value_consensus": "agree", "knowledge_certainty": "uncertain",
              "plan_requested": True, "problem_type": "moderately_structured_knowledge_uncertain",
              "last_conclusion": "type"}
-    reply = dialogue.conclude(kb, state)
+    reply = dialogue.conclude(kb, S(state))
     assert reply.slots["plan_requested"] is False and reply.slots["last_conclusion"] == "plan"
     assert any("# Experimentplan" in m.text for m in reply.messages)
     assert not any("Valkuil" in m.text and "Experimentplan" not in m.text for m in reply.messages)
@@ -159,5 +166,5 @@ def test_unknown_concept_says_what_it_can_explain(kb):
 
 
 def test_note_context(kb):
-    reply = dialogue.note_context(kb, {}, "bewoners in de wijk willen het zelf doen", None, None)
+    reply = dialogue.note_context(kb, S({}), "bewoners in de wijk willen het zelf doen", None, None)
     assert reply.slots.get("initiator") == "bewoners"
