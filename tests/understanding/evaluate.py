@@ -34,6 +34,7 @@ from typing import Any, Callable
 import yaml
 
 from bot.conversation import dialogue
+from bot.conversation.state import ConversationState
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.understanding.axes import OPPOSITE, axis_reader
 from bot.understanding.router import Routed, Turn, route
@@ -176,7 +177,7 @@ def _answers_question(kb: KnowledgeBase, routed: Routed, text: str, expected: di
             return False
         if routed.intent == "ask_experiment" and not dialogue.routes_at_once(kb, text):
             return False  # the routes form would ask questions first
-        answer = dialogue.legal_routes(kb, {}, text, routed.entities.get("route"))
+        answer = dialogue.legal_routes(kb, ConversationState(), text, routed.entities.get("route"))
         shown = answer.slots["legal_routes"][: max(dialogue.MAX_ROUTES_SHOWN, 1)]
         return expected["route"] in shown if kind == "routes_for_domain" else shown[:1] == [expected["route"]]
     raise ValueError(f"unknown question kind {kind!r}")
