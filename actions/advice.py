@@ -1,4 +1,5 @@
-"""Advice, legal routes and the experiment plan."""
+"""Advice, legal routes (with the routes form), the experiment plan, concept questions and
+noted context: thin adapters over bot/conversation/ (advice, context, plan, concepts)."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -11,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, requested_slot,
                             send, state, text_of)
 from actions.diagnosis import INTERRUPTIONS
-from bot.conversation import dialogue
+from bot.conversation import advice, concepts, context, plan
 from bot.conversation.state import DEVIATION, INITIATOR, POLICY_DOMAIN, UNKNOWN
 
 
@@ -20,7 +21,7 @@ class ActionAdvise(Action):
         return "action_advise"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.advise(kb(), state(tracker), entity(tracker, "named_type")))
+        return send(dispatcher, advice.advise(kb(), state(tracker), entity(tracker, "named_type")))
 
 
 class ValidateRoutesForm(ExtractingFormValidation):
@@ -32,7 +33,7 @@ class ValidateRoutesForm(ExtractingFormValidation):
     async def required_slots(self, domain_slots, dispatcher, tracker, domain):
         # A question that names a route ("bestaat de Experimentenwet?") or its domain
         # ("experimenteren in de bijstand") is answered at once.
-        if requested_slot(tracker) is None and dialogue.routes_at_once(kb(), text_of(tracker)):
+        if requested_slot(tracker) is None and advice.routes_at_once(kb(), text_of(tracker)):
             return []
         return domain_slots
 
@@ -45,12 +46,12 @@ class ValidateRoutesForm(ExtractingFormValidation):
             # "jeugd" in answer to "who initiates?" still tells us the domain.
             if slot == DEVIATION or requested_slot(tracker) is None or state(tracker).slot(slot):
                 return {}
-            found = dialogue.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), None)
+            found = context.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), None)
             return {k: v for k, v in found.items() if v and v != UNKNOWN}
-        found = dialogue.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), intent)
+        found = context.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), intent)
         if not found.get(slot) and dispatcher is not None:
             # Not recognised: go on without it rather than ask the same question forever.
-            reply = dialogue.context_not_recognised(kb(), slot)
+            reply = context.context_not_recognised(kb(), slot)
             return {e["name"]: e["value"] for e in send(dispatcher, reply)}
         return {k: v for k, v in found.items() if v}
 
@@ -73,7 +74,7 @@ class _AskContext(Action, ABC):
         return f"action_ask_{self.slot}"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.ask_context(kb(), self.slot))
+        return send(dispatcher, context.ask_context(kb(), self.slot))
 
 
 class ActionAskPolicyDomain(_AskContext):
@@ -109,7 +110,7 @@ class ActionLegalRoutes(Action):
                 entities = (event.get("parse_data") or {}).get("entities") or []
                 named = next((e.get("value") for e in entities if e.get("entity") == "route"), named)
                 break
-        return send(dispatcher, dialogue.legal_routes(kb(), state(tracker), question, named))
+        return send(dispatcher, advice.legal_routes(kb(), state(tracker), question, named))
 
 
 class ActionPreparePlan(Action):
@@ -117,7 +118,7 @@ class ActionPreparePlan(Action):
         return "action_prepare_plan"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.prepare_plan(kb(), state(tracker)))
+        return send(dispatcher, plan.prepare_plan(kb(), state(tracker)))
 
 
 class ActionPlan(Action):
@@ -125,7 +126,7 @@ class ActionPlan(Action):
         return "action_plan"
 
     def run(self, dispatcher, tracker, domain):
-        reply = dialogue.plan(kb(), state(tracker))
+        reply = plan.hand_over_plan(kb(), state(tracker))
         events = send(dispatcher, reply)
         offer_plan_download(dispatcher, tracker, reply)
         return events
@@ -136,7 +137,7 @@ class ActionAnswerConcept(Action):
         return "action_answer_concept"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.answer_concept(kb(), text_of(tracker), entity(tracker, "concept")))
+        return send(dispatcher, concepts.answer_concept(kb(), text_of(tracker), entity(tracker, "concept")))
 
 
 class ActionNoteContext(Action):
@@ -144,5 +145,5 @@ class ActionNoteContext(Action):
         return "action_note_context"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.note_context(kb(), state(tracker), text_of(tracker),
-                                                      entity(tracker, "policy_domain"), entity(tracker, "initiator")))
+        return send(dispatcher, context.note_context(kb(), text_of(tracker), entity(tracker, "policy_domain"),
+                                                     entity(tracker, "initiator")))

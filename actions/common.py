@@ -1,4 +1,5 @@
-"""Shared adapter code: turn a bot.conversation.dialogue.Reply into dispatcher messages and events."""
+"""Shared adapter code: read the tracker into a ConversationState, and turn a
+bot.conversation.reply.Reply into dispatcher messages and events."""
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.conversation.dialogue import Reply
+from bot.conversation.reply import Reply
 from bot.conversation.state import REQUESTED_SLOT, ConversationState
 from bot.core.knowledge import KnowledgeBase, default_knowledge
 

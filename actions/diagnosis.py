@@ -4,20 +4,21 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, requested_slot,
                             send, slot_values, state, text_of)
-from bot.conversation import dialogue
+from bot.conversation import diagnosis
 from bot.conversation.state import KNOWLEDGE_CERTAINTY, PROBLEM_DESCRIPTION, VALUE_CONSENSUS
 from bot.understanding.router import earlier_description
 
 # While the form asks, these intents are questions or commands, not answers: the form
 # lets them through and the rules handle them (then the form asks again).
 INTERRUPTIONS = {"ask_why", "ask_concept", "ask_capabilities", "start_over", "goodbye", "greet", "bot_challenge",
-                 "ask_stakeholders", "ask_experiment", "ask_route_info", "ask_plan", "thank", "start_demo", "start_quiz", "next_step", "quiz_answer", "stop_trainer",
+                 "ask_stakeholders", "ask_experiment", "ask_route_info", "ask_plan", "thank",
+                 "start_demo", "start_quiz", "next_step", "quiz_answer", "stop_trainer",
                  "out_of_scope", "forget_conversation", "ask_forget"}
 
 RECENT_MESSAGES = 3  # how far "typeer dit" looks back for the description
@@ -45,7 +46,7 @@ class ActionStartDiagnosis(Action):
         return "action_start_diagnosis"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        reply = dialogue.start_diagnosis(kb(), text_of(tracker), entity(tracker, "policy_domain"),
+        reply = diagnosis.start_diagnosis(kb(), text_of(tracker), entity(tracker, "policy_domain"),
                                          entity(tracker, "initiator"))
         return send(dispatcher, reply)
 
@@ -68,14 +69,14 @@ class ValidateDiagnosisForm(ExtractingFormValidation):
             text = earlier_description(kb(), recent_user_texts(tracker))
             if text is None:
                 return {}
-        reply = dialogue.start_diagnosis(kb(), text, entity(tracker, "policy_domain"),
+        reply = diagnosis.start_diagnosis(kb(), text, entity(tracker, "policy_domain"),
                                          entity(tracker, "initiator"))
         return slot_values(send(dispatcher, reply))
 
     async def _extract_axis(self, axis: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if not self._answering(tracker, axis):
             return {}
-        reply = dialogue.read_axis_answer(kb(), axis, text_of(tracker), state(tracker).axis_attempts)
+        reply = diagnosis.read_axis_answer(kb(), axis, text_of(tracker), state(tracker).axis_attempts)
         return slot_values(send(dispatcher, reply))
 
     async def extract_value_consensus(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -92,7 +93,7 @@ class ActionAskValueConsensus(Action):
         return "action_ask_value_consensus"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.ask_axis(kb(), VALUE_CONSENSUS, state(tracker).axis_attempts))
+        return send(dispatcher, diagnosis.ask_axis(kb(), VALUE_CONSENSUS, state(tracker).axis_attempts))
 
 
 class ActionAskKnowledgeCertainty(Action):
@@ -100,7 +101,7 @@ class ActionAskKnowledgeCertainty(Action):
         return "action_ask_knowledge_certainty"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.ask_axis(kb(), KNOWLEDGE_CERTAINTY, state(tracker).axis_attempts))
+        return send(dispatcher, diagnosis.ask_axis(kb(), KNOWLEDGE_CERTAINTY, state(tracker).axis_attempts))
 
 
 class ActionAskProblemDescription(Action):
@@ -108,7 +109,7 @@ class ActionAskProblemDescription(Action):
         return "action_ask_problem_description"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.ask_problem_description(kb()))
+        return send(dispatcher, diagnosis.ask_problem_description(kb()))
 
 
 class ActionConclude(Action):
@@ -119,7 +120,7 @@ class ActionConclude(Action):
         current = state(tracker)
         if not current.has_both_axes:
             return []  # the form was left before it finished; nothing to conclude
-        reply = dialogue.conclude(kb(), current)
+        reply = diagnosis.conclude(kb(), current)
         events = send(dispatcher, reply)
         offer_plan_download(dispatcher, tracker, reply)  # when a plan was asked for first
         return events
@@ -130,7 +131,7 @@ class ActionCorrect(Action):
         return "action_correct"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.correct(kb(), state(tracker), text_of(tracker)))
+        return send(dispatcher, diagnosis.correct(kb(), state(tracker), text_of(tracker)))
 
 
 class ActionAnswerOutsideQuestion(Action):
@@ -141,7 +142,7 @@ class ActionAnswerOutsideQuestion(Action):
         return "action_answer_outside_question"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.answer_outside_question(kb(), state(tracker), text_of(tracker)))
+        return send(dispatcher, diagnosis.answer_outside_question(kb(), state(tracker), text_of(tracker)))
 
 
 class ActionExplainWhy(Action):
@@ -149,16 +150,15 @@ class ActionExplainWhy(Action):
         return "action_explain_why"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.explain_why(kb(), state(tracker)))
+        return send(dispatcher, diagnosis.explain_why(kb(), state(tracker)))
 
 
-class ActionRestartDiagnosis(Action):
+class ActionStartOver(Action):
     """Start over: clear every slot (contract slots included), keep the history."""
 
     def name(self) -> Text:
         return "action_start_over"
 
     def run(self, dispatcher, tracker, domain):
-        from rasa_sdk.events import ActiveLoop, AllSlotsReset
-        send(dispatcher, dialogue.restart(kb()))
+        send(dispatcher, diagnosis.start_over(kb()))
         return [ActiveLoop(None), AllSlotsReset()]

@@ -10,14 +10,13 @@ from __future__ import annotations
 import random
 from typing import Any, Mapping
 
-from bot.conversation.dialogue import Reply
+from bot.conversation.reply import Buttons, Reply
 from bot.conversation.state import TRAINER_SLOTS, ConversationState
 from bot.core.knowledge import KnowledgeBase
 from bot.core.recommend import recommend
 from bot.core.render import render
 
 QUIZ_LENGTH = 5
-Buttons = tuple[tuple[str, str], ...]
 
 
 def _stop_button(kb: KnowledgeBase) -> Buttons:

@@ -101,9 +101,6 @@ class KnowledgeBase:
                 return entry
         raise KeyError((value_consensus, knowledge_certainty))
 
-    def level_by_rank(self, rank: int) -> dict:
-        return next(level for level in self.levels.values() if level["rank"] == rank)
-
     def evidence_level(self, rank: int) -> dict:
         return next(level for level in self.evidence_levels.values() if level["rank"] == rank)
 

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from bot.conversation.dialogue import plan_input
+from bot.conversation.plan import plan_input
 from bot.conversation.state import ConversationState
 from bot.core.knowledge import KnowledgeBase
 from bot.core.plan import ExperimentPlan, PlanIncomplete, PlanInput, build_plan
@@ -34,7 +34,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def plan_input_from_slots(slots: Mapping[str, Any]) -> PlanInput:
     """What the plan is built from: the same reading of the slots as the chat's plan
-    (bot.conversation.dialogue.plan_input), so the download says what the bot said."""
+    (bot.conversation.plan.plan_input), so the download says what the bot said."""
     return plan_input(ConversationState.from_slots(slots))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation.dialogue import Reply
+from bot.conversation.reply import Reply
 from bot.conversation.state import (CONTRACT_SLOTS, DERIVED_SLOTS, DEVIATION, INITIATOR, KNOWLEDGE_CERTAINTY,
                                     NOT_CONVERSATION_STATE, POLICY_DOMAIN, PROBLEM_DESCRIPTION, REQUESTED_SLOT,
                                     SLOT_NAMES, TRAINER_SLOTS, UNKNOWN, VALUE_CONSENSUS, ConversationState)
