@@ -1,4 +1,5 @@
-"""Advice, legal routes and the experiment plan."""
+"""Advice, legal routes (with the routes form), the experiment plan, concept questions and
+noted context: thin adapters over bot/conversation/ (advice, context, plan, concepts)."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -8,9 +9,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import ExtractingFormValidation, entity, offer_plan_download, intent_of, kb, send, state, text_of
+from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, requested_slot,
+                            send, state, text_of)
 from actions.diagnosis import INTERRUPTIONS
-from bot.conversation import dialogue
+from bot.conversation import advice, concepts, context, plan
+from bot.conversation.state import DEVIATION, INITIATOR, POLICY_DOMAIN, UNKNOWN
 
 
 class ActionAdvise(Action):
@@ -18,7 +21,7 @@ class ActionAdvise(Action):
         return "action_advise"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.advise(kb(), state(tracker), entity(tracker, "named_type")))
+        return send(dispatcher, advice.advise(kb(), state(tracker), entity(tracker, "named_type")))
 
 
 class ValidateRoutesForm(ExtractingFormValidation):
@@ -30,7 +33,7 @@ class ValidateRoutesForm(ExtractingFormValidation):
     async def required_slots(self, domain_slots, dispatcher, tracker, domain):
         # A question that names a route ("bestaat de Experimentenwet?") or its domain
         # ("experimenteren in de bijstand") is answered at once.
-        if tracker.get_slot("requested_slot") is None and dialogue.routes_at_once(kb(), text_of(tracker)):
+        if requested_slot(tracker) is None and advice.routes_at_once(kb(), text_of(tracker)):
             return []
         return domain_slots
 
@@ -39,27 +42,27 @@ class ValidateRoutesForm(ExtractingFormValidation):
         intent = intent_of(tracker)
         if intent in INTERRUPTIONS - {"ask_experiment"}:
             return {}
-        if tracker.get_slot("requested_slot") != slot:
+        if requested_slot(tracker) != slot:
             # "jeugd" in answer to "who initiates?" still tells us the domain.
-            if slot == "deviation" or tracker.get_slot("requested_slot") is None or tracker.get_slot(slot):
+            if slot == DEVIATION or requested_slot(tracker) is None or state(tracker).slot(slot):
                 return {}
-            found = dialogue.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), None)
-            return {k: v for k, v in found.items() if v and v != dialogue.UNKNOWN}
-        found = dialogue.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), intent)
+            found = context.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), None)
+            return {k: v for k, v in found.items() if v and v != UNKNOWN}
+        found = context.read_context(kb(), slot, text_of(tracker), entity(tracker, slot), intent)
         if not found.get(slot) and dispatcher is not None:
             # Not recognised: go on without it rather than ask the same question forever.
-            reply = dialogue.context_not_recognised(kb(), slot)
+            reply = context.context_not_recognised(kb(), slot)
             return {e["name"]: e["value"] for e in send(dispatcher, reply)}
         return {k: v for k, v in found.items() if v}
 
     async def extract_policy_domain(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        return await self._extract("policy_domain", tracker, dispatcher)
+        return await self._extract(POLICY_DOMAIN, tracker, dispatcher)
 
     async def extract_initiator(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        return await self._extract("initiator", tracker, dispatcher)
+        return await self._extract(INITIATOR, tracker, dispatcher)
 
     async def extract_deviation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        return await self._extract("deviation", tracker, dispatcher)
+        return await self._extract(DEVIATION, tracker, dispatcher)
 
 
 class _AskContext(Action, ABC):
@@ -71,19 +74,19 @@ class _AskContext(Action, ABC):
         return f"action_ask_{self.slot}"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.ask_context(kb(), self.slot))
+        return send(dispatcher, context.ask_context(kb(), self.slot))
 
 
 class ActionAskPolicyDomain(_AskContext):
-    slot = "policy_domain"
+    slot = POLICY_DOMAIN
 
 
 class ActionAskInitiator(_AskContext):
-    slot = "initiator"
+    slot = INITIATOR
 
 
 class ActionAskDeviation(_AskContext):
-    slot = "deviation"
+    slot = DEVIATION
 
 
 class ActionLegalRoutes(Action):
@@ -107,7 +110,7 @@ class ActionLegalRoutes(Action):
                 entities = (event.get("parse_data") or {}).get("entities") or []
                 named = next((e.get("value") for e in entities if e.get("entity") == "route"), named)
                 break
-        return send(dispatcher, dialogue.legal_routes(kb(), state(tracker), question, named))
+        return send(dispatcher, advice.legal_routes(kb(), state(tracker), question, named))
 
 
 class ActionPreparePlan(Action):
@@ -115,7 +118,7 @@ class ActionPreparePlan(Action):
         return "action_prepare_plan"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.prepare_plan(kb(), state(tracker)))
+        return send(dispatcher, plan.prepare_plan(kb(), state(tracker)))
 
 
 class ActionPlan(Action):
@@ -123,7 +126,7 @@ class ActionPlan(Action):
         return "action_plan"
 
     def run(self, dispatcher, tracker, domain):
-        reply = dialogue.plan(kb(), state(tracker))
+        reply = plan.hand_over_plan(kb(), state(tracker))
         events = send(dispatcher, reply)
         offer_plan_download(dispatcher, tracker, reply)
         return events
@@ -134,7 +137,7 @@ class ActionAnswerConcept(Action):
         return "action_answer_concept"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.answer_concept(kb(), text_of(tracker), entity(tracker, "concept")))
+        return send(dispatcher, concepts.answer_concept(kb(), text_of(tracker), entity(tracker, "concept")))
 
 
 class ActionNoteContext(Action):
@@ -142,5 +145,5 @@ class ActionNoteContext(Action):
         return "action_note_context"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.note_context(kb(), state(tracker), text_of(tracker),
-                                                      entity(tracker, "policy_domain"), entity(tracker, "initiator")))
+        return send(dispatcher, context.note_context(kb(), text_of(tracker), entity(tracker, "policy_domain"),
+                                                     entity(tracker, "initiator")))

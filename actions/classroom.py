@@ -7,15 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action
 from rasa_sdk.events import ActiveLoop
 
-from actions.common import entity, kb, send
+from actions.common import entity, kb, send, state
 from bot.conversation import classroom
-
-
-def classroom_state(tracker: Tracker) -> Dict[str, Any]:
-    return {slot: tracker.get_slot(slot) for slot in classroom.TRAINER_SLOTS}
 
 
 class ActionDemoStart(Action):
@@ -40,7 +36,7 @@ class ActionQuizAnswer(Action):
         return "action_quiz_answer"
 
     def run(self, dispatcher, tracker, domain) -> List[Dict[str, Any]]:
-        return send(dispatcher, classroom.quiz_answer(kb(), classroom_state(tracker), entity(tracker, "quiz_choice")))
+        return send(dispatcher, classroom.quiz_answer(kb(), state(tracker), entity(tracker, "quiz_choice")))
 
 
 class ActionTrainerNext(Action):
@@ -48,7 +44,7 @@ class ActionTrainerNext(Action):
         return "action_trainer_next"
 
     def run(self, dispatcher, tracker, domain) -> List[Dict[str, Any]]:
-        return send(dispatcher, classroom.next_step(kb(), classroom_state(tracker)))
+        return send(dispatcher, classroom.next_step(kb(), state(tracker)))
 
 
 class ActionTrainerStop(Action):
@@ -56,4 +52,4 @@ class ActionTrainerStop(Action):
         return "action_trainer_stop"
 
     def run(self, dispatcher, tracker, domain) -> List[Dict[str, Any]]:
-        return send(dispatcher, classroom.stop(classroom_state(tracker)))
+        return send(dispatcher, classroom.stop(kb(), state(tracker)))

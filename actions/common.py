@@ -1,4 +1,5 @@
-"""Shared adapter code: turn a bot.conversation.dialogue.Reply into dispatcher messages and events."""
+"""Shared adapter code: read the tracker into a ConversationState, and turn a
+bot.conversation.reply.Reply into dispatcher messages and events."""
 from __future__ import annotations
 
 from abc import abstractmethod
@@ -9,14 +10,10 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.conversation.dialogue import Reply
+from bot.conversation.reply import Reply
+from bot.conversation.state import REQUESTED_SLOT, ConversationState
 from bot.core.ids import is_unguessable_session_id
 from bot.core.knowledge import KnowledgeBase, default_knowledge
-
-# Slots the dialogue functions read; everything else they get through arguments.
-STATE_SLOTS = ("problem_description", "value_consensus", "knowledge_certainty", "problem_type",
-               "participation_level", "stakeholders", "legal_routes", "policy_domain", "initiator",
-               "deviation", "last_conclusion", "plan_requested", "axis_attempts")
 
 
 def kb() -> KnowledgeBase:
@@ -25,8 +22,14 @@ def kb() -> KnowledgeBase:
     return default_knowledge()
 
 
-def state(tracker: Tracker) -> Dict[str, Any]:
-    return {slot: tracker.get_slot(slot) for slot in STATE_SLOTS}
+def state(tracker: Tracker) -> ConversationState:
+    """The conversation's slots, typed (bot/conversation/state.py)."""
+    return ConversationState.from_slots(tracker.current_slot_values())
+
+
+def requested_slot(tracker: Tracker) -> str | None:
+    """The question an active form is asking (Rasa's own slot), or None."""
+    return tracker.get_slot(REQUESTED_SLOT)
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> List[Dict[str, Any]]:
@@ -53,7 +56,8 @@ PLAN_PATH = "/webhooks/taai/plan/{session_id}.{extension}"
 
 def offer_plan_download(dispatcher: CollectingDispatcher, tracker: Tracker, reply: Reply) -> None:
     """After a plan: a custom payload with its download links, which the widget shows."""
-    if reply.slots.get("last_conclusion") == "plan" and is_unguessable_session_id(tracker.sender_id):
+    hands_over_plan = ConversationState.from_slots(reply.slots).last_conclusion == "plan"
+    if hands_over_plan and is_unguessable_session_id(tracker.sender_id):
         links = {ext: PLAN_PATH.format(session_id=tracker.sender_id, extension=ext) for ext in ("html", "docx")}
         dispatcher.utter_message(json_message={"taai_plan": links})
 

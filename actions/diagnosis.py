@@ -4,19 +4,21 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, send, slot_values,
-                            state, text_of)
-from bot.conversation import dialogue
+from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, requested_slot,
+                            send, slot_values, state, text_of)
+from bot.conversation import diagnosis
+from bot.conversation.state import KNOWLEDGE_CERTAINTY, PROBLEM_DESCRIPTION, VALUE_CONSENSUS
 from bot.understanding.router import earlier_description
 
 # While the form asks, these intents are questions or commands, not answers: the form
 # lets them through and the rules handle them (then the form asks again).
 INTERRUPTIONS = {"ask_why", "ask_concept", "ask_capabilities", "start_over", "goodbye", "greet", "bot_challenge",
-                 "ask_stakeholders", "ask_experiment", "ask_route_info", "ask_plan", "thank", "start_demo", "start_quiz", "next_step", "quiz_answer", "stop_trainer",
+                 "ask_stakeholders", "ask_experiment", "ask_route_info", "ask_plan", "thank",
+                 "start_demo", "start_quiz", "next_step", "quiz_answer", "stop_trainer",
                  "out_of_scope", "forget_conversation", "ask_forget"}
 
 RECENT_MESSAGES = 3  # how far "typeer dit" looks back for the description
@@ -44,7 +46,7 @@ class ActionStartDiagnosis(Action):
         return "action_start_diagnosis"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        reply = dialogue.start_diagnosis(kb(), text_of(tracker), entity(tracker, "policy_domain"),
+        reply = diagnosis.start_diagnosis(kb(), text_of(tracker), entity(tracker, "policy_domain"),
                                          entity(tracker, "initiator"))
         return send(dispatcher, reply)
 
@@ -54,37 +56,36 @@ class ValidateDiagnosisForm(ExtractingFormValidation):
         return "validate_diagnosis_form"
 
     def _answering(self, tracker: Tracker, slot: str) -> bool:
-        return tracker.get_slot("requested_slot") == slot and intent_of(tracker) not in INTERRUPTIONS
+        return requested_slot(tracker) == slot and intent_of(tracker) not in INTERRUPTIONS
 
     async def extract_problem_description(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                           domain: DomainDict) -> Dict[Text, Any]:
         text = text_of(tracker)
-        if not self._answering(tracker, "problem_description"):
+        if not self._answering(tracker, PROBLEM_DESCRIPTION):
             # "Typeer dit" right after a description Taai did not take for one: use that.
-            if tracker.get_slot("requested_slot") is not None or tracker.get_slot("problem_description") \
+            if requested_slot(tracker) is not None or state(tracker).problem_description \
                     or intent_of(tracker) != "start_diagnosis":
                 return {}
             text = earlier_description(kb(), recent_user_texts(tracker))
             if text is None:
                 return {}
-        reply = dialogue.start_diagnosis(kb(), text, entity(tracker, "policy_domain"),
+        reply = diagnosis.start_diagnosis(kb(), text, entity(tracker, "policy_domain"),
                                          entity(tracker, "initiator"))
-        reply.slots.pop("plan_requested", None)
         return slot_values(send(dispatcher, reply))
 
     async def _extract_axis(self, axis: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if not self._answering(tracker, axis):
             return {}
-        reply = dialogue.read_axis_answer(kb(), axis, text_of(tracker), int(tracker.get_slot("axis_attempts") or 0))
+        reply = diagnosis.read_axis_answer(kb(), axis, text_of(tracker), state(tracker).axis_attempts)
         return slot_values(send(dispatcher, reply))
 
     async def extract_value_consensus(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                       domain: DomainDict) -> Dict[Text, Any]:
-        return await self._extract_axis("value_consensus", dispatcher, tracker)
+        return await self._extract_axis(VALUE_CONSENSUS, dispatcher, tracker)
 
     async def extract_knowledge_certainty(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                           domain: DomainDict) -> Dict[Text, Any]:
-        return await self._extract_axis("knowledge_certainty", dispatcher, tracker)
+        return await self._extract_axis(KNOWLEDGE_CERTAINTY, dispatcher, tracker)
 
 
 class ActionAskValueConsensus(Action):
@@ -92,7 +93,7 @@ class ActionAskValueConsensus(Action):
         return "action_ask_value_consensus"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.ask_axis(kb(), "value_consensus", int(tracker.get_slot("axis_attempts") or 0)))
+        return send(dispatcher, diagnosis.ask_axis(kb(), VALUE_CONSENSUS, state(tracker).axis_attempts))
 
 
 class ActionAskKnowledgeCertainty(Action):
@@ -100,8 +101,7 @@ class ActionAskKnowledgeCertainty(Action):
         return "action_ask_knowledge_certainty"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.ask_axis(kb(), "knowledge_certainty",
-                                                  int(tracker.get_slot("axis_attempts") or 0)))
+        return send(dispatcher, diagnosis.ask_axis(kb(), KNOWLEDGE_CERTAINTY, state(tracker).axis_attempts))
 
 
 class ActionAskProblemDescription(Action):
@@ -109,7 +109,7 @@ class ActionAskProblemDescription(Action):
         return "action_ask_problem_description"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.ask_problem_description())
+        return send(dispatcher, diagnosis.ask_problem_description(kb()))
 
 
 class ActionConclude(Action):
@@ -118,9 +118,9 @@ class ActionConclude(Action):
 
     def run(self, dispatcher, tracker, domain):
         current = state(tracker)
-        if not (current["value_consensus"] and current["knowledge_certainty"]):
+        if not current.has_both_axes:
             return []  # the form was left before it finished; nothing to conclude
-        reply = dialogue.conclude(kb(), current)
+        reply = diagnosis.conclude(kb(), current)
         events = send(dispatcher, reply)
         offer_plan_download(dispatcher, tracker, reply)  # when a plan was asked for first
         return events
@@ -131,7 +131,7 @@ class ActionCorrect(Action):
         return "action_correct"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.correct(kb(), state(tracker), text_of(tracker)))
+        return send(dispatcher, diagnosis.correct(kb(), state(tracker), text_of(tracker)))
 
 
 class ActionAnswerOutsideQuestion(Action):
@@ -142,7 +142,7 @@ class ActionAnswerOutsideQuestion(Action):
         return "action_answer_outside_question"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.answer_outside_question(kb(), state(tracker), text_of(tracker)))
+        return send(dispatcher, diagnosis.answer_outside_question(kb(), state(tracker), text_of(tracker)))
 
 
 class ActionExplainWhy(Action):
@@ -150,16 +150,15 @@ class ActionExplainWhy(Action):
         return "action_explain_why"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, dialogue.explain_why(kb(), state(tracker)))
+        return send(dispatcher, diagnosis.explain_why(kb(), state(tracker)))
 
 
-class ActionRestartDiagnosis(Action):
+class ActionStartOver(Action):
     """Start over: clear every slot (contract slots included), keep the history."""
 
     def name(self) -> Text:
         return "action_start_over"
 
     def run(self, dispatcher, tracker, domain):
-        from rasa_sdk.events import ActiveLoop, AllSlotsReset
-        send(dispatcher, dialogue.restart())
+        send(dispatcher, diagnosis.start_over(kb()))
         return [ActiveLoop(None), AllSlotsReset()]

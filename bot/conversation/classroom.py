@@ -10,16 +10,22 @@ from __future__ import annotations
 import random
 from typing import Any, Mapping
 
-from bot.conversation.dialogue import Reply
+from bot.conversation.reply import Buttons, Reply
+from bot.conversation.state import TRAINER_SLOTS, ConversationState
 from bot.core.knowledge import KnowledgeBase
 from bot.core.recommend import recommend
 from bot.core.render import render
 
-TRAINER_SLOTS = ("trainer_mode", "demo_step", "quiz_cases", "quiz_case", "quiz_stage", "quiz_score", "quiz_total")
 QUIZ_LENGTH = 5
-STOP_BUTTON = ("Stoppen", "/stop_trainer")
-DEMO_BUTTONS = (("Volgende casus", "/next_step"), STOP_BUTTON)
-QUIZ_NEXT_BUTTONS = (("Volgende casus", "/next_step"), STOP_BUTTON)
+
+
+def _stop_button(kb: KnowledgeBase) -> Buttons:
+    return ((kb.message("buttons.stop"), "/stop_trainer"),)
+
+
+def _next_buttons(kb: KnowledgeBase) -> Buttons:
+    """Under a demo case and after a quiz case: on to the next one, or stop."""
+    return ((kb.message("buttons.next_case"), "/next_step"),) + _stop_button(kb)
 
 
 def demo_cases(kb: KnowledgeBase) -> list[str]:
@@ -49,23 +55,23 @@ def _level_for(kb: KnowledgeBase, case: Mapping[str, Any]) -> tuple[dict | None,
 def demo_step(kb: KnowledgeBase, step: int) -> Reply:
     cases = demo_cases(kb)
     if step >= len(cases):
-        return demo_end(len(cases))
+        return demo_end(kb, len(cases))
     case = kb.cases[cases[step]]
     level, level_is_heuristic = _level_for(kb, case)
     text = render(kb, "demo_case.md.j2", case=case, number=step + 1, total=len(cases),
                   problem_type=kb.types.get(case.get("problem_type")), level=level,
                   level_is_heuristic=level_is_heuristic, route=kb.routes.get(case.get("legal_route")))
-    reply = Reply(slots={"trainer_mode": "demo", "demo_step": step + 1})
+    reply = Reply().set(trainer_mode="demo", demo_step=step + 1)
     if step == 0:
-        reply.say(f"Demo: ik loop {len(cases)} casussen met je door en laat bij elke casus stap voor stap "
-                  "zien hoe Taai redeneert.")
-    return reply.say(text, DEMO_BUTTONS)
+        reply.say(kb.message("classroom.demo_intro", total=len(cases)))
+    return reply.say(text, _next_buttons(kb))
 
 
-def demo_end(total: int) -> Reply:
-    return Reply(slots={"trainer_mode": None, "demo_step": None}).say(
-        f"Dat waren alle {total} casussen van de demo. Wil je jezelf testen? Start dan de quiz.",
-        (("Start de quiz", "/start_quiz"), ("Vraagstuk typeren", "/start_diagnosis")))
+def demo_end(kb: KnowledgeBase, total: int) -> Reply:
+    return Reply().set(trainer_mode=None, demo_step=None).say(
+        kb.message("classroom.demo_end", total=total),
+        ((kb.message("buttons.start_quiz"), "/start_quiz"),
+         (kb.message("buttons.classify_problem"), "/start_diagnosis")))
 
 
 def _quiz_pool(kb: KnowledgeBase) -> list[str]:
@@ -76,97 +82,98 @@ def quiz_start(kb: KnowledgeBase, seed: str) -> Reply:
     # Seeded by the conversation, so a group sees different cases but a test is repeatable.
     pool = _quiz_pool(kb)
     order = random.Random(seed).sample(pool, k=min(QUIZ_LENGTH, len(pool)))
-    reply = Reply(slots={"trainer_mode": "quiz", "quiz_cases": order, "quiz_score": 0, "quiz_total": 0,
-                         "demo_step": None})
-    reply.say(f"Quiz: ik laat je {len(order)} casussen zien. Kies bij elke casus eerst het probleemtype en "
-              "daarna het participatieniveau. Per goed antwoord krijg je een punt.")
+    reply = Reply().set(trainer_mode="quiz", quiz_cases=order, quiz_score=0, quiz_total=0, demo_step=None)
+    reply.say(kb.message("classroom.quiz_intro", total=len(order)))
     return _ask_type(kb, reply, order, 0)
 
 
 def _ask_type(kb: KnowledgeBase, reply: Reply, order: list[str], index: int) -> Reply:
     case = kb.cases[order[index]]
-    reply.slots.update(quiz_case=case["id"], quiz_stage="type")
+    reply.set(quiz_case=case["id"], quiz_stage="type")
     buttons = tuple((t["short_name"].capitalize(), f'/quiz_answer{{"quiz_choice":"{t["id"]}"}}')
                     for t in kb.types.values())
-    return reply.say(f"**Casus {index + 1} van {len(order)}: {case['name']}**\n\n{case['summary']}\n\n"
-                     "Welk probleemtype is dit?", buttons + (STOP_BUTTON,))
+    return reply.say(kb.message("classroom.quiz_case", number=index + 1, total=len(order), name=case["name"],
+                                summary=case["summary"]), buttons + _stop_button(kb))
 
 
 def _ask_level(kb: KnowledgeBase, reply: Reply) -> Reply:
-    reply.slots["quiz_stage"] = "level"
+    reply.set(quiz_stage="level")
     buttons = tuple((level["name"], f'/quiz_answer{{"quiz_choice":"{level["id"]}"}}')
                     for level in sorted(kb.levels.values(), key=lambda level: level["rank"]))
-    return reply.say("En welk participatieniveau past hier het best?", buttons + (STOP_BUTTON,))
+    return reply.say(kb.message("classroom.quiz_ask_level"), buttons + _stop_button(kb))
 
 
-def quiz_answer(kb: KnowledgeBase, state: Mapping[str, Any], choice: str | None) -> Reply:
+def quiz_answer(kb: KnowledgeBase, state: ConversationState, choice: str | None) -> Reply:
     """Feedback on the trainee's choice, with the explanation, and the next question."""
-    if state.get("trainer_mode") != "quiz" or not state.get("quiz_case"):
-        return Reply().say("Er loopt nu geen quiz. Wil je er een starten?", (("Start de quiz", "/start_quiz"),))
-    case = kb.cases[state["quiz_case"]]
-    stage = state.get("quiz_stage") or "type"
+    if state.trainer_mode != "quiz" or not state.quiz_case:
+        return Reply().say(kb.message("classroom.no_quiz"), ((kb.message("buttons.start_quiz"), "/start_quiz"),))
+    case = kb.cases[state.quiz_case]
+    stage = state.quiz_stage or "type"
     valid = kb.types if stage == "type" else kb.levels
     if choice not in valid:
-        what = "probleemtype" if stage == "type" else "participatieniveau"
-        return Reply().say(f"Kies een {what} met een van de knoppen.")
-    score, total = int(state.get("quiz_score") or 0), int(state.get("quiz_total") or 0) + 1
+        return Reply().say(kb.message("classroom.choose_type") if stage == "type"
+                           else kb.message("classroom.choose_level"))
+    score, total = state.quiz_score, state.quiz_total + 1
     reply = Reply()
     if stage == "type":
         right = kb.types[case["problem_type"]]
         correct = choice == right["id"]
-        verdict = "Goed!" if correct else f"Niet helemaal. Volgens Taai is het een **{right['short_name']}** probleem."
+        verdict = (kb.message("classroom.right") if correct
+                   else kb.message("classroom.wrong_type", type_name=right["short_name"]))
         reply.say(f"{verdict} {right['why']}")
-        reply.slots.update(quiz_score=score + int(correct), quiz_total=total)
+        reply.set(quiz_score=score + int(correct), quiz_total=total)
         return _ask_level(kb, reply)
     right_level, heuristic = _level_for(kb, case)
     correct = choice == right_level["id"]
-    verdict = "Goed!" if correct else f"Niet helemaal. Hier past **{right_level['name'].lower()}**."
-    note = (" _Dit is een vuistregel van Taai voor dit type; de bron zegt het niet letterlijk._" if heuristic else "")
-    reply.say(f"{verdict} {right_level['when_fitting']}{note}\n\n*Les uit deze casus:* {case['lesson']}")
+    verdict = (kb.message("classroom.right") if correct
+               else kb.message("classroom.wrong_level", level_name=right_level["name"].lower()))
+    note = " " + kb.message("classroom.heuristic_note") if heuristic else ""
+    reply.say(f"{verdict} {right_level['when_fitting']}{note}\n\n"
+              + kb.message("classroom.lesson", lesson=case["lesson"]))
     score += int(correct)
-    reply.slots.update(quiz_score=score, quiz_total=total)
-    order = list(state.get("quiz_cases") or [])
+    reply.set(quiz_score=score, quiz_total=total)
+    order = list(state.quiz_cases)
     index = order.index(case["id"]) + 1 if case["id"] in order else len(order)
     if index < len(order):
-        reply.slots["quiz_stage"] = "next"
-        return reply.say(f"Je score tot nu toe: {score} van {total}.", QUIZ_NEXT_BUTTONS)
-    return quiz_end(reply, score, total)
+        reply.set(quiz_stage="next")
+        return reply.say(kb.message("classroom.score_so_far", score=score, total=total), _next_buttons(kb))
+    return quiz_end(kb, reply, score, total)
 
 
-def quiz_next(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
-    order = list(state.get("quiz_cases") or [])
-    current = state.get("quiz_case")
+def quiz_next(kb: KnowledgeBase, state: ConversationState) -> Reply:
+    order = list(state.quiz_cases)
+    current = state.quiz_case
     index = order.index(current) + 1 if current in order else 0
     if index >= len(order):
-        return quiz_end(Reply(), int(state.get("quiz_score") or 0), int(state.get("quiz_total") or 0))
+        return quiz_end(kb, Reply(), state.quiz_score, state.quiz_total)
     return _ask_type(kb, Reply(), order, index)
 
 
-def quiz_end(reply: Reply, score: int, total: int) -> Reply:
-    reply.slots.update(trainer_mode=None, quiz_case=None, quiz_stage=None, quiz_cases=None)
-    return reply.say(f"Einde van de quiz. Je score: **{score} van {total}**. Goed gedaan! Wil je nog een "
-                     "ronde, of een eigen vraagstuk typeren?",
-                     (("Nog een ronde", "/start_quiz"), ("Vraagstuk typeren", "/start_diagnosis")))
+def quiz_end(kb: KnowledgeBase, reply: Reply, score: int, total: int) -> Reply:
+    reply.set(trainer_mode=None, quiz_case=None, quiz_stage=None, quiz_cases=None)
+    return reply.say(kb.message("classroom.quiz_end", score=score, total=total),
+                     ((kb.message("buttons.another_round"), "/start_quiz"),
+                      (kb.message("buttons.classify_problem"), "/start_diagnosis")))
 
 
-def next_step(kb: KnowledgeBase, state: Mapping[str, Any]) -> Reply:
+def next_step(kb: KnowledgeBase, state: ConversationState) -> Reply:
     """'Volgende': the next demo case or quiz question, depending on the mode."""
-    if state.get("trainer_mode") == "demo":
-        return demo_step(kb, int(state.get("demo_step") or 0))
-    if state.get("trainer_mode") == "quiz":
-        if state.get("quiz_stage") in ("type", "level"):
-            return Reply().say("Kies eerst een antwoord met een van de knoppen.")
+    if state.trainer_mode == "demo":
+        return demo_step(kb, state.demo_step)
+    if state.trainer_mode == "quiz":
+        if state.quiz_stage in ("type", "level"):
+            return Reply().say(kb.message("classroom.choose_first"))
         return quiz_next(kb, state)
-    return Reply().say("Wil je de demo of de quiz starten?",
-                       (("Demo", "/start_demo"), ("Quiz", "/start_quiz")))
+    return Reply().say(kb.message("classroom.demo_or_quiz"),
+                       ((kb.message("buttons.demo"), "/start_demo"), (kb.message("buttons.quiz"), "/start_quiz")))
 
 
-def stop(state: Mapping[str, Any]) -> Reply:
-    reply = Reply(slots={slot: None for slot in TRAINER_SLOTS})
-    if state.get("trainer_mode") == "quiz":
-        reply.say(f"De quiz is gestopt. Je score: {int(state.get('quiz_score') or 0)} van "
-                  f"{int(state.get('quiz_total') or 0)}.")
+def stop(kb: KnowledgeBase, state: ConversationState) -> Reply:
+    reply = Reply().set(**dict.fromkeys(TRAINER_SLOTS))
+    if state.trainer_mode == "quiz":
+        reply.say(kb.message("classroom.quiz_stopped", score=state.quiz_score, total=state.quiz_total))
     else:
-        reply.say("De demo is gestopt.")
-    return reply.say("Beschrijf een eigen vraagstuk, of kies:",
-                     (("Vraagstuk typeren", "/start_diagnosis"), ("Demo", "/start_demo"), ("Quiz", "/start_quiz")))
+        reply.say(kb.message("classroom.demo_stopped"))
+    return reply.say(kb.message("classroom.after_stop"),
+                     ((kb.message("buttons.classify_problem"), "/start_diagnosis"),
+                      (kb.message("buttons.demo"), "/start_demo"), (kb.message("buttons.quiz"), "/start_quiz")))

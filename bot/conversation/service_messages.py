@@ -1,21 +1,38 @@
 """What Taai says when something outside the conversation happens: personal data
-was removed, a service is down. Plain Dutch (B1): what happened, that nothing was
-lost, what to do. No domain facts here; those live in knowledge/."""
+was removed, a service is down. The wording is in knowledge/messages.yml (group
+`service`): what happened, that nothing was lost, what to do.
 
-PRIVACY_NOTICE_NL = (
-    "Ik heb persoonsgegevens, zoals een naam, adres of BSN, uit uw bericht weggehaald "
-    "en vervangen door een label, omdat Taai die gegevens niet nodig heeft en ze "
-    "daarom niet bewaart."
-)
+These are needed where the rest of the knowledge base is not (a storage outage), so
+they come from the message catalogue alone (`default_messages`). The old constant
+names (`PRIVACY_NOTICE_NL`, ...) still work: they are read from the catalogue on
+first use.
+"""
+from __future__ import annotations
 
-ACTION_SERVER_UNAVAILABLE_NL = (
-    "Sorry, een deel van Taai is even niet bereikbaar, dus ik kan hier nu niet op "
-    "antwoorden. Uw gesprek is bewaard: stuur uw bericht over een minuut opnieuw, "
-    "dan gaan we verder waar we waren."
-)
+from bot.core.knowledge import default_messages
 
-STORAGE_UNAVAILABLE_NL = (
-    "Taai kan uw bericht op dit moment niet verwerken: de opslag van gesprekken is even "
-    "niet bereikbaar. Er is niets van uw gesprek verloren gegaan. Probeer het over een "
-    "minuut opnieuw."
-)
+
+def privacy_notice() -> str:
+    return default_messages().message("service.privacy_notice")
+
+
+def action_server_unavailable() -> str:
+    return default_messages().message("service.action_server_unavailable")
+
+
+def storage_unavailable() -> str:
+    return default_messages().message("service.storage_unavailable")
+
+
+_CONSTANTS = {
+    "PRIVACY_NOTICE_NL": privacy_notice,
+    "ACTION_SERVER_UNAVAILABLE_NL": action_server_unavailable,
+    "STORAGE_UNAVAILABLE_NL": storage_unavailable,
+}
+
+
+def __getattr__(name: str) -> str:
+    # `from bot.conversation.service_messages import PRIVACY_NOTICE_NL` (PEP 562).
+    if name in _CONSTANTS:
+        return _CONSTANTS[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

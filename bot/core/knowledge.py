@@ -16,6 +16,8 @@ from typing import Any, Iterator, Mapping
 import jsonschema
 import yaml
 
+from bot.core.messages import Messages, template_problem
+
 KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
 SCHEMA_DIR_NAME = "schema"
 SCHEMA_BASE = "https://taai.example/schema/"
@@ -23,8 +25,9 @@ SCHEMA_BASE = "https://taai.example/schema/"
 # One file per subject; the order is the order of loading and of error reports.
 FILES = (
     "sources", "meta", "context", "problem_types", "participation_levels",
-    "stakeholders", "legal_routes", "process", "cases", "glossary", "cues",
+    "stakeholders", "legal_routes", "process", "cases", "glossary", "cues", "messages",
 )
+MESSAGES_FILE = "messages"
 
 
 class KnowledgeError(Exception):
@@ -68,6 +71,13 @@ class KnowledgeBase:
     risks: dict[str, dict] = field(default_factory=dict)
     cases: dict[str, dict] = field(default_factory=dict)
     terms: dict[str, dict] = field(default_factory=dict)
+    messages: Messages = field(default_factory=Messages)
+
+    def message(self, key: str, **values: Any) -> str:
+        """What Taai says for `key` (knowledge/messages.yml), placeholders filled.
+
+        Raises `MessageError` for an unknown key or values that do not fit the placeholders."""
+        return self.messages.message(key, **values)
 
     @property
     def meta(self) -> dict:
@@ -91,9 +101,6 @@ class KnowledgeBase:
                 return entry
         raise KeyError((value_consensus, knowledge_certainty))
 
-    def level_by_rank(self, rank: int) -> dict:
-        return next(level for level in self.levels.values() if level["rank"] == rank)
-
     def evidence_level(self, rank: int) -> dict:
         return next(level for level in self.evidence_levels.values() if level["rank"] == rank)
 
@@ -103,7 +110,7 @@ class KnowledgeBase:
         Resolved each time it is asked, never at loading: a server that runs across a
         change date answers with the new status from that day on.
         """
-        return status_on(self.routes[entry] if isinstance(entry, str) else entry, on)
+        return status_on(self.routes[entry] if isinstance(entry, str) else entry, on, self.messages)
 
     def source_list(self, ids: list[str]) -> list[dict]:
         """Sources for these ids, without duplicates, in first-seen order."""
@@ -118,10 +125,6 @@ class KnowledgeBase:
 _MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
            "september", "oktober", "november", "december")
 
-OUTDATED_NOTE = ("Let op: vanaf {date} kan dit anders zijn. Dat hebben we nog niet nagekeken. "
-                 "Controleer de actuele wettekst.")
-
-
 def nl_date(iso: str) -> str:
     """'2026-11-22' -> '22 november 2026'."""
     year, month, day = (int(part) for part in iso.split("-"))
@@ -134,7 +137,7 @@ def status_history(entry: Mapping) -> list[dict]:
     return list(status) if isinstance(status, list) else [status]
 
 
-def status_on(entry: Mapping, on: dt.date | None = None) -> dict:
+def status_on(entry: Mapping, on: dt.date | None = None, messages: Messages | None = None) -> dict:
     """The status that holds on `on` (default: today, taken now).
 
     A status holds from its `valid_from` up to its `valid_until` or the next status's
@@ -142,7 +145,8 @@ def status_on(entry: Mapping, on: dt.date | None = None) -> dict:
     known status the first one is given. When `on` is past a known change that no later
     status covers (the last status's `valid_until`, or a `next_change`), the text says
     that it may be out of date. The result is a new dict with the status's fields plus
-    `outdated_since` (an ISO date or None); `text` is what to show.
+    `outdated_since` (an ISO date or None); `text` is what to show. The out-of-date
+    note comes from `messages`, by default the project's knowledge/messages.yml.
     """
     on = on or dt.date.today()
     history = status_history(entry)
@@ -154,7 +158,8 @@ def status_on(entry: Mapping, on: dt.date | None = None) -> dict:
                     if d and dt.date.fromisoformat(d) <= on)
     result = dict(chosen, outdated_since=passed[0] if passed else None)
     if passed:
-        result["text"] = f"{chosen['text']} {OUTDATED_NOTE.format(date=nl_date(passed[0]))}"
+        note = (messages or default_messages()).message("status.may_be_outdated", date=nl_date(passed[0]))
+        result["text"] = f"{chosen['text']} {note}"
     return result
 
 
@@ -371,17 +376,45 @@ def _check_integrity(kb: KnowledgeBase) -> None:
             raise KnowledgeError("cues", cue["id"], f"pole '{cue['pole']}' does not belong to axis '{cue['axis']}'")
 
 
+def _schema_dir(directory: Path) -> Path:
+    schema_dir = directory / SCHEMA_DIR_NAME
+    return schema_dir if schema_dir.is_dir() else KNOWLEDGE_DIR / SCHEMA_DIR_NAME
+
+
+def _read_valid(directory: Path, name: str) -> Any:
+    data = _read_yaml(directory, name)
+    _validate_schema(name, data, _schema_dir(directory))
+    return data
+
+
+def _messages(data: Mapping[str, Mapping[str, str]]) -> Messages:
+    """The catalogue, with every template checked: a broken placeholder is found at loading."""
+    messages = Messages.from_groups(data)
+    for key, template in messages.texts.items():
+        problem = template_problem(template)
+        if problem:
+            raise KnowledgeError(MESSAGES_FILE, key, problem)
+    return messages
+
+
+def load_messages(directory: Path | str | None = None) -> Messages:
+    """Only the message catalogue (knowledge/messages.yml), validated. Raises KnowledgeError.
+
+    For what Taai says outside a conversation (a storage outage, the privacy notice),
+    where the rest of the knowledge base is not needed."""
+    return _messages(_read_valid(Path(directory or KNOWLEDGE_DIR).resolve(), MESSAGES_FILE))
+
+
+@lru_cache(maxsize=1)
+def default_messages() -> Messages:
+    """The project's message catalogue, loaded once per process."""
+    return load_messages()
+
+
 def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     """Read, validate and index every knowledge file. Raises KnowledgeError."""
     directory = Path(directory or KNOWLEDGE_DIR).resolve()
-    schema_dir = directory / SCHEMA_DIR_NAME
-    if not schema_dir.is_dir():
-        schema_dir = KNOWLEDGE_DIR / SCHEMA_DIR_NAME
-    raw = {}
-    for name in FILES:
-        data = _read_yaml(directory, name)
-        _validate_schema(name, data, schema_dir)
-        raw[name] = data
+    raw = {name: _read_valid(directory, name) for name in FILES}
 
     kb = KnowledgeBase(directory=directory, raw=raw)
     kb.sources = _index("sources", raw["sources"]["sources"])
@@ -400,6 +433,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     kb.risks = _index("process", raw["process"]["risks"])
     kb.cases = _index("cases", raw["cases"]["cases"])
     kb.terms = _index("glossary", raw["glossary"]["terms"])
+    kb.messages = _messages(raw[MESSAGES_FILE])
     _check_integrity(kb)
     return kb
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 import jinja2
 
-from bot.core.knowledge import KnowledgeBase, nl_date, status_on  # nl_date: also imported from here
+from bot.core.knowledge import KnowledgeBase, nl_date  # nl_date: also imported from here
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -50,10 +50,10 @@ def render(kb: KnowledgeBase, template: str, on: dt.date | None = None, **contex
     """Render a template; `.html.j2` templates are autoescaped.
 
     Templates get `status(entry)`: the entry's status on `on`, by default on the day of
-    rendering (bot.core.knowledge.status_on), so a reply never shows a status that no longer holds.
+    rendering (KnowledgeBase.status_on), so a reply never shows a status that no longer holds.
     """
     env = _environment(template.endswith(".html.j2"))
     text = env.get_template(template).render(kb=kb, sources=lambda ids: _source_names(kb, ids),
-                                             status=lambda entry: status_on(entry, on), **context)
+                                             status=lambda entry: kb.status_on(entry, on), **context)
     # Templates are written readably; collapse the blank-line runs that loops leave.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -99,13 +99,14 @@ def match_routes(kb: KnowledgeBase, situation: Situation, limit: int | None = No
         hits = keywords.get(route["id"], [])
         if hits:
             score += min(MAX_KEYWORD_SCORE, KEYWORD_SCORE * len(hits))
-            reasons.append("Je noemde " + ", ".join(f"'{h}'" for h in dict.fromkeys(hits)) + ".")
+            reasons.append(kb.message("routes.reason_named",
+                                      keywords=", ".join(f"'{h}'" for h in dict.fromkeys(hits))))
         if domain:
             if not applies["domains"]:
                 score += GENERAL_SCORE
             elif domain["id"] in applies["domains"]:
                 score += DOMAIN_SCORE
-                reasons.append(f"Past bij het domein {domain['name'].lower()}.")
+                reasons.append(kb.message("routes.reason_domain", domain=domain["name"].lower()))
             else:
                 score += MISMATCH_PENALTY
         if initiator:
@@ -113,12 +114,12 @@ def match_routes(kb: KnowledgeBase, situation: Situation, limit: int | None = No
                 score += GENERAL_SCORE
             elif initiator["id"] in applies["initiators"]:
                 score += INITIATOR_SCORE
-                reasons.append(f"Kan worden gestart door {initiator['name'].lower()}.")
+                reasons.append(kb.message("routes.reason_initiator", initiator=initiator["name"].lower()))
             else:
                 score += MISMATCH_PENALTY
         if route["kind"] == "existing_room":
             score += EXISTING_ROOM_SCORE
-            reasons.append("Kijk altijd eerst of de huidige regels al ruimte geven.")
+            reasons.append(kb.message("routes.reason_existing_room"))
 
         mentioned = bool(hits) or route["id"] in situation.named
         if not route["usable"] and not mentioned:

@@ -18,9 +18,10 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from bot.conversation.dialogue import plan_input
+from bot.conversation.plan import plan_input
+from bot.conversation.state import ConversationState
 from bot.core.knowledge import KnowledgeBase
-from bot.core.plan import ExperimentPlan, PlanIncomplete, build_plan
+from bot.core.plan import ExperimentPlan, PlanIncomplete, PlanInput, build_plan
 from bot.core.render import nl_date, render
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -31,8 +32,10 @@ LINK_COLOUR = RGBColor(0x01, 0x68, 0x9B)  # the link colour of plan.html.j2
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-# One definition of what a plan is built from, shared with the chat (bot.conversation.dialogue.plan).
-plan_input_from_slots = plan_input
+def plan_input_from_slots(slots: Mapping[str, Any]) -> PlanInput:
+    """What the plan is built from: the same reading of the slots as the chat's plan
+    (bot.conversation.plan.plan_input), so the download says what the bot said."""
+    return plan_input(ConversationState.from_slots(slots))
 
 
 def plan_from_slots(kb: KnowledgeBase, slots: Mapping[str, Any]) -> ExperimentPlan | None:

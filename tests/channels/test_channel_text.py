@@ -20,11 +20,12 @@ BUTTONS = [{"title": "Vraagstuk typeren", "payload": "/start_diagnosis"},
 @pytest.fixture(scope="module")
 def plan_markdown() -> str:
     """A real plan as Taai renders it, with markup in the user's own words."""
-    from bot.conversation import dialogue
+    from bot.conversation.plan import hand_over_plan
+    from bot.conversation.state import ConversationState
 
-    state = {"problem_description": "Wat doen we met de *bijstand* <b>x</b> & [link](https://x.nl)?",
-             "value_consensus": "disagree", "knowledge_certainty": "uncertain"}
-    reply = dialogue.plan(default_knowledge(), state)
+    state = ConversationState(problem_description="Wat doen we met de *bijstand* <b>x</b> & [link](https://x.nl)?",
+                              value_consensus="disagree", knowledge_certainty="uncertain")
+    reply = hand_over_plan(default_knowledge(), state)
     text = reply.messages[-1].text
     assert "# Experimentplan" in text  # description and both axes are all a plan needs
     return text

@@ -33,7 +33,8 @@ from typing import Any, Callable
 
 import yaml
 
-from bot.conversation import dialogue
+from bot.conversation import advice, concepts, diagnosis
+from bot.conversation.state import ConversationState
 from bot.core.knowledge import KnowledgeBase, load_knowledge
 from bot.understanding.axes import OPPOSITE, axis_reader
 from bot.understanding.router import Routed, Turn, route
@@ -140,7 +141,7 @@ def evaluate_first(kb: KnowledgeBase, items: list[dict], parse: Parser | None, r
             report.errors.append({"id": item["id"], "part": "first", "expected": expected, "got": routed.intent,
                                   "rule": routed.rule, "text": item["text"]})
         if item["expected"] == "describe":
-            started = dialogue.start_diagnosis(kb, item["text"])
+            started = diagnosis.start_diagnosis(kb, item["text"])
             for axis, label in (("value_consensus", item.get("values")), ("knowledge_certainty", item.get("knowledge"))):
                 filled = started.slots.get(axis)
                 if filled is None:
@@ -168,16 +169,16 @@ def _answers_question(kb: KnowledgeBase, routed: Routed, text: str, expected: di
     if kind in ("type_info", "concept"):
         if routed.intent != "ask_concept":
             return False
-        found = dialogue.find_concept(kb, text, routed.entities.get("concept"))
+        found = concepts.find_concept(kb, text, routed.entities.get("concept"))
         want = ("type", expected["type"]) if kind == "type_info" else ("term", expected["concept"])
         return found == want
     if kind in ("route", "routes_for_domain"):
         if routed.intent not in ("ask_route_info", "ask_experiment"):
             return False
-        if routed.intent == "ask_experiment" and not dialogue.routes_at_once(kb, text):
+        if routed.intent == "ask_experiment" and not advice.routes_at_once(kb, text):
             return False  # the routes form would ask questions first
-        answer = dialogue.legal_routes(kb, {}, text, routed.entities.get("route"))
-        shown = answer.slots["legal_routes"][: max(dialogue.MAX_ROUTES_SHOWN, 1)]
+        answer = advice.legal_routes(kb, ConversationState(), text, routed.entities.get("route"))
+        shown = answer.slots["legal_routes"][: max(advice.MAX_ROUTES_SHOWN, 1)]
         return expected["route"] in shown if kind == "routes_for_domain" else shown[:1] == [expected["route"]]
     raise ValueError(f"unknown question kind {kind!r}")
 

@@ -1,12 +1,12 @@
 """The custom actions (actions/diagnosis.py, actions/advice.py) on real rasa_sdk trackers.
 
-The actions are thin adapters over bot/conversation/dialogue.py: these tests check that each one
-reads the right slots, entities and text from the tracker, sends what the dialogue
+The actions are thin adapters over bot/conversation/: these tests check that each one
+reads the right slots, entities and text from the tracker, sends what the conversation
 returns (text and buttons) and sets the slots of the contract in design.md. Form
 validation runs through `FormValidationAction.run`, the way the action server calls
 it, so extraction, validation and the returned SlotSet events are all exercised.
 
-Expected ids and wording come from knowledge/*.yml and bot/conversation/dialogue.py.
+Expected ids and wording come from knowledge/*.yml (messages.yml for Taai's own sentences).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from actions.advice import (ActionAdvise, ActionAnswerConcept, ActionAskDeviatio
                             ActionAskPolicyDomain, ActionLegalRoutes, ActionNoteContext, ActionPlan,
                             ActionPreparePlan, ValidateRoutesForm)
 from actions.diagnosis import (ActionAskKnowledgeCertainty, ActionAskProblemDescription, ActionAskValueConsensus,
-                               ActionConclude, ActionCorrect, ActionExplainWhy, ActionRestartDiagnosis,
+                               ActionConclude, ActionCorrect, ActionExplainWhy, ActionStartOver,
                                ActionStartDiagnosis, ValidateDiagnosisForm, ActionAnswerOutsideQuestion)
 from bot.core.render import nl_date
 from tests.unit.tracker_fixtures import (DOMAIN, all_text, buttons, form_tracker, make_tracker, run_action,
@@ -65,7 +65,7 @@ def run_routes_form(requested: str | None, text: str, intent: str | None = "info
 # --- action names match the domain --------------------------------------------------------
 
 ALL_ACTIONS = [ActionStartDiagnosis, ValidateDiagnosisForm, ActionAskValueConsensus, ActionAskKnowledgeCertainty,
-               ActionAskProblemDescription, ActionConclude, ActionCorrect, ActionExplainWhy, ActionRestartDiagnosis,
+               ActionAskProblemDescription, ActionConclude, ActionCorrect, ActionExplainWhy, ActionStartOver,
                ActionAdvise, ValidateRoutesForm, ActionAskPolicyDomain, ActionAskInitiator, ActionAskDeviation,
                ActionLegalRoutes, ActionPreparePlan, ActionPlan, ActionAnswerConcept, ActionNoteContext]
 
@@ -418,7 +418,7 @@ def test_explain_why_before_any_conclusion_says_so():
 
 def test_start_over_closes_the_form_and_resets_all_slots():
     tracker = make_tracker("opnieuw beginnen", "start_over", slots=diagnosed(), active_loop=DIAGNOSIS)
-    events, dispatcher = run_action(ActionRestartDiagnosis(), tracker)
+    events, dispatcher = run_action(ActionStartOver(), tracker)
     assert events == [ActiveLoop(None), AllSlotsReset()]
     assert "opnieuw" in texts(dispatcher)[0]
     assert ("Vraagstuk typeren", "/start_diagnosis") in buttons(dispatcher.messages[0])

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 from bot.conversation import classroom
-from bot.conversation.dialogue import CONTRACT_SLOTS
+from bot.conversation.state import CONTRACT_SLOTS, ConversationState
+
+
+def S(slots: dict) -> ConversationState:
+    return ConversationState.from_slots(slots)
 
 
 def texts(reply):
@@ -29,7 +33,7 @@ def test_the_demo_walks_through_all_cases_and_ends(kb):
     state = classroom.demo_step(kb, 0).slots
     seen = 1
     while state.get("trainer_mode") == "demo":
-        reply = classroom.next_step(kb, state)
+        reply = classroom.next_step(kb, S(state))
         state = {**state, **reply.slots}
         seen += 1
     assert seen == len(classroom.demo_cases(kb)) + 1
@@ -42,9 +46,9 @@ def play_quiz(kb, pick):
     state, replies = dict(reply.slots), [reply]
     while state.get("trainer_mode") == "quiz":
         if state["quiz_stage"] == "next":
-            reply = classroom.next_step(kb, state)
+            reply = classroom.next_step(kb, S(state))
         else:
-            reply = classroom.quiz_answer(kb, state, pick(state["quiz_stage"], kb.cases[state["quiz_case"]]))
+            reply = classroom.quiz_answer(kb, S(state), pick(state["quiz_stage"], kb.cases[state["quiz_case"]]))
         state.update(reply.slots)
         replies.append(reply)
     return replies, state
@@ -67,7 +71,7 @@ def test_a_wrong_type_gets_the_right_one_with_the_explanation(kb):
     start = classroom.quiz_start(kb, "seed")
     case = kb.cases[start.slots["quiz_case"]]
     wrong = next(t for t in kb.types if t != case["problem_type"])
-    reply = classroom.quiz_answer(kb, start.slots, wrong)
+    reply = classroom.quiz_answer(kb, S(start.slots), wrong)
     assert "Niet helemaal" in texts(reply) and kb.types[case["problem_type"]]["why"] in texts(reply)
     assert reply.slots["quiz_score"] == 0 and reply.slots["quiz_total"] == 1
     assert reply.slots["quiz_stage"] == "level"
@@ -75,7 +79,7 @@ def test_a_wrong_type_gets_the_right_one_with_the_explanation(kb):
 
 def test_a_quiz_answer_that_is_no_choice_asks_for_a_button(kb):
     start = classroom.quiz_start(kb, "seed")
-    reply = classroom.quiz_answer(kb, start.slots, "interactive")  # a level while a type is asked
+    reply = classroom.quiz_answer(kb, S(start.slots), "interactive")  # a level while a type is asked
     assert "knoppen" in texts(reply) and reply.slots == {}
 
 
@@ -88,18 +92,18 @@ def test_the_quiz_order_depends_on_the_seed_and_repeats_for_the_same_seed(kb):
 def test_demo_and_quiz_never_touch_the_contract_slots(kb):
     replies, _ = play_quiz(kb, right_answer(kb))
     replies.append(classroom.demo_step(kb, 0))
-    replies.append(classroom.stop({"trainer_mode": "quiz", "quiz_score": 3, "quiz_total": 4}))
+    replies.append(classroom.stop(kb, S({"trainer_mode": "quiz", "quiz_score": 3, "quiz_total": 4})))
     for reply in replies:
         assert not set(reply.slots) & set(CONTRACT_SLOTS)
         assert set(reply.slots) <= set(classroom.TRAINER_SLOTS)
 
 
 def test_stopping_the_quiz_reports_the_score_and_clears_the_trainer_slots(kb):
-    reply = classroom.stop({"trainer_mode": "quiz", "quiz_score": 3, "quiz_total": 4})
+    reply = classroom.stop(kb, S({"trainer_mode": "quiz", "quiz_score": 3, "quiz_total": 4}))
     assert "3 van 4" in texts(reply)
     assert all(value is None for value in reply.slots.values())
 
 
 def test_next_without_a_mode_offers_demo_and_quiz(kb):
-    reply = classroom.next_step(kb, {})
+    reply = classroom.next_step(kb, S({}))
     assert ("Quiz", "/start_quiz") in reply.messages[-1].buttons

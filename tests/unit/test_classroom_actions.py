@@ -4,7 +4,7 @@ from __future__ import annotations
 from rasa_sdk.events import ActiveLoop
 
 from actions.classroom import ActionDemoStart, ActionQuizAnswer, ActionQuizStart, ActionTrainerNext, ActionTrainerStop
-from bot.conversation.dialogue import CONTRACT_SLOTS
+from bot.conversation.state import CONTRACT_SLOTS
 from tests.unit.tracker_fixtures import make_tracker, run_action
 
 

@@ -6,7 +6,7 @@ import io
 import docx
 import pytest
 
-from bot.conversation.dialogue import UNKNOWN
+from bot.conversation.state import UNKNOWN
 from bot.export.plan_files import plan_docx, plan_from_slots, plan_html, plan_input_from_slots
 
 EVIL = "<img src=x onerror=alert(1)> & <script>alert('x')</script>"

@@ -10,7 +10,7 @@ import docx
 import pytest
 import yaml
 
-from bot.conversation import dialogue
+from bot.conversation import concepts
 from bot.core.check_knowledge import main as check_knowledge
 from bot.core.knowledge import KnowledgeError, load_knowledge, passed_changes, status_on
 from bot.core.plan import PlanInput, build_plan
@@ -70,7 +70,7 @@ def test_plan_chat_html_and_word_show_the_status_of_the_day(kb):
 
 def test_answer_concept_gives_the_status_that_holds_today(kb):
     # The route's own name picks the route branch (the bare word picks the glossary term).
-    text = dialogue.answer_concept(kb, "wat houdt uitdaagrecht (right to challenge) in").messages[0].text
+    text = concepts.answer_concept(kb, "wat houdt uitdaagrecht (right to challenge) in").messages[0].text
     assert "*Status:*" in text
     assert kb.status_on("uitdaagrecht")["text"] in text  # resolved now, by the same rule as above
 
