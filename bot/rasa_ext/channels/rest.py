@@ -91,9 +91,9 @@ ERROR_MESSAGE_TYPE = "Het veld message moet tekst zijn (tussen aanhalingstekens)
 ERROR_METADATA_TYPE = "Het veld metadata moet een JSON-object zijn, bijvoorbeeld {\"taal\": \"nl\"}."
 ERROR_MESSAGE_ID = ("Het veld message_id moet 1 tot 64 tekens lang zijn en mag alleen letters, cijfers, "
                     "- en _ bevatten.")
-ERROR_STREAM = ("Taai kan antwoorden niet in delen sturen (stream=true). Laat stream weg: u krijgt dan "
+ERROR_STREAM = ("Taai kan antwoorden niet in delen sturen (stream=true). Laat stream weg: je krijgt dan "
                 "alle antwoorden in één keer.")
-ERROR_INTERNAL = ("Er ging iets mis bij Taai. Uw bericht is misschien niet verwerkt. Probeer het over "
+ERROR_INTERNAL = ("Er ging iets mis bij Taai. Je bericht is misschien niet verwerkt. Probeer het over "
                   "een paar minuten opnieuw.")
 
 NO_STORE = {"Cache-Control": "no-store"}
