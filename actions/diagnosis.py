@@ -66,9 +66,10 @@ class ValidateDiagnosisForm(ExtractingFormValidation):
             if requested_slot(tracker) is not None or state(tracker).problem_description \
                     or intent_of(tracker) != "start_diagnosis":
                 return {}
-            text = earlier_description(kb(), recent_user_texts(tracker))
-            if text is None:
+            earlier = earlier_description(kb(), recent_user_texts(tracker))
+            if earlier is None:
                 return {}
+            text = earlier
         reply = diagnosis.start_diagnosis(kb(), text, entity(tracker, "policy_domain"),
                                          entity(tracker, "initiator"))
         return slot_values(send(dispatcher, reply))

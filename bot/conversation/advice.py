@@ -26,7 +26,7 @@ def derived_slots(kb: KnowledgeBase, state: ConversationState) -> dict[str, Any]
 
     Recomputed wherever the type is used, so a correction or new context never leaves
     an old advice in the slots."""
-    c = classify(kb, state.value_consensus, state.knowledge_certainty)
+    c = classify(kb, *state.both_axes())
     r = recommend(kb, c.type_id, state.known_domain, state.known_initiator)
     derived = dict(problem_type=c.type_id, participation_level=r.level["id"], stakeholders=r.stakeholder_ids)
     check_slot_names(derived)
@@ -47,7 +47,7 @@ def advise(kb: KnowledgeBase, state: ConversationState, named_type: str | None =
         return reply.say(kb.message("advice.type_first"), start_diagnosis_button(kb))
     derived = derived_slots(kb, state)
     reply.set(**derived, last_conclusion="advice")
-    r = recommend(kb, state.updated(derived).problem_type, state.known_domain, state.known_initiator)
+    r = recommend(kb, derived["problem_type"], state.known_domain, state.known_initiator)
     return reply.say(render(kb, "advice.md.j2", r=r), after_advice_buttons(kb))
 
 

@@ -59,8 +59,8 @@ def demo_step(kb: KnowledgeBase, step: int) -> Reply:
     case = kb.cases[cases[step]]
     level, level_is_heuristic = _level_for(kb, case)
     text = render(kb, "demo_case.md.j2", case=case, number=step + 1, total=len(cases),
-                  problem_type=kb.types.get(case.get("problem_type")), level=level,
-                  level_is_heuristic=level_is_heuristic, route=kb.routes.get(case.get("legal_route")))
+                  problem_type=kb.types.get(case.get("problem_type", "")), level=level,
+                  level_is_heuristic=level_is_heuristic, route=kb.routes.get(case.get("legal_route", "")))
     reply = Reply().set(trainer_mode="demo", demo_step=step + 1)
     if step == 0:
         reply.say(kb.message("classroom.demo_intro", total=len(cases)))
@@ -124,6 +124,7 @@ def quiz_answer(kb: KnowledgeBase, state: ConversationState, choice: str | None)
         reply.set(quiz_score=score + int(correct), quiz_total=total)
         return _ask_level(kb, reply)
     right_level, heuristic = _level_for(kb, case)
+    assert right_level is not None  # quiz cases all have a type (_quiz_pool), so a level
     correct = choice == right_level["id"]
     verdict = (kb.message("classroom.right") if correct
                else kb.message("classroom.wrong_level", level_name=right_level["name"].lower()))

@@ -61,7 +61,7 @@ def _resolve(known: Mapping[str, dict], finder: PhraseFinder[tuple[str, float]],
                             and tokens[hit.positions[0]].lemma != hit.phrase.words[0].lemma:
                         weight *= COMPOUND_PART  # "woning" in "woninginbraak" says less than "woninginbraak"
                     weights[item] = weights.get(item, 0.0) + weight
-                return max(weights, key=weights.get)  # dicts keep the order first named
+                return max(weights, key=lambda item: weights[item])  # dicts keep the order first named
     return None
 
 

@@ -111,6 +111,7 @@ def read_axis_answer(kb: KnowledgeBase, axis: str, text: str, attempts: int) -> 
         reading = interpret_answer(kb, axis, text)
         kind, value = reading.kind, reading.value
     if kind == "value":
+        assert value is not None  # a reading of kind "value" always carries its pole
         reply.set(**{axis: value}, axis_attempts=0)
         reply.say(kb.message("diagnosis.answer_understood", pole=_pole_label(kb, axis, value)))
         return reply
@@ -170,7 +171,7 @@ def conclude(kb: KnowledgeBase, state: ConversationState) -> Reply:
     reply.set(**derived)
     reply.set(last_conclusion="type")
     if not (state.plan_requested and already_told):
-        c = classify(kb, state.value_consensus, state.knowledge_certainty)
+        c = classify(kb, *state.both_axes())
         buttons = () if state.plan_requested else after_type_buttons(kb)
         reply.say(render(kb, "classification.md.j2", c=c), buttons)
     if state.plan_requested:
@@ -206,7 +207,7 @@ def correct(kb: KnowledgeBase, state: ConversationState, text: str) -> Reply:
         concluded = conclude(kb, replace(new_state, plan_requested=False))
         reply.slots.update(concluded.slots)
         new_type = new_state.updated(concluded.slots).problem_type
-        if old_type and old_type != new_type:
+        if old_type and new_type and old_type != new_type:
             reply.say(kb.message("correction.type_changed", old_type=kb.types[old_type]["short_name"].lower(),
                                  new_type=kb.types[new_type]["short_name"].lower()))
         reply.messages += concluded.messages
@@ -224,7 +225,7 @@ def explain_why(kb: KnowledgeBase, state: ConversationState) -> Reply:
     last = state.last_conclusion
     if not state.has_both_axes:
         return reply.say(kb.message("why.no_conclusion_yet"))
-    c = classify(kb, state.value_consensus, state.knowledge_certainty)
+    c = classify(kb, *state.both_axes())
     t = c.problem_type
     if last == "advice":
         r = recommend(kb, t["id"], state.known_domain, state.known_initiator)

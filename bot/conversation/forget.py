@@ -75,7 +75,7 @@ def is_forget_request(text: str) -> bool:
     return False
 
 
-def gate_forget_intent(text: str, intent: str) -> str:
+def gate_forget_intent(text: str, intent: str | None) -> str | None:
     """The intent to act on after NLU: deleting only on the command itself.
 
     NLU sometimes labels unrelated messages `forget_conversation` ("vergeten", "ik wil

@@ -13,7 +13,7 @@ tests/unit/test_conversation_state.py keeps the fields and domain.yml's slots in
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 # A context question (domain, initiator, the rule in the way) the user could not or
 # would not answer: asked, so not asked again, but nothing to reason with.
@@ -96,6 +96,12 @@ class ConversationState:
         """Both axes are answered: the type is known."""
         return bool(self.value_consensus and self.knowledge_certainty)
 
+    def both_axes(self) -> tuple[str, str]:
+        """(value_consensus, knowledge_certainty); only for a state that has both."""
+        if not (self.value_consensus and self.knowledge_certainty):
+            raise ValueError("the type needs both axes answered")
+        return self.value_consensus, self.knowledge_certainty
+
     @property
     def known_domain(self) -> str | None:
         return None if self.policy_domain == UNKNOWN else self.policy_domain
@@ -111,8 +117,10 @@ class ConversationState:
 
 SLOT_NAMES = frozenset(item.name for item in fields(ConversationState))
 # Field annotation -> how a slot value becomes that type.
-_CONVERTERS = {"str | None": _text, "int": _count, "bool": bool, "tuple[str, ...]": _ids}
-_FIELD_TYPES = {item.name: _CONVERTERS[item.type] for item in fields(ConversationState)}
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {"str | None": _text, "int": _count, "bool": bool,
+                                                 "tuple[str, ...]": _ids}
+# With `from __future__ import annotations` every field's type is its annotation string.
+_FIELD_TYPES = {item.name: _CONVERTERS[str(item.type)] for item in fields(ConversationState)}
 
 
 def _typed(slots: Mapping[str, Any]) -> dict[str, Any]:

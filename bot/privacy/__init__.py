@@ -280,7 +280,8 @@ class _LazyCoverage:
     """The allow-listed words of the whole text, found only when first needed."""
 
     def __init__(self, allow_list: Optional[AllowList], text: str) -> None:
-        self._allow_list, self._text, self._covered = allow_list, text, None
+        self._allow_list, self._text = allow_list, text
+        self._covered: Optional[frozenset] = None
 
     def get(self) -> frozenset:
         if self._covered is None:
@@ -314,7 +315,8 @@ def _crude_names(text: str, start: int, end: int, covered: "_LazyCoverage") -> I
     """Every run of capitalised words in text[start:end] that is not in the knowledge
     base, as a name. Removes too much on purpose (it is the fallback)."""
     allowed = covered.get()
-    run_start = run_end = None
+    run_start: Optional[int] = None
+    run_end = 0
     for word in _WORD.finditer(text, start, end):
         if _is_capitalised(word.group()) and word.span() not in allowed:
             if run_start is None:

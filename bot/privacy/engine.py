@@ -189,7 +189,7 @@ def _runs_by_start(keys: CompactTrie) -> dict[str, tuple[int, int]]:
 
 def _keys_of(trie: Any) -> Iterator[str]:
     """Every value of a docdeid LookupTrie, its tokens joined by _SEP."""
-    stack = [((), trie)]
+    stack: list[tuple[tuple[str, ...], Any]] = [((), trie)]
     while stack:
         path, node = stack.pop()
         if node.is_terminal and path:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from typing import Any, Dict
+from typing import Any, MutableMapping
 
 import structlog
 
@@ -34,7 +34,7 @@ USER_TEXT_KEYS = frozenset({
 })
 
 
-def _hide_user_text(_logger: Any, _method: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+def _hide_user_text(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key in USER_TEXT_KEYS.intersection(event_dict):
         event_dict[key] = "(weggelaten)"
     return event_dict

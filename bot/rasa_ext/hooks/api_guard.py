@@ -13,7 +13,7 @@ The middleware runs before the token check; it only rewrites, it never answers.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from sanic import Sanic
 from sanic.request import Request
@@ -56,6 +56,7 @@ async def _redact_request(request: Request) -> None:
     if request.method not in ("POST", "PUT"):
         return
     path = request.path
+    redact: Callable[[Any], Any]
     if _MESSAGES.match(path) or _PARSE.match(path):
         redact = _redact_message
     elif _EVENTS.match(path):
@@ -66,5 +67,8 @@ async def _redact_request(request: Request) -> None:
         body = request.json
     except Exception:  # noqa: BLE001 - Rasa's handler answers malformed JSON itself
         return
-    if isinstance(body, (dict, list)):
-        request.parsed_json = redact(body) if redact is _redact_events or isinstance(body, dict) else body
+    # Sanic reads request.json from parsed_json; its stub types the attribute as None.
+    if isinstance(body, dict):
+        request.parsed_json = redact(body)  # type: ignore[assignment]
+    elif isinstance(body, list) and redact is _redact_events:
+        request.parsed_json = _redact_events(body)
