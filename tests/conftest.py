@@ -14,14 +14,17 @@ and `make test-cluster` run one tier each. `make test` runs all of them.
 
 A test marked `model` (needs models/taai.tar.gz) in a fast folder is e2e.
 
-Fixtures: the knowledge base, loaded once per test session, and one running Taai
-server for every test that talks to it (end-to-end, web routes, browser)."""
+Fixtures: the knowledge base, loaded once per test session (and each knowledge file
+parsed once, however often a test loads it), and one running Taai server for every
+test that talks to it (end-to-end, web routes, browser)."""
 from __future__ import annotations
 
+import copy
 import secrets
 import shutil
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,6 +72,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not written:
             item.add_marker(tier)
         seen[item.nodeid] = [mark.name for mark in item.iter_markers() if mark.name in (*TIERS, "model")]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def knowledge_files_parsed_once():
+    """Tests load the knowledge base, or a copy with one file broken, dozens of times,
+    and reading the YAML is most of a load (about a second, pure-Python PyYAML). A file
+    whose exact bytes were read before gets a deep copy of that result: the data the
+    reader would return again. Every other file (changed, broken, missing) goes through
+    the real reader, so each error path is still tested for real; schema validation and
+    the integrity checks run on every load."""
+    from bot.core import knowledge
+
+    read = knowledge._read_yaml
+    parsed: dict[tuple[str, bytes], Any] = {}
+
+    def read_once(directory: Path, name: str) -> Any:
+        try:
+            key = (name, (directory / f"{name}.yml").read_bytes())
+        except OSError:
+            return read(directory, name)
+        if key not in parsed:
+            parsed[key] = read(directory, name)  # raises for a broken file: nothing kept
+        return copy.deepcopy(parsed[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(knowledge, "_read_yaml", read_once)
+        yield
 
 
 @pytest.fixture(scope="session")
