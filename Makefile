@@ -2,13 +2,15 @@
 # both install what is missing (virtual environment, dependencies, trained model).
 #
 #   make run       start the action server and Rasa on embedded defaults
-#   make test      install what is missing, then run every test
+#   make test      install what is missing, then run every test (the three tiers below)
 #   make train     train the Rasa model (only when training data changed)
 #   make validate  rasa data validate + knowledge-base check
 #   make lint      ruff (rules, format check) and mypy, settings in pyproject.toml
 #   make shell     talk to the bot in the terminal
 #   make cluster   the production profile on this machine (PostgreSQL, Redis, 2 replicas, nginx)
-#   make test-fast the tests that need no trained model and no servers (under a minute)
+#   make test-fast    tier 1: no trained model, no servers, no services (under a minute)
+#   make test-e2e     tier 2: the trained model, the real servers, the widget in Chromium
+#   make test-cluster tier 3: PostgreSQL, Redis, nginx, two replicas; deploy/ checked offline
 #   make eval      5-fold NLU cross-validation (not part of make test)
 #   make eval-understanding  how well Taai reads text it was not tuned on (tests/understanding/)
 #   make bench     performance under load, next to Rasa's example bot (not part of make test)
@@ -37,13 +39,15 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test test-fast lint train validate shell eval eval-understanding transcript widget clean cluster bench
+.PHONY: help install run test test-fast test-e2e test-cluster lint train validate shell eval eval-understanding transcript widget clean cluster bench
 
 help:
 	@echo "Taai — make targets:"
 	@echo "  make run       install, train when needed, start everything (Ctrl-C stops)"
 	@echo "  make test      install, train when needed, run every test"
-	@echo "  make test-fast the tests that need no model and no servers (under a minute)"
+	@echo "  make test-fast    tier 1: no model, no servers, no services (under a minute)"
+	@echo "  make test-e2e     tier 2: trained model, real servers, widget in headless Chromium"
+	@echo "  make test-cluster tier 3: PostgreSQL, Redis, nginx, 2 replicas; deploy/ files"
 	@echo "  make train     train the Rasa model when training data changed"
 	@echo "  make validate  check training data and the knowledge base"
 	@echo "  make lint      ruff (rules and format) and mypy; part of make test"
@@ -113,18 +117,42 @@ cluster: $(MODEL) $(WEB_JS)
 	@$(REDACTION_WARM)
 	@$(VENV_PY) -m ops.cluster
 
-# Data validation first (seconds), then every test: unit, test stories, end-to-end,
-# messaging channels and the widget in a real headless Chromium (installed here).
+# Data validation first (seconds), then every test of the three tiers below in one
+# session: unit, test stories, end-to-end, messaging channels, the widget in a real
+# headless Chromium (installed here), the cluster and deploy/. `.ci/run` runs this.
 test: $(MODEL) $(WEB_JS) validate
 	scripts/install-browser.sh >/dev/null
 	scripts/install-services.sh
 	$(REDACTION_WARM)
 	$(VENV_PY) -m pytest
 
-# The inner loop: no trained model, no servers (pytest marker `fast`, see pytest.ini).
+# The test tiers: tests/conftest.py gives every test exactly one (pytest marker), by
+# its folder; a fast test checks that these lists match it. Each target installs only
+# what its tier needs.
+FAST_TESTS    := tests/unit tests/channels tests/understanding
+E2E_TESTS     := tests/e2e tests/browser tests/dialogue tests/understanding
+CLUSTER_TESTS := tests/cluster tests/deploy
+REDACTION_CACHED := $(VENV_PY) -c "import sys; from bot.privacy import engine; sys.exit(not engine.cache_file().exists())"
+
+# Tier 1, the inner loop: no trained model, no servers, no services. The redaction
+# tests need deduce's lookup cache: built here only when it is missing.
 test-fast: $(VENV_STAMP)
 	$(VENV_PY) -m bot.core.check_knowledge
-	$(VENV_PY) -m pytest -m fast -q
+	@$(REDACTION_CACHED) 2>/dev/null || $(REDACTION_WARM)
+	$(VENV_PY) -m pytest -m fast -q $(FAST_TESTS)
+
+# Tier 2: the trained model, the real servers on free ports, the widget in Chromium.
+test-e2e: $(MODEL) $(WEB_JS)
+	scripts/install-browser.sh >/dev/null
+	$(REDACTION_WARM)
+	$(VENV_PY) -m pytest -m e2e $(E2E_TESTS)
+
+# Tier 3: the production profile (PostgreSQL, Redis, nginx, two replicas) and deploy/
+# (whose validators tests/deploy installs into .venv-tools/ when missing).
+test-cluster: $(MODEL)
+	scripts/install-services.sh
+	$(REDACTION_WARM)
+	$(VENV_PY) -m pytest -m cluster $(CLUSTER_TESTS)
 
 # Understanding of free text on tests/understanding/corpus/ (README: how it was written).
 # Prints accuracy per part and phenomenon, writes results/understanding/report.json.

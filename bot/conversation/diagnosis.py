@@ -44,7 +44,7 @@ def _pole_label(kb: KnowledgeBase, axis: str, value: str) -> str:
 
 def _answer_buttons(kb: KnowledgeBase, axis: str) -> Buttons:
     labels = [p["button"] for p in kb.axes[axis]["poles"]] + [kb.message("buttons.dont_know")]
-    return tuple(zip(labels, ANSWER_BUTTONS))
+    return tuple(zip(labels, ANSWER_BUTTONS, strict=True))  # two poles and don't know
 
 
 def start_diagnosis(kb: KnowledgeBase, text: str, domain_entity: str | None = None,

@@ -45,7 +45,7 @@ def _lines(events: Iterable[dict[str, Any]]) -> list[str]:
 def to_markdown(conversation_id: str, events: Iterable[dict[str, Any]], when: datetime | None = None) -> str:
     when = when or datetime.now(timezone.utc)
     lines = _lines(events)
-    header = [f"# Gesprek met Taai", "", f"Gesprek `{conversation_id}`, geëxporteerd op {when:%d-%m-%Y %H:%M} UTC.", ""]
+    header = ["# Gesprek met Taai", "", f"Gesprek `{conversation_id}`, geëxporteerd op {when:%d-%m-%Y %H:%M} UTC.", ""]
     body = "\n\n".join(lines) if lines else "_Dit gesprek heeft nog geen berichten._"
     return "\n".join(header) + body + "\n"
 

@@ -42,7 +42,7 @@ def is_valid_bsn(digits: str) -> bool:
     """The 11-proef: 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is a multiple of 11 (not all zeros)."""
     if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
         return False
-    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1)))
+    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
     return total % 11 == 0
 
 

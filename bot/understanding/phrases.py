@@ -105,7 +105,7 @@ def _find_at(words: Sequence[_Word], tokens: Sequence[Token], start: int, taken:
 
 def _exact(hit: Hit[T], tokens: Sequence[Token]) -> bool:
     return all(word.wildcard or tokens[p].text == word.text or tokens[p].lemma == word.lemma
-               for word, p in zip(hit.phrase.words, hit.positions))
+               for word, p in zip(hit.phrase.words, hit.positions, strict=True))
 
 
 class PhraseFinder(Generic[T]):

@@ -46,7 +46,9 @@ class SituationReader:
         self.min_words = cues["min_words"]
         self.kb = kb
 
-    @lru_cache(maxsize=256)  # the router and the question reader both ask for the same message
+    # The router and the question reader both ask for the same message. One reader per
+    # knowledge base lives as long as the process, so caching on self leaks nothing.
+    @lru_cache(maxsize=256)  # noqa: B019
     def score(self, text: str) -> SituationScore:
         tokens = [t for t in tokenize(text, self.overrides) if not t.is_punctuation]
         if len(tokens) < self.min_words:

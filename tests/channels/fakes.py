@@ -96,7 +96,9 @@ class FakeService:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
-        self.thread = threading.Thread(target=self.server.serve_forever, name=self.name, daemon=True)
+        # A short poll: stop() waits up to one poll interval (0.5 s by default) for the loop.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       name=self.name, daemon=True)
 
     @property
     def base_url(self) -> str:

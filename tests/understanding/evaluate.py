@@ -102,8 +102,12 @@ class PartReport:
         return out
 
 
+# libyaml's loader when PyYAML has it: the same data, about ten times faster on the corpus.
+CORPUS_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_part(name: str) -> dict[str, Any]:
-    return yaml.safe_load((CORPUS_DIR / f"{name}.yml").read_text(encoding="utf-8"))
+    return yaml.load((CORPUS_DIR / f"{name}.yml").read_text(encoding="utf-8"), Loader=CORPUS_LOADER)
 
 
 def evaluate_axis(kb: KnowledgeBase, items: list[dict], report: PartReport) -> None:

@@ -24,7 +24,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.knowledge import load_knowledge
 from bot.privacy import (
     CATEGORIES, MAX_DEDUCE_CHARS, PLACEHOLDERS, Redaction, Redactor, _chunks, engine, get_redactor,
 )
@@ -397,16 +396,14 @@ def _label_strings(node, found):
     return found
 
 
-def test_every_name_and_label_in_the_knowledge_base_passes_unchanged(redactor):
-    kb = load_knowledge()
+def test_every_name_and_label_in_the_knowledge_base_passes_unchanged(redactor, kb):
     labels = _label_strings(kb.raw, set())
     assert len(labels) > 200  # routes, stakeholders, types, levels, cases, glossary
-    changed = {text: redactor.redact(text).text for text in labels if redactor.redact(text).text != text}
+    changed = {text: result for text in labels if (result := redactor.redact(text).text) != text}
     assert changed == {}
 
 
-def test_knowledge_base_names_by_id_pass_unchanged(redactor):
-    kb = load_knowledge()
+def test_knowledge_base_names_by_id_pass_unchanged(redactor, kb):
     for index in (kb.routes, kb.stakeholders, kb.types, kb.levels, kb.cases, kb.terms):
         for entry in index.values():
             for key in LABEL_KEYS:
@@ -416,8 +413,8 @@ def test_knowledge_base_names_by_id_pass_unchanged(redactor):
                         assert redacted(redactor, value) == value, (entry["id"], key)
 
 
-def test_scholars_come_from_the_knowledge_base_not_from_code(redactor):
-    phrases = collect_phrases(load_knowledge().raw)
+def test_scholars_come_from_the_knowledge_base_not_from_code(redactor, kb):
+    phrases = collect_phrases(kb.raw)
     for scholar in ("Hisschemöller", "Hoppe", "Arnstein", "Edelenbos", "Pröpper", "Steenbeek", "Pretty"):
         assert scholar in phrases
         assert scholar in redactor.allow_list
