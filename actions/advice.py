@@ -1,5 +1,6 @@
 """Advice, legal routes (with the routes form), the experiment plan, concept questions and
 noted context: thin adapters over bot/conversation/ (advice, context, plan, concepts)."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -9,8 +10,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, requested_slot,
-                            send, state, text_of)
+from actions.common import (
+    ExtractingFormValidation,
+    entity,
+    intent_of,
+    kb,
+    offer_plan_download,
+    requested_slot,
+    send,
+    state,
+    text_of,
+)
 from actions.diagnosis import INTERRUPTIONS
 from bot.conversation import advice, concepts, context, plan
 from bot.conversation.state import DEVIATION, INITIATOR, POLICY_DOMAIN, UNKNOWN
@@ -37,8 +47,9 @@ class ValidateRoutesForm(ExtractingFormValidation):
             return []
         return domain_slots
 
-    async def _extract(self, slot: str, tracker: Tracker,
-                       dispatcher: CollectingDispatcher | None = None) -> Dict[Text, Any]:
+    async def _extract(
+        self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher | None = None
+    ) -> Dict[Text, Any]:
         intent = intent_of(tracker)
         if intent in INTERRUPTIONS - {"ask_experiment"}:
             return {}
@@ -102,10 +113,13 @@ class ActionLegalRoutes(Action):
         for event in reversed(tracker.events):
             kind = event.get("event")
             if kind in ("reset_slots", "restart", "session_started") or (
-                    kind == "action" and event.get("name") in ("action_legal_routes", "action_start_over")):
+                kind == "action" and event.get("name") in ("action_legal_routes", "action_start_over")
+            ):
                 break
             if kind == "user" and (event.get("parse_data") or {}).get("intent", {}).get("name") in (
-                    "ask_experiment", "ask_route_info"):
+                "ask_experiment",
+                "ask_route_info",
+            ):
                 question = event.get("text") or question
                 entities = (event.get("parse_data") or {}).get("entities") or []
                 named = next((e.get("value") for e in entities if e.get("entity") == "route"), named)
@@ -145,5 +159,9 @@ class ActionNoteContext(Action):
         return "action_note_context"
 
     def run(self, dispatcher, tracker, domain):
-        return send(dispatcher, context.note_context(kb(), text_of(tracker), entity(tracker, "policy_domain"),
-                                                     entity(tracker, "initiator")))
+        return send(
+            dispatcher,
+            context.note_context(
+                kb(), text_of(tracker), entity(tracker, "policy_domain"), entity(tracker, "initiator")
+            ),
+        )

@@ -3,6 +3,7 @@
 Starting either leaves an active form (a diagnosis in progress stays in its slots, but
 the form stops asking), so the trainer's group sees the demo, not the next question.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -1,5 +1,6 @@
 """Shared adapter code: read the tracker into a ConversationState, and turn a
 bot.conversation.reply.Reply into dispatcher messages and events."""
+
 from __future__ import annotations
 
 from abc import abstractmethod
@@ -87,6 +88,7 @@ class ExtractingFormValidation(FormValidationAction):
     @abstractmethod  # abstract, so the action server does not register this base class
     def name(self) -> Text: ...
 
-    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         return [SlotSet(slot, value) for slot, value in tracker.slots_to_validate().items()]

@@ -1,4 +1,5 @@
 """Diagnosis: start from a description, ask the two axes, conclude, correct, explain."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -8,18 +9,46 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (ExtractingFormValidation, entity, intent_of, kb, offer_plan_download, requested_slot,
-                            send, slot_values, state, text_of)
+from actions.common import (
+    ExtractingFormValidation,
+    entity,
+    intent_of,
+    kb,
+    offer_plan_download,
+    requested_slot,
+    send,
+    slot_values,
+    state,
+    text_of,
+)
 from bot.conversation import diagnosis
 from bot.conversation.state import KNOWLEDGE_CERTAINTY, PROBLEM_DESCRIPTION, VALUE_CONSENSUS
 from bot.understanding.router import earlier_description
 
 # While the form asks, these intents are questions or commands, not answers: the form
 # lets them through and the rules handle them (then the form asks again).
-INTERRUPTIONS = {"ask_why", "ask_concept", "ask_capabilities", "start_over", "goodbye", "greet", "bot_challenge",
-                 "ask_stakeholders", "ask_experiment", "ask_route_info", "ask_plan", "thank",
-                 "start_demo", "start_quiz", "next_step", "quiz_answer", "stop_trainer",
-                 "out_of_scope", "forget_conversation", "ask_forget"}
+INTERRUPTIONS = {
+    "ask_why",
+    "ask_concept",
+    "ask_capabilities",
+    "start_over",
+    "goodbye",
+    "greet",
+    "bot_challenge",
+    "ask_stakeholders",
+    "ask_experiment",
+    "ask_route_info",
+    "ask_plan",
+    "thank",
+    "start_demo",
+    "start_quiz",
+    "next_step",
+    "quiz_answer",
+    "stop_trainer",
+    "out_of_scope",
+    "forget_conversation",
+    "ask_forget",
+}
 
 RECENT_MESSAGES = 3  # how far "typeer dit" looks back for the description
 
@@ -30,7 +59,8 @@ def recent_user_texts(tracker: Tracker) -> List[str]:
     current_seen = False
     for event in reversed(tracker.events):
         if event.get("event") in ("restart", "session_started") or (
-                event.get("event") == "action" and event.get("name") == "action_start_over"):
+            event.get("event") == "action" and event.get("name") == "action_start_over"
+        ):
             break
         if event.get("event") == "user":
             if current_seen:
@@ -46,8 +76,9 @@ class ActionStartDiagnosis(Action):
         return "action_start_diagnosis"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        reply = diagnosis.start_diagnosis(kb(), text_of(tracker), entity(tracker, "policy_domain"),
-                                         entity(tracker, "initiator"))
+        reply = diagnosis.start_diagnosis(
+            kb(), text_of(tracker), entity(tracker, "policy_domain"), entity(tracker, "initiator")
+        )
         return send(dispatcher, reply)
 
 
@@ -58,20 +89,23 @@ class ValidateDiagnosisForm(ExtractingFormValidation):
     def _answering(self, tracker: Tracker, slot: str) -> bool:
         return requested_slot(tracker) == slot and intent_of(tracker) not in INTERRUPTIONS
 
-    async def extract_problem_description(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                          domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_problem_description(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         text = text_of(tracker)
         if not self._answering(tracker, PROBLEM_DESCRIPTION):
             # "Typeer dit" right after a description Taai did not take for one: use that.
-            if requested_slot(tracker) is not None or state(tracker).problem_description \
-                    or intent_of(tracker) != "start_diagnosis":
+            if (
+                requested_slot(tracker) is not None
+                or state(tracker).problem_description
+                or intent_of(tracker) != "start_diagnosis"
+            ):
                 return {}
             earlier = earlier_description(kb(), recent_user_texts(tracker))
             if earlier is None:
                 return {}
             text = earlier
-        reply = diagnosis.start_diagnosis(kb(), text, entity(tracker, "policy_domain"),
-                                         entity(tracker, "initiator"))
+        reply = diagnosis.start_diagnosis(kb(), text, entity(tracker, "policy_domain"), entity(tracker, "initiator"))
         return slot_values(send(dispatcher, reply))
 
     async def _extract_axis(self, axis: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
@@ -80,12 +114,14 @@ class ValidateDiagnosisForm(ExtractingFormValidation):
         reply = diagnosis.read_axis_answer(kb(), axis, text_of(tracker), state(tracker).axis_attempts)
         return slot_values(send(dispatcher, reply))
 
-    async def extract_value_consensus(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                      domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_value_consensus(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return await self._extract_axis(VALUE_CONSENSUS, dispatcher, tracker)
 
-    async def extract_knowledge_certainty(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                          domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_knowledge_certainty(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return await self._extract_axis(KNOWLEDGE_CERTAINTY, dispatcher, tracker)
 
 
@@ -136,7 +172,7 @@ class ActionCorrect(Action):
 
 
 class ActionAnswerOutsideQuestion(Action):
-    """"ja", "nee", "weet ik niet" while no question is open: after a paused diagnosis
+    """ "ja", "nee", "weet ik niet" while no question is open: after a paused diagnosis
     they answer the question left open; otherwise Taai offers what can come next."""
 
     def name(self) -> Text:

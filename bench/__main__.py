@@ -1,4 +1,5 @@
 """`python -m bench`: see docs/bench.md, or `python -m bench --help`."""
+
 from __future__ import annotations
 
 import argparse
@@ -32,32 +33,58 @@ def _users(text: str) -> list[int]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=(
-        "Taai under load over REST, next to Rasa's `rasa init` bot: turn latency, throughput, "
-        "errors, memory and training time. Method and definitions: docs/bench.md."))
-    parser.add_argument("--users", type=_users, default=[1, 10, 50],
-                        help="concurrent users per level (default 1,10,50)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=(
+            "Taai under load over REST, next to Rasa's `rasa init` bot: turn latency, throughput, "
+            "errors, memory and training time. Method and definitions: docs/bench.md."
+        ),
+    )
+    parser.add_argument(
+        "--users", type=_users, default=[1, 10, 50], help="concurrent users per level (default 1,10,50)"
+    )
     parser.add_argument("--duration", type=float, default=30, help="measured seconds per level (default 30)")
     parser.add_argument("--conversations", type=int, help="instead of --duration: conversations per user per level")
     parser.add_argument("--warmup", type=float, default=5, help="warm-up seconds per level, not recorded (default 5)")
     parser.add_argument("--timeout", type=float, default=30, help="client timeout per turn in seconds (default 30)")
     parser.add_argument("--idle-wait", type=float, default=10, help="seconds after the last level before idle memory")
-    parser.add_argument("--production", action=argparse.BooleanOptionalAction, default=False,
-                        help="also measure the production profile (ops.cluster: PostgreSQL, Redis, replicas, nginx)")
-    parser.add_argument("--production-users", type=_users, help="levels for the production profile "
-                        "(default: the highest of --users)")
+    parser.add_argument(
+        "--production",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="also measure the production profile (ops.cluster: PostgreSQL, Redis, replicas, nginx)",
+    )
+    parser.add_argument(
+        "--production-users", type=_users, help="levels for the production profile (default: the highest of --users)"
+    )
     parser.add_argument("--replicas", type=int, default=2, help="Rasa replicas in the production profile (default 2)")
     parser.add_argument("--action-servers", type=int, default=2, help="action servers in the production profile")
-    parser.add_argument("--sanic-workers", type=int, default=1,
-                        help="Sanic worker processes per Rasa replica in the production profile (default 1)")
-    parser.add_argument("--train", action=argparse.BooleanOptionalAction, default=True,
-                        help="time a fresh `rasa train` of Taai and `rasa init` of the reference")
-    parser.add_argument("--reference", action=argparse.BooleanOptionalAction, default=True,
-                        help="measure the reference bot")
-    parser.add_argument("--taai", action=argparse.BooleanOptionalAction, default=True,
-                        help="measure Taai as `make run` starts it (one Rasa process, SQLite)")
-    parser.add_argument("--reference-dir", type=Path, help="reuse a trained `rasa init` project instead of "
-                        "creating one (its training is then not timed)")
+    parser.add_argument(
+        "--sanic-workers",
+        type=int,
+        default=1,
+        help="Sanic worker processes per Rasa replica in the production profile (default 1)",
+    )
+    parser.add_argument(
+        "--train",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time a fresh `rasa train` of Taai and `rasa init` of the reference",
+    )
+    parser.add_argument(
+        "--reference", action=argparse.BooleanOptionalAction, default=True, help="measure the reference bot"
+    )
+    parser.add_argument(
+        "--taai",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure Taai as `make run` starts it (one Rasa process, SQLite)",
+    )
+    parser.add_argument(
+        "--reference-dir",
+        type=Path,
+        help="reuse a trained `rasa init` project instead of creating one (its training is then not timed)",
+    )
     parser.add_argument("--out-dir", type=Path, default=ROOT / "results" / "bench", help="where the JSON goes")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temporary directory (logs, models)")
     args = parser.parse_args(argv)
@@ -82,9 +109,13 @@ def _meta(args: argparse.Namespace, stamp: str) -> dict:
     except (OSError, StopIteration):
         pass
     return {
-        "timestamp": stamp, "commit": git("rev-parse", "--short", "HEAD"),
-        "worktree_changed": bool(git("status", "--porcelain")), "python": platform.python_version(),
-        "rasa": importlib.metadata.version("rasa"), "cpus": os.cpu_count(), "memory": memory.split(":")[-1].strip(),
+        "timestamp": stamp,
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "worktree_changed": bool(git("status", "--porcelain")),
+        "python": platform.python_version(),
+        "rasa": importlib.metadata.version("rasa"),
+        "cpus": os.cpu_count(),
+        "memory": memory.split(":")[-1].strip(),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "definitions": {
@@ -98,8 +129,13 @@ def _meta(args: argparse.Namespace, stamp: str) -> dict:
 
 
 def _level(args: argparse.Namespace, users: int) -> Level:
-    return Level(users=users, warmup_s=args.warmup, duration_s=None if args.conversations else args.duration,
-                 conversations=args.conversations, timeout_s=args.timeout)
+    return Level(
+        users=users,
+        warmup_s=args.warmup,
+        duration_s=None if args.conversations else args.duration,
+        conversations=args.conversations,
+        timeout_s=args.timeout,
+    )
 
 
 def bench_target(label: str, server, script: Script, users: list[int], args: argparse.Namespace) -> dict:
@@ -113,8 +149,11 @@ def bench_target(label: str, server, script: Script, users: list[int], args: arg
         entry["processes"] = {name: procmem.cmdline(pid)[:160] for name, pid in server.pids().items()}
         check = verify(server.base_url, script, server.token)
         entry["verification"] = check
-        print(f"[{label}] up in {server.startup_s} s; verification conversation "
-              f"{'ok' if check['ok'] else 'FAILED'} ({check['turns']} turns, ms {check['turn_ms']})", flush=True)
+        print(
+            f"[{label}] up in {server.startup_s} s; verification conversation "
+            f"{'ok' if check['ok'] else 'FAILED'} ({check['turns']} turns, ms {check['turn_ms']})",
+            flush=True,
+        )
         if not check["ok"]:
             entry["error"] = "verification failed: " + "; ".join(check["problems"])
             print(f"[{label}] {entry['error']}", flush=True)
@@ -148,8 +187,12 @@ def bench_production(work: Path, args: argparse.Namespace) -> dict:
         print(f"\n[production] {message}", flush=True)
         return {"error": message}
     entry = bench_target("production", target, TAAI, args.production_users, args)
-    entry.update(replicas=args.replicas, action_servers=args.action_servers, sanic_workers=args.sanic_workers,
-                 replica_urls=target.replica_urls)
+    entry.update(
+        replicas=args.replicas,
+        action_servers=args.action_servers,
+        sanic_workers=args.sanic_workers,
+        replica_urls=target.replica_urls,
+    )
     return entry
 
 
@@ -165,12 +208,18 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="taai-bench-"))
     results: dict = {"meta": _meta(args, stamp), "training": {}, "targets": {}}
     window = f"{args.conversations} conversations per user" if args.conversations else f"{args.duration:g} s"
-    print(f"Taai bench {stamp}: levels {','.join(map(str, args.users))} users, {args.warmup:g} s warm-up + "
-          f"{window} each, {args.timeout:g} s timeout; temporary files in {work}", flush=True)
+    print(
+        f"Taai bench {stamp}: levels {','.join(map(str, args.users))} users, {args.warmup:g} s warm-up + "
+        f"{window} each, {args.timeout:g} s timeout; temporary files in {work}",
+        flush=True,
+    )
     load = os.getloadavg()[0]
     if load > 0.5 * (os.cpu_count() or 1):
-        print(f"warning: load average {load:.1f} on {os.cpu_count()} CPUs: the machine is busy, "
-              "figures will not be comparable", flush=True)
+        print(
+            f"warning: load average {load:.1f} on {os.cpu_count()} CPUs: the machine is busy, "
+            "figures will not be comparable",
+            flush=True,
+        )
     try:
         reference_dir = args.reference_dir
         if args.train:

@@ -6,6 +6,7 @@ verification conversation before any load; under load a missing marker is only
 counted as "off script" (it is no error by the bench's definition, but it shows when
 load changes what the bot answers).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,8 +32,10 @@ TAAI = Script(
     name="taai-unstructured",
     turns=(
         ("hoi", "Taai"),
-        ("Wat doen we met de bijstand: mensen vertrouwen geven of juist strenger controleren?",
-         "Zijn de betrokken partijen het eens"),
+        (
+            "Wat doen we met de bijstand: mensen vertrouwen geven of juist strenger controleren?",
+            "Zijn de betrokken partijen het eens",
+        ),
         ("niet echt", "Is er zekerheid"),
         ("nee, dat weten we niet", "Ongestructureerd"),
         ("wie moet ik betrekken?", "Betrek"),
@@ -42,8 +45,12 @@ TAAI = Script(
         ("de regels over de sollicitatieplicht", "Participatiewet"),
         ("maak het plan", "Experimentplan"),
     ),
-    final_slots=(("value_consensus", "disagree"), ("knowledge_certainty", "uncertain"),
-                 ("problem_type", "unstructured"), ("legal_routes", None)),
+    final_slots=(
+        ("value_consensus", "disagree"),
+        ("knowledge_certainty", "uncertain"),
+        ("problem_type", "unstructured"),
+        ("legal_routes", None),
+    ),
 )
 
 # Rasa's `rasa init` example, following its data/stories.yml: "sad path 1" (greet,

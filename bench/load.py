@@ -5,6 +5,7 @@ processes. Every user runs conversations back to back with no think time, each w
 a new sender id. A level runs a warm-up (nothing recorded) and then the measured
 window; see docs/bench.md for the exact definitions.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -101,8 +102,9 @@ async def _user(state: _State, session: aiohttp.ClientSession, index: int) -> No
             off_script = error is None and bool(marker) and marker not in reply_text(replies)
             state.turns.append((start, end, error, off_script))
             if off_script and len(state.off_script_examples) < OFF_SCRIPT_EXAMPLES:
-                state.off_script_examples.append({"message": message, "expected": marker,
-                                                  "reply": reply_text(replies)[:300]})
+                state.off_script_examples.append(
+                    {"message": message, "expected": marker, "reply": reply_text(replies)[:300]}
+                )
             if error:
                 outcome = "failed"  # the conversation's state is unknown now: start a new one
                 break
@@ -137,14 +139,21 @@ async def _monitor(state: _State, pids: dict[str, int], stop: asyncio.Event) -> 
     memory = {}
     for name, tree in trees.items():
         now = procmem.memory_of(tree)
-        memory[name] = {"rss_end": now["rss"], "rss_peak_sampled": max(peak[name], now["rss"]),
-                        "hwm": now["hwm"], "processes": now["processes"]}
-    return {"memory": memory,
-            "server_cpu_s": {name: round(cpu_end[name] - cpu_start[name], 2) for name in trees},
-            "client_cpu_pct": round(100 * (client_end - client_start) / wall, 1) if wall > 0 else None,
-            # Share of all cores busy (100 = every core): shows when the machine is the bound.
-            "machine_cpu_busy_pct": (round(100 * (machine_end[0] - machine_start[0]) / machine_total, 1)
-                                     if machine_total > 0 else None)}
+        memory[name] = {
+            "rss_end": now["rss"],
+            "rss_peak_sampled": max(peak[name], now["rss"]),
+            "hwm": now["hwm"],
+            "processes": now["processes"],
+        }
+    return {
+        "memory": memory,
+        "server_cpu_s": {name: round(cpu_end[name] - cpu_start[name], 2) for name in trees},
+        "client_cpu_pct": round(100 * (client_end - client_start) / wall, 1) if wall > 0 else None,
+        # Share of all cores busy (100 = every core): shows when the machine is the bound.
+        "machine_cpu_busy_pct": (
+            round(100 * (machine_end[0] - machine_start[0]) / machine_total, 1) if machine_total > 0 else None
+        ),
+    }
 
 
 def procmem_cpu(trees: dict[str, list[int]]) -> dict[str, float]:
@@ -186,10 +195,13 @@ def _summary(state: _State, monitor: dict) -> dict:
         "turns_attempted": len(recorded),
         "turns_ok": len(ok),
         "conversations": {"completed": state.completed, "failed": state.failed, "cut_by_window": state.cut},
-        "latency_ms": {"p50": ms(percentile(latencies, 50)), "p95": ms(percentile(latencies, 95)),
-                       "p99": ms(percentile(latencies, 99)),
-                       "mean": ms(sum(latencies) / len(latencies)) if latencies else None,
-                       "max": ms(max(latencies, default=None))},
+        "latency_ms": {
+            "p50": ms(percentile(latencies, 50)),
+            "p95": ms(percentile(latencies, 95)),
+            "p99": ms(percentile(latencies, 99)),
+            "mean": ms(sum(latencies) / len(latencies)) if latencies else None,
+            "max": ms(max(latencies, default=None)),
+        },
         "throughput_tps": round(finished / window, 2),
         "errors": sum(errors.values()),
         "errors_by_kind": errors,

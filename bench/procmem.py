@@ -5,6 +5,7 @@ RSS of a tree is the sum of VmRSS of its processes (pages shared between them co
 more than once, so it is an upper bound); the peak is the sum of their VmHWM (each
 process's own high-water mark since it started, so also an upper bound).
 """
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,7 @@ def _stat(pid: int) -> list[str] | None:
         raw = (PROC / str(pid) / "stat").read_text()
     except OSError:
         return None
-    return raw[raw.rfind(")") + 2:].split()
+    return raw[raw.rfind(")") + 2 :].split()
 
 
 def descendants(pid: int) -> list[int]:
@@ -69,9 +70,11 @@ def _status_bytes(pid: int, key: str) -> int:
 
 def memory_of(pids: list[int]) -> dict:
     """{"rss": bytes, "hwm": bytes, "processes": n} summed over pids."""
-    return {"rss": sum(_status_bytes(p, "VmRSS") for p in pids),
-            "hwm": sum(_status_bytes(p, "VmHWM") for p in pids),
-            "processes": sum(1 for p in pids if (PROC / str(p)).exists())}
+    return {
+        "rss": sum(_status_bytes(p, "VmRSS") for p in pids),
+        "hwm": sum(_status_bytes(p, "VmHWM") for p in pids),
+        "processes": sum(1 for p in pids if (PROC / str(p)).exists()),
+    }
 
 
 def cpu_seconds_of(pids: list[int]) -> float:

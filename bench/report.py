@@ -1,5 +1,6 @@
 """What the bench prints and writes: per-level rows as they finish, then the summary
 tables, the ratios Taai / reference, the aims and the JSON file."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,24 @@ def _ratio(a, b):
 
 
 def level_header() -> str:
-    return (ROW.format("target", "users", "turns", "p50 ms", "p95 ms", "p99 ms", "turns/s", "errors",
-                       "off", "srv ms/t", "cli CPU", "host CPU") + "\n" + "-" * 101)
+    return (
+        ROW.format(
+            "target",
+            "users",
+            "turns",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "turns/s",
+            "errors",
+            "off",
+            "srv ms/t",
+            "cli CPU",
+            "host CPU",
+        )
+        + "\n"
+        + "-" * 101
+    )
 
 
 def level_row(target: str, level: dict) -> str:
@@ -39,24 +56,47 @@ def level_row(target: str, level: dict) -> str:
     errors = level["errors"] + level["warmup"]["errors"]
     client = level.get("client_cpu_pct")
     host = level.get("machine_cpu_busy_pct")
-    return ROW.format(target, level["users"], level["turns_ok"], _n(latency["p50"]), _n(latency["p95"]),
-                      _n(latency["p99"]), _n(level["throughput_tps"], 2), errors, level["off_script"],
-                      _n(level["server_cpu_ms_per_turn"]), "-" if client is None else f"{client:.0f}%",
-                      "-" if host is None else f"{host:.0f}%")
+    return ROW.format(
+        target,
+        level["users"],
+        level["turns_ok"],
+        _n(latency["p50"]),
+        _n(latency["p95"]),
+        _n(latency["p99"]),
+        _n(level["throughput_tps"], 2),
+        errors,
+        level["off_script"],
+        _n(level["server_cpu_ms_per_turn"]),
+        "-" if client is None else f"{client:.0f}%",
+        "-" if host is None else f"{host:.0f}%",
+    )
 
 
 def _memory_lines(results: dict) -> list[str]:
-    lines = ["", "Memory (MB; RSS at the end of the window, highest sampled RSS, VmHWM = peak since start)",
-             "{:<11} {:>5}  {:<14} {:>8} {:>8} {:>8}".format("target", "users", "process", "RSS", "RSS max", "VmHWM")]
+    lines = [
+        "",
+        "Memory (MB; RSS at the end of the window, highest sampled RSS, VmHWM = peak since start)",
+        "{:<11} {:>5}  {:<14} {:>8} {:>8} {:>8}".format("target", "users", "process", "RSS", "RSS max", "VmHWM"),
+    ]
     for target, entry in results["targets"].items():
         for level in entry.get("levels", []):
             for name, memory in level["memory"].items():
-                lines.append("{:<11} {:>5}  {:<14} {:>8} {:>8} {:>8}".format(
-                    target, level["users"], name, _mb(memory["rss_end"]), _mb(memory["rss_peak_sampled"]),
-                    _mb(memory["hwm"])))
+                lines.append(
+                    "{:<11} {:>5}  {:<14} {:>8} {:>8} {:>8}".format(
+                        target,
+                        level["users"],
+                        name,
+                        _mb(memory["rss_end"]),
+                        _mb(memory["rss_peak_sampled"]),
+                        _mb(memory["hwm"]),
+                    )
+                )
         for name, memory in (entry.get("idle_memory") or {}).items():
-            lines.append("{:<11} {:>5}  {:<14} {:>8} {:>8} {:>8}".format(
-                target, "idle", name, _mb(memory["rss"]), "", _mb(memory["hwm"])))
+            lines.append(
+                "{:<11} {:>5}  {:<14} {:>8} {:>8} {:>8}".format(
+                    target, "idle", name, _mb(memory["rss"]), "", _mb(memory["hwm"])
+                )
+            )
     return lines
 
 
@@ -70,18 +110,23 @@ def ratios(results: dict) -> dict:
     out = {"levels": []}
     for users in sorted(set(taai) & set(reference)):
         a, b = taai[users], reference[users]
-        out["levels"].append({
-            "users": users,
-            **{q: _ratio(a["latency_ms"][q], b["latency_ms"][q]) for q in ("p50", "p95", "p99")},
-            "throughput": _ratio(a["throughput_tps"], b["throughput_tps"]),
-            "rasa_rss": _ratio(a["memory"].get("rasa", {}).get("rss_end"), b["memory"].get("rasa", {}).get("rss_end")),
-        })
+        out["levels"].append(
+            {
+                "users": users,
+                **{q: _ratio(a["latency_ms"][q], b["latency_ms"][q]) for q in ("p50", "p95", "p99")},
+                "throughput": _ratio(a["throughput_tps"], b["throughput_tps"]),
+                "rasa_rss": _ratio(
+                    a["memory"].get("rasa", {}).get("rss_end"), b["memory"].get("rasa", {}).get("rss_end")
+                ),
+            }
+        )
     idle_a = (results["targets"].get("taai") or {}).get("idle_memory") or {}
     idle_b = (results["targets"].get("reference") or {}).get("idle_memory") or {}
     out["idle_rasa_rss"] = _ratio(idle_a.get("rasa", {}).get("rss"), idle_b.get("rasa", {}).get("rss"))
     training = results.get("training", {})
-    out["training_wall"] = _ratio((training.get("taai") or {}).get("wall_s"),
-                                  (training.get("reference") or {}).get("wall_s"))
+    out["training_wall"] = _ratio(
+        (training.get("taai") or {}).get("wall_s"), (training.get("reference") or {}).get("wall_s")
+    )
     return out
 
 
@@ -97,8 +142,13 @@ def aims(results: dict) -> list[dict]:
     text = f"Taai's median turn latency at 1 user is at most {LATENCY_FACTOR}x the reference's"
     if 1 in taai and 1 in reference and reference[1]["latency_ms"]["p50"]:
         a, b = taai[1]["latency_ms"]["p50"], reference[1]["latency_ms"]["p50"]
-        found.append(_aim(text, a is not None and a <= LATENCY_FACTOR * b,
-                          f"{_n(a)} ms vs {LATENCY_FACTOR} x {_n(b)} ms = {_n(LATENCY_FACTOR * b)} ms"))
+        found.append(
+            _aim(
+                text,
+                a is not None and a <= LATENCY_FACTOR * b,
+                f"{_n(a)} ms vs {LATENCY_FACTOR} x {_n(b)} ms = {_n(LATENCY_FACTOR * b)} ms",
+            )
+        )
     else:
         found.append(_aim(text, None, "needs the 1-user level for Taai and the reference"))
 
@@ -114,8 +164,9 @@ def aims(results: dict) -> list[dict]:
     text = f"a fresh `rasa train` of Taai takes under {TRAIN_LIMIT_S // 60} minutes"
     training = results.get("training", {}).get("taai")
     if training and training.get("ok"):
-        found.append(_aim(text, training["wall_s"] < TRAIN_LIMIT_S,
-                          f"{training['wall_s']} s wall ({training['cpu_s']} s CPU)"))
+        found.append(
+            _aim(text, training["wall_s"] < TRAIN_LIMIT_S, f"{training['wall_s']} s wall ({training['cpu_s']} s CPU)")
+        )
     else:
         found.append(_aim(text, None, "training not measured" if not training else "training failed"))
 
@@ -135,8 +186,13 @@ def aims(results: dict) -> list[dict]:
     if common:
         users = common[-1]
         a, b = production[users]["throughput_tps"], taai[users]["throughput_tps"]
-        found.append(_aim(text, b > 0 and a >= SCALE_FACTOR * b,
-                          f"at {users} users: {_n(a, 2)} vs {_n(b, 2)} turns/s = {_n(_ratio(a, b), 2)}x"))
+        found.append(
+            _aim(
+                text,
+                b > 0 and a >= SCALE_FACTOR * b,
+                f"at {users} users: {_n(a, 2)} vs {_n(b, 2)} turns/s = {_n(_ratio(a, b), 2)}x",
+            )
+        )
     else:
         why = (targets.get("production") or {}).get("skipped") or (targets.get("production") or {}).get("error")
         found.append(_aim(text, None, why or "needs the production profile and Taai at the same number of users"))
@@ -151,8 +207,10 @@ def summary(results: dict) -> str:
         for name, label in (("taai", "Taai: rasa train"), ("reference", "reference: rasa init")):
             t = training.get(name)
             if t:
-                lines.append(f"  {label:<29} {_n(t.get('wall_s'), 1):>7}  {_n(t.get('cpu_s'), 1):>7}"
-                             + ("" if t.get("ok") else "  FAILED"))
+                lines.append(
+                    f"  {label:<29} {_n(t.get('wall_s'), 1):>7}  {_n(t.get('cpu_s'), 1):>7}"
+                    + ("" if t.get("ok") else "  FAILED")
+                )
         lines.append("")
     lines.append(level_header())
     for target, entry in results["targets"].items():
@@ -164,11 +222,17 @@ def summary(results: dict) -> str:
     lines.extend(_memory_lines(results))
     r = results["ratios"]
     if r["levels"] or r["idle_rasa_rss"] or r["training_wall"]:
-        lines += ["", "Ratios Taai / reference", "{:>5} {:>6} {:>6} {:>6} {:>10} {:>9}".format(
-            "users", "p50", "p95", "p99", "turns/s", "Rasa RSS")]
+        lines += [
+            "",
+            "Ratios Taai / reference",
+            "{:>5} {:>6} {:>6} {:>6} {:>10} {:>9}".format("users", "p50", "p95", "p99", "turns/s", "Rasa RSS"),
+        ]
         for level in r["levels"]:
-            lines.append("{:>5} {:>6} {:>6} {:>6} {:>10} {:>9}".format(
-                level["users"], *(_n(level[k], 2) for k in ("p50", "p95", "p99", "throughput", "rasa_rss"))))
+            lines.append(
+                "{:>5} {:>6} {:>6} {:>6} {:>10} {:>9}".format(
+                    level["users"], *(_n(level[k], 2) for k in ("p50", "p95", "p99", "throughput", "rasa_rss"))
+                )
+            )
         lines.append(f"idle Rasa RSS {_n(r['idle_rasa_rss'], 2)}, training wall time {_n(r['training_wall'], 2)}")
     lines += ["", "Aims"]
     for aim in results["aims"]:

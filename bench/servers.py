@@ -5,6 +5,7 @@ production profile through ops.cluster when that module exists.
 Every server runs in its own session (process group) so that stopping it reaches all
 its processes and nothing else.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,12 @@ def timed_run(args: list[str], cwd: Path, env: dict[str, str], log: Path) -> dic
     cpu, wall = _children_cpu(), time.perf_counter()
     with open(log, "wb") as out:
         code = subprocess.call(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    result = {"wall_s": round(time.perf_counter() - wall, 1), "cpu_s": round(_children_cpu() - cpu, 1),
-              "ok": code == 0, "log": str(log)}
+    result = {
+        "wall_s": round(time.perf_counter() - wall, 1),
+        "cpu_s": round(_children_cpu() - cpu, 1),
+        "ok": code == 0,
+        "log": str(log),
+    }
     if code:
         result["error"] = f"exit {code}; last lines of {log}:\n{tail(log)}"
     return result
@@ -58,9 +63,25 @@ def train_taai(work_dir: Path) -> dict:
     """A fresh `rasa train` of Taai into a temporary --out dir, with an empty cache."""
     work_dir.mkdir(parents=True, exist_ok=True)
     env = dict(base_env(), RASA_CACHE_DIRECTORY=str(work_dir / "cache"))
-    return timed_run([str(RASA), "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
-                      "--out", str(work_dir / "models"), "--fixed-model-name", "taai"],
-                     ROOT, env, work_dir / "train.log")
+    return timed_run(
+        [
+            str(RASA),
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            str(work_dir / "models"),
+            "--fixed-model-name",
+            "taai",
+        ],
+        ROOT,
+        env,
+        work_dir / "train.log",
+    )
 
 
 def init_reference(project_dir: Path) -> dict:
@@ -68,8 +89,12 @@ def init_reference(project_dir: Path) -> dict:
     `rasa train` with its own empty cache); the whole command is timed."""
     project_dir.mkdir(parents=True, exist_ok=True)
     env = dict(base_env(), RASA_CACHE_DIRECTORY=str(project_dir / ".rasa" / "cache"))
-    result = timed_run([str(RASA), "init", "--no-prompt", "--init-dir", str(project_dir)],
-                       project_dir, env, project_dir.parent / "reference-init.log")
+    result = timed_run(
+        [str(RASA), "init", "--no-prompt", "--init-dir", str(project_dir)],
+        project_dir,
+        env,
+        project_dir.parent / "reference-init.log",
+    )
     if result["ok"] and not list((project_dir / "models").glob("*.tar.gz")):
         result.update(ok=False, error=f"rasa init trained no model; see {result['log']}")
     return result
@@ -94,8 +119,9 @@ class Server:
     def _wait(self, ready, what: str) -> None:
         """Until ready(); a ProcessError (a RuntimeError) with the log's end when not."""
         try:
-            waited = processes.wait_until_ready({what: ready}, timeout=START_TIMEOUT_S, lines=25,
-                                                watch={what: (self.process, self.log)})
+            waited = processes.wait_until_ready(
+                {what: ready}, timeout=START_TIMEOUT_S, lines=25, watch={what: (self.process, self.log)}
+            )
         except processes.ProcessError:
             self.stop()
             raise
@@ -128,9 +154,15 @@ class TaaiServer(Server):
         env = base_env()
         for key in ("TAAI_TRACKER_DB", "TAAI_ACTION_ENDPOINT", "TAAI_CORS_ORIGINS"):
             env.pop(key, None)
-        env.update(TAAI_VAR_DIR=str(self.work_dir / "var"), TAAI_HOST="127.0.0.1", TAAI_PORT=str(port),
-                   TAAI_ACTIONS_PORT=str(actions_port), TAAI_PROFILE="embedded", TAAI_MODEL=str(MODEL),
-                   BOT_API_TOKEN=self.token)
+        env.update(
+            TAAI_VAR_DIR=str(self.work_dir / "var"),
+            TAAI_HOST="127.0.0.1",
+            TAAI_PORT=str(port),
+            TAAI_ACTIONS_PORT=str(actions_port),
+            TAAI_PROFILE="embedded",
+            TAAI_MODEL=str(MODEL),
+            BOT_API_TOKEN=self.token,
+        )
         self.base_url = f"http://127.0.0.1:{port}"
         self._spawn([sys.executable, "-m", "bot.runtime.launcher"], ROOT, env)
         self._wait(lambda: "Taai draait" in self.log.read_text(errors="replace"), "Taai (bot.runtime.launcher)")
@@ -160,8 +192,9 @@ class ReferenceBot(Server):
     def start(self) -> None:
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
-        self._spawn([str(RASA), "run", "--enable-api", "-p", str(port), "-i", "127.0.0.1"],
-                    self.project_dir, base_env())
+        self._spawn(
+            [str(RASA), "run", "--enable-api", "-p", str(port), "-i", "127.0.0.1"], self.project_dir, base_env()
+        )
         self._wait(lambda: answers(self.base_url + "/"), "the reference bot (rasa run)")
 
 
@@ -173,8 +206,9 @@ class ClusterTarget:
     def __init__(self, work_dir: Path, replicas: int, action_servers: int, sanic_workers: int = 1) -> None:
         from ops.cluster import LocalCluster  # ImportError: the caller skips the profile
 
-        self.cluster = LocalCluster(work_dir, replicas=replicas, action_servers=action_servers,
-                                    sanic_workers=sanic_workers)
+        self.cluster = LocalCluster(
+            work_dir, replicas=replicas, action_servers=action_servers, sanic_workers=sanic_workers
+        )
         self.base_url = ""
         self.token = ""
         self.startup_s: float | None = None

@@ -2,6 +2,7 @@
 turn and every reply is checked (non-empty, contains its marker), and for Taai the
 slots are read back through the tracker API with the token. A bench whose
 conversation does not reach its end would measure the wrong thing."""
+
 from __future__ import annotations
 
 import json

@@ -9,6 +9,7 @@ tests use a temporary directory. Every Rasa replica is started exactly as in a
 container: `python -m bot.rasa_ext.server` with TAAI_PROFILE=production and the
 TAAI_DB_* / TAAI_REDIS_* variables (docs/operations.md).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,23 +58,37 @@ class Child:
 
 def wait_ready(children: list[Child], timeout: float = READY_TIMEOUT_S) -> None:
     """Until every child's health URL answers; ProcessError when one stops first."""
-    processes.wait_until_ready({c.name: c.health for c in children}, timeout=timeout, lines=40,
-                               watch={c.name: (c.process, c.log) for c in children if c.process is not None})
+    processes.wait_until_ready(
+        {c.name: c.health for c in children},
+        timeout=timeout,
+        lines=40,
+        watch={c.name: (c.process, c.log) for c in children if c.process is not None},
+    )
 
 
 class LocalCluster:
-    def __init__(self, work_dir: Path, replicas: int = 2, action_servers: int = 2,
-                 lock_lifetime_s: int = default("TAAI_LOCK_LIFETIME"),
-                 sanic_workers: int = default("TAAI_SANIC_WORKERS"), token: Optional[str] = None,
-                 extra_env: Optional[dict] = None, keep_data: bool = False) -> None:
+    def __init__(
+        self,
+        work_dir: Path,
+        replicas: int = 2,
+        action_servers: int = 2,
+        lock_lifetime_s: int = default("TAAI_LOCK_LIFETIME"),
+        sanic_workers: int = default("TAAI_SANIC_WORKERS"),
+        token: Optional[str] = None,
+        extra_env: Optional[dict] = None,
+        keep_data: bool = False,
+    ) -> None:
         self.work_dir = Path(work_dir).resolve()
         self.token = token or secrets.token_urlsafe(24)
         self.keep_data = keep_data
         self.postgres = PostgresServer(self._postgres_dir())
         self.redis = RedisServer(self.work_dir / "redis")
         self.actions = [self._action_server(i) for i in range(action_servers)]
-        self.nginx = NginxServer(self.work_dir / "nginx", rasa_ports=[free_port() for _ in range(replicas)],
-                                 action_ports=[a.port for a in self.actions])
+        self.nginx = NginxServer(
+            self.work_dir / "nginx",
+            rasa_ports=[free_port() for _ in range(replicas)],
+            action_ports=[a.port for a in self.actions],
+        )
         self.lock_lifetime_s = lock_lifetime_s
         self.sanic_workers = sanic_workers
         self.extra_env = dict(extra_env or {})
@@ -96,29 +111,46 @@ class LocalCluster:
 
     def _action_server(self, index: int) -> Child:
         port = free_port()
-        return Child(f"actions-{index + 1}", port, f"http://127.0.0.1:{port}/health",
-                     [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-                     self._base_env(), self.work_dir / "logs" / f"actions-{index + 1}.log")
+        return Child(
+            f"actions-{index + 1}",
+            port,
+            f"http://127.0.0.1:{port}/health",
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+            self._base_env(),
+            self.work_dir / "logs" / f"actions-{index + 1}.log",
+        )
 
     def _replica(self, index: int, port: int) -> Child:
         env = self._base_env()
-        env.update({
-            "TAAI_PROFILE": "production", "TAAI_HOST": "127.0.0.1", "TAAI_PORT": str(port),
-            "TAAI_VAR_DIR": str(self.work_dir / f"rasa-{index + 1}"),
-            "TAAI_ACTION_ENDPOINT": self.nginx.actions_url,
-            "TAAI_DB_HOST": "127.0.0.1", "TAAI_DB_PORT": str(self.postgres.port),
-            "TAAI_DB_NAME": self.postgres.database, "TAAI_DB_USER": self.postgres.user,
-            "TAAI_DB_PASSWORD": self.postgres.password,
-            "TAAI_REDIS_HOST": "127.0.0.1", "TAAI_REDIS_PORT": str(self.redis.port),
-            "TAAI_REDIS_PASSWORD": self.redis.password,
-            "TAAI_LOCK_LIFETIME": str(self.lock_lifetime_s),
-            "TAAI_SANIC_WORKERS": str(self.sanic_workers),
-            "BOT_API_TOKEN": self.token,
-        })
+        env.update(
+            {
+                "TAAI_PROFILE": "production",
+                "TAAI_HOST": "127.0.0.1",
+                "TAAI_PORT": str(port),
+                "TAAI_VAR_DIR": str(self.work_dir / f"rasa-{index + 1}"),
+                "TAAI_ACTION_ENDPOINT": self.nginx.actions_url,
+                "TAAI_DB_HOST": "127.0.0.1",
+                "TAAI_DB_PORT": str(self.postgres.port),
+                "TAAI_DB_NAME": self.postgres.database,
+                "TAAI_DB_USER": self.postgres.user,
+                "TAAI_DB_PASSWORD": self.postgres.password,
+                "TAAI_REDIS_HOST": "127.0.0.1",
+                "TAAI_REDIS_PORT": str(self.redis.port),
+                "TAAI_REDIS_PASSWORD": self.redis.password,
+                "TAAI_LOCK_LIFETIME": str(self.lock_lifetime_s),
+                "TAAI_SANIC_WORKERS": str(self.sanic_workers),
+                "BOT_API_TOKEN": self.token,
+            }
+        )
         env.update(self.extra_env)
-        return Child(f"rasa-{index + 1}", port, f"http://127.0.0.1:{port}/",
-                     [sys.executable, "-m", "bot.rasa_ext.server"], env,
-                     self.work_dir / "logs" / f"rasa-{index + 1}.log")
+        return Child(
+            f"rasa-{index + 1}",
+            port,
+            f"http://127.0.0.1:{port}/",
+            [sys.executable, "-m", "bot.rasa_ext.server"],
+            env,
+            self.work_dir / "logs" / f"rasa-{index + 1}.log",
+        )
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self) -> "LocalCluster":
@@ -163,8 +195,11 @@ class LocalCluster:
         return [r.url for r in self.replicas]
 
     def pids(self) -> dict[str, int]:
-        return {c.name: c.process.pid for c in self.replicas + self.actions
-                if c.process is not None and c.process.poll() is None}
+        return {
+            c.name: c.process.pid
+            for c in self.replicas + self.actions
+            if c.process is not None and c.process.poll() is None
+        }
 
     def __enter__(self) -> "LocalCluster":
         return self.start()
@@ -191,8 +226,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         args.work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         token = ensure_token_file(token_file)
         token_note = f"in {token_file}"
-    cluster = LocalCluster(args.work_dir, args.replicas, args.action_servers,
-                           sanic_workers=args.sanic_workers, token=token, keep_data=True)
+    cluster = LocalCluster(
+        args.work_dir, args.replicas, args.action_servers, sanic_workers=args.sanic_workers, token=token, keep_data=True
+    )
+
     def on_term(*_args) -> None:
         # Once: a second SIGTERM (e.g. from `timeout` and `kill` together) must not
         # interrupt the orderly stop below and leave children running.
@@ -200,25 +237,33 @@ def main(argv: Optional[list[str]] = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
-    print(f"Taai (productieprofiel) start: PostgreSQL, Redis, {args.replicas} Rasa-replica's, "
-          f"{args.action_servers} actieservers en nginx...", flush=True)
+    print(
+        f"Taai (productieprofiel) start: PostgreSQL, Redis, {args.replicas} Rasa-replica's, "
+        f"{args.action_servers} actieservers en nginx...",
+        flush=True,
+    )
     try:
         cluster.start()
-        print(f"""
+        print(
+            f"""
 Taai draait in het productieprofiel.
   Via nginx:        {cluster.nginx_url}/webhooks/rest/webhook  (en /socket.io, /webhooks/taai/demo)
-  Replica's:        {', '.join(cluster.replica_urls)}
+  Replica's:        {", ".join(cluster.replica_urls)}
   PostgreSQL:       127.0.0.1:{cluster.postgres.port} (database {cluster.postgres.database})
   Redis:            127.0.0.1:{cluster.redis.port}
   API-token staat   {token_note}
-  Logbestanden:     {cluster.work_dir / 'logs'}
+  Logbestanden:     {cluster.work_dir / "logs"}
 Stoppen: Ctrl-C
-""", flush=True)
+""",
+            flush=True,
+        )
         while True:
             for child in cluster.replicas + cluster.actions:
                 if child.process.poll() is not None:
-                    print(f"error: {child.name} stopped (exit {child.process.returncode}); see {child.log}",
-                          file=sys.stderr)
+                    print(
+                        f"error: {child.name} stopped (exit {child.process.returncode}); see {child.log}",
+                        file=sys.stderr,
+                    )
                     return 1
             time.sleep(1)
     except KeyboardInterrupt:

@@ -6,6 +6,7 @@ directory: the production profile's backing services on one machine, for
 PostgreSQL refuses to run as root, so when this runs as root its data directory
 belongs to the `postgres` system user and its commands run through `runuser`.
 """
+
 from __future__ import annotations
 
 import glob
@@ -31,8 +32,13 @@ class ServiceError(ProcessError):
 
 def wait_for_ports(name: str, process: subprocess.Popen, log: Path, *ports: int) -> None:
     """Until the service accepts connections on every port (bot/runtime/processes.py)."""
-    processes.wait_until_ready({f"{name} on port {port}": (lambda port=port: port_open(port)) for port in ports},
-                               watch={name: (process, log)}, timeout=START_TIMEOUT_S, interval=0.2, lines=20)
+    processes.wait_until_ready(
+        {f"{name} on port {port}": (lambda port=port: port_open(port)) for port in ports},
+        watch={name: (process, log)},
+        timeout=START_TIMEOUT_S,
+        interval=0.2,
+        lines=20,
+    )
 
 
 def _find_binary(name: str, patterns: list[str]) -> str:
@@ -43,8 +49,9 @@ def _find_binary(name: str, patterns: list[str]) -> str:
     found = shutil.which(name)
     if found:
         return found
-    raise ServiceError(f"{name} not found; run scripts/install-services.sh (Debian packages "
-                       "postgresql, redis-server, nginx)")
+    raise ServiceError(
+        f"{name} not found; run scripts/install-services.sh (Debian packages postgresql, redis-server, nginx)"
+    )
 
 
 @dataclass
@@ -81,16 +88,46 @@ class PostgresServer:
             os.chmod(pwfile, 0o600)
             if os.geteuid() == 0:
                 os.chown(pwfile, owner.pw_uid, owner.pw_gid)
-            subprocess.run(self._as_owner([self._bin("initdb"), "-D", str(pgdata), "-U", "postgres",
-                                           "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8",
-                                           "--locale=C.UTF-8"]),
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            subprocess.run(
+                self._as_owner(
+                    [
+                        self._bin("initdb"),
+                        "-D",
+                        str(pgdata),
+                        "-U",
+                        "postgres",
+                        "--auth=scram-sha-256",
+                        f"--pwfile={pwfile}",
+                        "-E",
+                        "UTF8",
+                        "--locale=C.UTF-8",
+                    ]
+                ),
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             pwfile.unlink()
-        self.process = processes.start(self._as_owner([
-            self._bin("postgres"), "-D", str(pgdata), "-p", str(self.port),
-            "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.data_dir}",
-            "-c", "max_connections=200", "-c", "log_statement=none",
-        ]), log)
+        self.process = processes.start(
+            self._as_owner(
+                [
+                    self._bin("postgres"),
+                    "-D",
+                    str(pgdata),
+                    "-p",
+                    str(self.port),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    f"unix_socket_directories={self.data_dir}",
+                    "-c",
+                    "max_connections=200",
+                    "-c",
+                    "log_statement=none",
+                ]
+            ),
+            log,
+        )
         wait_for_ports("PostgreSQL", self.process, log, self.port)
         self._ensure_role_and_database()
         return self
@@ -102,8 +139,14 @@ class PostgresServer:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             try:
-                conn = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres",
-                                        password=self.password, dbname="postgres", connect_timeout=3)
+                conn = psycopg2.connect(
+                    host="127.0.0.1",
+                    port=self.port,
+                    user="postgres",
+                    password=self.password,
+                    dbname="postgres",
+                    connect_timeout=3,
+                )
                 break
             except psycopg2.OperationalError:  # still starting ("the database system is starting up")
                 if time.monotonic() > deadline:
@@ -113,19 +156,29 @@ class PostgresServer:
         with conn.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (self.user,))
             if not cur.fetchone():
-                cur.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(self.user)),
-                            (self.password,))
+                cur.execute(
+                    sql.SQL("CREATE ROLE {} LOGIN PASSWORD %s").format(sql.Identifier(self.user)), (self.password,)
+                )
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.database,))
             if not cur.fetchone():
-                cur.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
-                    sql.Identifier(self.database), sql.Identifier(self.user)))
+                cur.execute(
+                    sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                        sql.Identifier(self.database), sql.Identifier(self.user)
+                    )
+                )
         conn.close()
 
     def connect(self):
         import psycopg2
 
-        return psycopg2.connect(host="127.0.0.1", port=self.port, user=self.user, password=self.password,
-                                dbname=self.database, connect_timeout=5)
+        return psycopg2.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            dbname=self.database,
+            connect_timeout=5,
+        )
 
     def stop(self, sig: int = signal.SIGINT) -> None:
         # SIGINT is PostgreSQL's "fast" shutdown; SIGTERM ("smart") would wait for
@@ -144,10 +197,26 @@ class RedisServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.data_dir / "redis.log"
         # Locks only: nothing to persist, a restart simply frees every lock.
-        self.process = processes.start([_find_binary("redis-server", ["/usr/bin/redis-server"]),
-                               "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.data_dir),
-                               "--save", "", "--appendonly", "no", "--requirepass", self.password,
-                               "--daemonize", "no"], log)
+        self.process = processes.start(
+            [
+                _find_binary("redis-server", ["/usr/bin/redis-server"]),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.data_dir),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--requirepass",
+                self.password,
+                "--daemonize",
+                "no",
+            ],
+            log,
+        )
         wait_for_ports("Redis", self.process, log, self.port)
         return self
 
@@ -230,8 +299,13 @@ class NginxServer:
         def servers(ports: list[int]) -> str:
             return "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;" for p in ports)
 
-        return NGINX_CONF.format(prefix=self.prefix, port=self.port, actions_port=self.actions_port,
-                                 rasa_servers=servers(self.rasa_ports), action_servers=servers(self.action_ports))
+        return NGINX_CONF.format(
+            prefix=self.prefix,
+            port=self.port,
+            actions_port=self.actions_port,
+            rasa_servers=servers(self.rasa_ports),
+            action_servers=servers(self.action_ports),
+        )
 
     def start(self) -> "NginxServer":
         for sub in ("tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi"):
@@ -245,8 +319,9 @@ class NginxServer:
         conf.write_text(self.render())
         log = self.prefix / "nginx.out"
         nginx = _find_binary("nginx", ["/usr/sbin/nginx"])
-        check = subprocess.run([nginx, "-t", "-q", "-p", str(self.prefix), "-c", str(conf)],
-                               capture_output=True, text=True)
+        check = subprocess.run(
+            [nginx, "-t", "-q", "-p", str(self.prefix), "-c", str(conf)], capture_output=True, text=True
+        )
         if check.returncode != 0:
             raise ServiceError(f"nginx rejected its configuration:\n{check.stderr}")
         self.process = processes.start([nginx, "-p", str(self.prefix), "-c", str(conf), "-g", "daemon off;"], log)

@@ -8,6 +8,7 @@ macro-F1 printed here; the aim is >= 0.92 (issue 11). Besides the figures it pri
 confusions: per intent, which other intents its test examples were taken for (the
 confusion matrix as text; Rasa also draws it in intent_confusion_matrix.png).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,12 +33,20 @@ def main(out_dir: str) -> int:
     macro, weighted = _averages(intents)
     print(f"intent   macro-F1 {macro:.3f}   weighted-F1 {weighted:.3f}   (aim macro-F1 >= {AIM:.2f})")
     weakest = sorted(
-        (scores["f1-score"], label) for label, scores in intents.items()
+        (scores["f1-score"], label)
+        for label, scores in intents.items()
         if isinstance(scores, dict) and "f1-score" in scores and not label.endswith("avg")
     )[:5]
     print("weakest intents: " + ", ".join(f"{label} {f1:.2f}" for f1, label in weakest))
-    pairs = sorted(((count, label, other) for label, scores in intents.items() if isinstance(scores, dict)
-                    for other, count in (scores.get("confused_with") or {}).items()), reverse=True)
+    pairs = sorted(
+        (
+            (count, label, other)
+            for label, scores in intents.items()
+            if isinstance(scores, dict)
+            for other, count in (scores.get("confused_with") or {}).items()
+        ),
+        reverse=True,
+    )
     print("most confused (true -> predicted: examples):")
     for count, label, other in pairs[:TOP_CONFUSIONS]:
         print(f"  {label:22} -> {other:22} {count}")

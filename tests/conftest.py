@@ -17,6 +17,7 @@ A test marked `model` (needs models/taai.tar.gz) in a fast folder is e2e.
 Fixtures: the knowledge base, loaded once per test session (and each knowledge file
 parsed once, however often a test loads it), and one running Taai server for every
 test that talks to it (end-to-end, web routes, browser)."""
+
 from __future__ import annotations
 
 import copy
@@ -31,18 +32,17 @@ import pytest
 from bot.core.knowledge import KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
 from tests.server_process import Server, start_server, stop_server
 
-
 TESTS = Path(__file__).resolve().parent
 TIERS = ("fast", "e2e", "cluster")
 FOLDER_TIERS = {
-    "unit": "fast",           # plain Python and real rasa_sdk trackers, in process
-    "channels": "fast",       # channel output against local fakes (threads on loopback)
+    "unit": "fast",  # plain Python and real rasa_sdk trackers, in process
+    "channels": "fast",  # channel output against local fakes (threads on loopback)
     "understanding": "fast",  # axis answers on the corpus; its `model` tests are e2e
-    "dialogue": "e2e",        # the test stories through `rasa test core` and the model
-    "e2e": "e2e",             # the real servers on free ports
-    "browser": "e2e",         # the widget in headless Chromium against the real server
-    "cluster": "cluster",     # PostgreSQL, Redis, nginx, two Rasa replicas
-    "deploy": "cluster",      # deploy/ against schemas (.venv-tools) and nginx on loopback
+    "dialogue": "e2e",  # the test stories through `rasa test core` and the model
+    "e2e": "e2e",  # the real servers on free ports
+    "browser": "e2e",  # the widget in headless Chromium against the real server
+    "cluster": "cluster",  # PostgreSQL, Redis, nginx, two Rasa replicas
+    "deploy": "cluster",  # deploy/ against schemas (.venv-tools) and nginx on loopback
 }
 TIERS_SEEN = pytest.StashKey[dict]()  # node id -> its tier (and `model`) markers, before `-m` deselects
 
@@ -51,8 +51,7 @@ def tier_for(item: pytest.Item) -> str:
     """The tier a test belongs to: its folder's, or e2e for a `model` test in a fast folder."""
     folder = Path(item.path).resolve().relative_to(TESTS).parts[0]
     if folder not in FOLDER_TIERS:
-        raise pytest.UsageError(f"tests/{folder}: no test tier; add the folder to FOLDER_TIERS in "
-                                "tests/conftest.py")
+        raise pytest.UsageError(f"tests/{folder}: no test tier; add the folder to FOLDER_TIERS in tests/conftest.py")
     tier = FOLDER_TIERS[folder]
     if tier == "fast" and item.get_closest_marker("model"):
         tier = "e2e"
@@ -67,8 +66,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         tier = tier_for(item)
         written = {mark.name for mark in item.iter_markers() if mark.name in TIERS}
         if written - {tier}:
-            raise pytest.UsageError(f"{item.nodeid}: marked {sorted(written)}, but its folder's tier is "
-                                    f"{tier} (tests/conftest.py)")
+            raise pytest.UsageError(
+                f"{item.nodeid}: marked {sorted(written)}, but its folder's tier is {tier} (tests/conftest.py)"
+            )
         if not written:
             item.add_marker(tier)
         seen[item.nodeid] = [mark.name for mark in item.iter_markers() if mark.name in (*TIERS, "model")]

@@ -1,6 +1,7 @@
 """Start and stop Taai the way `make run` does (bot.runtime.launcher), on free loopback ports
 with a fresh state directory. The shared session fixture `server` (tests/conftest.py)
 and the tests that need a server with other settings use these."""
+
 from __future__ import annotations
 
 import os
@@ -29,14 +30,16 @@ class Server:
     output: Path
 
     def say(self, sender: str, message: str) -> list[dict]:
-        response = requests.post(f"{self.base_url}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": message}, timeout=60)
+        response = requests.post(
+            f"{self.base_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
     def tracker(self, sender: str) -> dict:
-        response = requests.get(f"{self.base_url}/conversations/{sender}/tracker",
-                                params={"token": self.token}, timeout=30)
+        response = requests.get(
+            f"{self.base_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -50,11 +53,13 @@ def start_server(var_dir: Path, token: str | None, extra_env: dict | None = None
     if token:
         env["BOT_API_TOKEN"] = token
     output = var_dir / "launcher.out"
-    process = processes.start([sys.executable, "-m", "bot.runtime.launcher"], output, cwd=ROOT, env=env,
-                              append=False)
+    process = processes.start([sys.executable, "-m", "bot.runtime.launcher"], output, cwd=ROOT, env=env, append=False)
     try:
-        processes.wait_until_ready({"launcher": lambda: "Taai draait" in output.read_text(errors="replace")},
-                                   watch={"launcher": (process, output)}, timeout=300)
+        processes.wait_until_ready(
+            {"launcher": lambda: "Taai draait" in output.read_text(errors="replace")},
+            watch={"launcher": (process, output)},
+            timeout=300,
+        )
     except processes.ProcessError:
         stop_server(process)
         pytest.fail(f"launcher did not start:\n{output.read_text(errors='replace')[-4000:]}")

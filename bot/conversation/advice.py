@@ -5,6 +5,7 @@ The reasoning lives in bot/core (recommend, match_routes) and its facts in knowl
 this module decides what to say and which contract slots change (design.md): the
 type, level and stakeholders follow from the axes, the routes from the situation.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -40,9 +41,12 @@ def advise(kb: KnowledgeBase, state: ConversationState, named_type: str | None =
     if named_type in kb.types:
         # About a type in general: the user's own diagnosis (and its slots) stay as they are.
         r = recommend(kb, named_type, state.known_domain, state.known_initiator)
-        return reply.say(kb.message("advice.for_type", type_name=kb.types[named_type]["short_name"],
-                                    advice=render(kb, "advice.md.j2", r=r)),
-                         (() if state.has_both_axes else start_diagnosis_button(kb)))
+        return reply.say(
+            kb.message(
+                "advice.for_type", type_name=kb.types[named_type]["short_name"], advice=render(kb, "advice.md.j2", r=r)
+            ),
+            (() if state.has_both_axes else start_diagnosis_button(kb)),
+        )
     if not state.has_both_axes:
         return reply.say(kb.message("advice.type_first"), start_diagnosis_button(kb))
     derived = derived_slots(kb, state)
@@ -51,8 +55,7 @@ def advise(kb: KnowledgeBase, state: ConversationState, named_type: str | None =
     return reply.say(render(kb, "advice.md.j2", r=r), after_advice_buttons(kb))
 
 
-def legal_routes(kb: KnowledgeBase, state: ConversationState, text: str = "",
-                 named_route: str | None = None) -> Reply:
+def legal_routes(kb: KnowledgeBase, state: ConversationState, text: str = "", named_route: str | None = None) -> Reply:
     """Routes that fit the situation, best first; a route the user names comes first."""
     reply = Reply()
     domain = state.known_domain
@@ -60,9 +63,13 @@ def legal_routes(kb: KnowledgeBase, state: ConversationState, text: str = "",
         domain = resolve_domain(kb, None, text)  # "experimenteren in de bijstand": the question names it
         if domain:
             reply.set(policy_domain=domain)
-    situation = Situation(domain=domain, initiator=state.known_initiator,
-                          deviation=state.known_deviation, question=text,
-                          named=(named_route,) if named_route in kb.routes else ())
+    situation = Situation(
+        domain=domain,
+        initiator=state.known_initiator,
+        deviation=state.known_deviation,
+        question=text,
+        named=(named_route,) if named_route in kb.routes else (),
+    )
     matches = match_routes(kb, situation)
     named = [m for m in matches if m.mentioned]
     # A route the user asks about is given even when it cannot be used (the Experimentenwet):
@@ -71,8 +78,9 @@ def legal_routes(kb: KnowledgeBase, state: ConversationState, text: str = "",
     shown = fitting[: max(MAX_ROUTES_SHOWN, len(named))]
     reply.set(legal_routes=[m.id for m in fitting], last_conclusion="routes")
     routes = render(kb, "routes.md.j2", matches=shown)
-    reply.say(kb.message("routes.answer_named", routes=routes) if named
-              else kb.message("routes.best_fitting", routes=routes))
+    reply.say(
+        kb.message("routes.answer_named", routes=routes) if named else kb.message("routes.best_fitting", routes=routes)
+    )
     if not named and state.known_deviation is None:
         reply.say(kb.message("routes.ask_rule"))
     return reply

@@ -5,6 +5,7 @@ step by step; the quiz shows a case, lets the trainee pick a type and a particip
 level, and keeps a score. Both use their own slots (TRAINER_SLOTS) and never touch the
 contract slots of design.md, so a diagnosis in progress is left as it was.
 """
+
 from __future__ import annotations
 
 import random
@@ -58,9 +59,17 @@ def demo_step(kb: KnowledgeBase, step: int) -> Reply:
         return demo_end(kb, len(cases))
     case = kb.cases[cases[step]]
     level, level_is_heuristic = _level_for(kb, case)
-    text = render(kb, "demo_case.md.j2", case=case, number=step + 1, total=len(cases),
-                  problem_type=kb.types.get(case.get("problem_type", "")), level=level,
-                  level_is_heuristic=level_is_heuristic, route=kb.routes.get(case.get("legal_route", "")))
+    text = render(
+        kb,
+        "demo_case.md.j2",
+        case=case,
+        number=step + 1,
+        total=len(cases),
+        problem_type=kb.types.get(case.get("problem_type", "")),
+        level=level,
+        level_is_heuristic=level_is_heuristic,
+        route=kb.routes.get(case.get("legal_route", "")),
+    )
     reply = Reply().set(trainer_mode="demo", demo_step=step + 1)
     if step == 0:
         reply.say(kb.message("classroom.demo_intro", total=len(cases)))
@@ -68,10 +77,17 @@ def demo_step(kb: KnowledgeBase, step: int) -> Reply:
 
 
 def demo_end(kb: KnowledgeBase, total: int) -> Reply:
-    return Reply().set(trainer_mode=None, demo_step=None).say(
-        kb.message("classroom.demo_end", total=total),
-        ((kb.message("buttons.start_quiz"), "/start_quiz"),
-         (kb.message("buttons.classify_problem"), "/start_diagnosis")))
+    return (
+        Reply()
+        .set(trainer_mode=None, demo_step=None)
+        .say(
+            kb.message("classroom.demo_end", total=total),
+            (
+                (kb.message("buttons.start_quiz"), "/start_quiz"),
+                (kb.message("buttons.classify_problem"), "/start_diagnosis"),
+            ),
+        )
+    )
 
 
 def _quiz_pool(kb: KnowledgeBase) -> list[str]:
@@ -90,16 +106,23 @@ def quiz_start(kb: KnowledgeBase, seed: str) -> Reply:
 def _ask_type(kb: KnowledgeBase, reply: Reply, order: list[str], index: int) -> Reply:
     case = kb.cases[order[index]]
     reply.set(quiz_case=case["id"], quiz_stage="type")
-    buttons = tuple((t["short_name"].capitalize(), f'/quiz_answer{{"quiz_choice":"{t["id"]}"}}')
-                    for t in kb.types.values())
-    return reply.say(kb.message("classroom.quiz_case", number=index + 1, total=len(order), name=case["name"],
-                                summary=case["summary"]), buttons + _stop_button(kb))
+    buttons = tuple(
+        (t["short_name"].capitalize(), f'/quiz_answer{{"quiz_choice":"{t["id"]}"}}') for t in kb.types.values()
+    )
+    return reply.say(
+        kb.message(
+            "classroom.quiz_case", number=index + 1, total=len(order), name=case["name"], summary=case["summary"]
+        ),
+        buttons + _stop_button(kb),
+    )
 
 
 def _ask_level(kb: KnowledgeBase, reply: Reply) -> Reply:
     reply.set(quiz_stage="level")
-    buttons = tuple((level["name"], f'/quiz_answer{{"quiz_choice":"{level["id"]}"}}')
-                    for level in sorted(kb.levels.values(), key=lambda level: level["rank"]))
+    buttons = tuple(
+        (level["name"], f'/quiz_answer{{"quiz_choice":"{level["id"]}"}}')
+        for level in sorted(kb.levels.values(), key=lambda level: level["rank"])
+    )
     return reply.say(kb.message("classroom.quiz_ask_level"), buttons + _stop_button(kb))
 
 
@@ -111,26 +134,34 @@ def quiz_answer(kb: KnowledgeBase, state: ConversationState, choice: str | None)
     stage = state.quiz_stage or "type"
     valid = kb.types if stage == "type" else kb.levels
     if choice not in valid:
-        return Reply().say(kb.message("classroom.choose_type") if stage == "type"
-                           else kb.message("classroom.choose_level"))
+        return Reply().say(
+            kb.message("classroom.choose_type") if stage == "type" else kb.message("classroom.choose_level")
+        )
     score, total = state.quiz_score, state.quiz_total + 1
     reply = Reply()
     if stage == "type":
         right = kb.types[case["problem_type"]]
         correct = choice == right["id"]
-        verdict = (kb.message("classroom.right") if correct
-                   else kb.message("classroom.wrong_type", type_name=right["short_name"]))
+        verdict = (
+            kb.message("classroom.right")
+            if correct
+            else kb.message("classroom.wrong_type", type_name=right["short_name"])
+        )
         reply.say(f"{verdict} {right['why']}")
         reply.set(quiz_score=score + int(correct), quiz_total=total)
         return _ask_level(kb, reply)
     right_level, heuristic = _level_for(kb, case)
     assert right_level is not None  # quiz cases all have a type (_quiz_pool), so a level
     correct = choice == right_level["id"]
-    verdict = (kb.message("classroom.right") if correct
-               else kb.message("classroom.wrong_level", level_name=right_level["name"].lower()))
+    verdict = (
+        kb.message("classroom.right")
+        if correct
+        else kb.message("classroom.wrong_level", level_name=right_level["name"].lower())
+    )
     note = " " + kb.message("classroom.heuristic_note") if heuristic else ""
-    reply.say(f"{verdict} {right_level['when_fitting']}{note}\n\n"
-              + kb.message("classroom.lesson", lesson=case["lesson"]))
+    reply.say(
+        f"{verdict} {right_level['when_fitting']}{note}\n\n" + kb.message("classroom.lesson", lesson=case["lesson"])
+    )
     score += int(correct)
     reply.set(quiz_score=score, quiz_total=total)
     order = list(state.quiz_cases)
@@ -152,9 +183,13 @@ def quiz_next(kb: KnowledgeBase, state: ConversationState) -> Reply:
 
 def quiz_end(kb: KnowledgeBase, reply: Reply, score: int, total: int) -> Reply:
     reply.set(trainer_mode=None, quiz_case=None, quiz_stage=None, quiz_cases=None)
-    return reply.say(kb.message("classroom.quiz_end", score=score, total=total),
-                     ((kb.message("buttons.another_round"), "/start_quiz"),
-                      (kb.message("buttons.classify_problem"), "/start_diagnosis")))
+    return reply.say(
+        kb.message("classroom.quiz_end", score=score, total=total),
+        (
+            (kb.message("buttons.another_round"), "/start_quiz"),
+            (kb.message("buttons.classify_problem"), "/start_diagnosis"),
+        ),
+    )
 
 
 def next_step(kb: KnowledgeBase, state: ConversationState) -> Reply:
@@ -165,8 +200,10 @@ def next_step(kb: KnowledgeBase, state: ConversationState) -> Reply:
         if state.quiz_stage in ("type", "level"):
             return Reply().say(kb.message("classroom.choose_first"))
         return quiz_next(kb, state)
-    return Reply().say(kb.message("classroom.demo_or_quiz"),
-                       ((kb.message("buttons.demo"), "/start_demo"), (kb.message("buttons.quiz"), "/start_quiz")))
+    return Reply().say(
+        kb.message("classroom.demo_or_quiz"),
+        ((kb.message("buttons.demo"), "/start_demo"), (kb.message("buttons.quiz"), "/start_quiz")),
+    )
 
 
 def stop(kb: KnowledgeBase, state: ConversationState) -> Reply:
@@ -175,6 +212,11 @@ def stop(kb: KnowledgeBase, state: ConversationState) -> Reply:
         reply.say(kb.message("classroom.quiz_stopped", score=state.quiz_score, total=state.quiz_total))
     else:
         reply.say(kb.message("classroom.demo_stopped"))
-    return reply.say(kb.message("classroom.after_stop"),
-                     ((kb.message("buttons.classify_problem"), "/start_diagnosis"),
-                      (kb.message("buttons.demo"), "/start_demo"), (kb.message("buttons.quiz"), "/start_quiz")))
+    return reply.say(
+        kb.message("classroom.after_stop"),
+        (
+            (kb.message("buttons.classify_problem"), "/start_diagnosis"),
+            (kb.message("buttons.demo"), "/start_demo"),
+            (kb.message("buttons.quiz"), "/start_quiz"),
+        ),
+    )

@@ -5,6 +5,7 @@ What the question is about is found by bot/understanding/questions.py among the
 names of terms, problem types, participation levels, example cases and legal routes;
 the answer only puts together what knowledge/*.yml says about it.
 """
+
 from __future__ import annotations
 
 from bot.conversation.reply import Reply
@@ -45,16 +46,27 @@ def answer_concept(kb: KnowledgeBase, text: str, concept_entity: str | None = No
         parts = [kb.message("concept.case", name=entry["name"], summary=entry["summary"], lesson=entry["lesson"])]
     elif kind == "type":
         entry = kb.types[item_id]
-        parts = [kb.message("concept.type", name=entry["name"], summary=entry["summary"],
-                            explanation=entry["explanation"])]
+        parts = [
+            kb.message("concept.type", name=entry["name"], summary=entry["summary"], explanation=entry["explanation"])
+        ]
     elif kind == "level":
         entry = kb.levels[item_id]
-        parts = [kb.message("concept.level", name=entry["name"], description=entry["description"],
-                            citizen_role=entry["citizen_role"], professional_style=entry["professional_style"])]
+        parts = [
+            kb.message(
+                "concept.level",
+                name=entry["name"],
+                description=entry["description"],
+                citizen_role=entry["citizen_role"],
+                professional_style=entry["professional_style"],
+            )
+        ]
     else:
         entry = kb.routes[item_id]
-        parts = [kb.message("concept.route", name=entry["name"], summary=entry["summary"],
-                            status=kb.status_on(entry)["text"])]
+        parts = [
+            kb.message(
+                "concept.route", name=entry["name"], summary=entry["summary"], status=kb.status_on(entry)["text"]
+            )
+        ]
     if entry.get("caveat"):
         parts.append(kb.message("concept.caveat", caveat=entry["caveat"]))
     sources = "; ".join(s["short"] for s in kb.source_list(entry["sources"]))

@@ -6,6 +6,7 @@ they are read from the names and synonyms in knowledge/context.yml, never from a
 list in code. The routes form asks for all three (`ask_context`, `read_context`);
 a detail mentioned along the way is noted too (`note_context`).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -43,8 +44,9 @@ def _context_finders(kb: KnowledgeBase) -> tuple[PhraseFinder[tuple[str, float]]
     return finder(kb.domains), finder(kb.initiators)
 
 
-def _resolve(known: Mapping[str, dict], finder: PhraseFinder[tuple[str, float]], entity: str | None,
-             text: str) -> str | None:
+def _resolve(
+    known: Mapping[str, dict], finder: PhraseFinder[tuple[str, float]], entity: str | None, text: str
+) -> str | None:
     """An entity value that is already an id wins; else synonyms in entity, then in text:
     the id with the most weight (a synonym 1, a weak one less); on a tie, the one named first."""
     if entity in known:
@@ -57,8 +59,11 @@ def _resolve(known: Mapping[str, dict], finder: PhraseFinder[tuple[str, float]],
                 weights: dict[str, float] = {}
                 for hit in hits:
                     item, weight = hit.label
-                    if tokens[hit.positions[0]].text != hit.phrase.words[0].text and len(hit.phrase.words) == 1 \
-                            and tokens[hit.positions[0]].lemma != hit.phrase.words[0].lemma:
+                    if (
+                        tokens[hit.positions[0]].text != hit.phrase.words[0].text
+                        and len(hit.phrase.words) == 1
+                        and tokens[hit.positions[0]].lemma != hit.phrase.words[0].lemma
+                    ):
                         weight *= COMPOUND_PART  # "woning" in "woninginbraak" says less than "woninginbraak"
                     weights[item] = weights.get(item, 0.0) + weight
                 return max(weights, key=lambda item: weights[item])  # dicts keep the order first named
@@ -124,8 +129,9 @@ def ask_context(kb: KnowledgeBase, slot: str) -> Reply:
     return Reply().say(question, buttons)
 
 
-def note_context(kb: KnowledgeBase, text: str, domain_entity: str | None = None,
-                 initiator_entity: str | None = None) -> Reply:
+def note_context(
+    kb: KnowledgeBase, text: str, domain_entity: str | None = None, initiator_entity: str | None = None
+) -> Reply:
     """Extra situation details outside a question: domain, initiator, or the rule in the way."""
     reply = Reply()
     domain = resolve_domain(kb, domain_entity, text)

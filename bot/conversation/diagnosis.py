@@ -9,6 +9,7 @@ structured pole, because treating a problem as more structured than it is, is th
 classic mistake. Once both axes are known, the type and the advice that follows
 from it are concluded, explained on request, and recomputed after a correction.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -47,8 +48,9 @@ def _answer_buttons(kb: KnowledgeBase, axis: str) -> Buttons:
     return tuple(zip(labels, ANSWER_BUTTONS, strict=True))  # two poles and don't know
 
 
-def start_diagnosis(kb: KnowledgeBase, text: str, domain_entity: str | None = None,
-                    initiator_entity: str | None = None) -> Reply:
+def start_diagnosis(
+    kb: KnowledgeBase, text: str, domain_entity: str | None = None, initiator_entity: str | None = None
+) -> Reply:
     """A new problem description: store it, read context and any clear axis, say what was understood."""
     reply = Reply().set(**dict.fromkeys((*AXES, *DERIVED_SLOTS)))
     reply.set(problem_description=text, axis_attempts=0, last_conclusion=None)
@@ -60,8 +62,9 @@ def start_diagnosis(kb: KnowledgeBase, text: str, domain_entity: str | None = No
     domain_name = kb.domains[domain]["name"].lower() if domain else None
     initiator_name = kb.initiators[initiator]["name"].lower() if initiator else None
     if domain and initiator:
-        understood.append(kb.message("diagnosis.noted_domain_and_initiator", domain=domain_name,
-                                     initiator=initiator_name))
+        understood.append(
+            kb.message("diagnosis.noted_domain_and_initiator", domain=domain_name, initiator=initiator_name)
+        )
     elif domain:
         understood.append(kb.message("diagnosis.noted_domain", domain=domain_name))
     elif initiator:
@@ -69,8 +72,9 @@ def start_diagnosis(kb: KnowledgeBase, text: str, domain_entity: str | None = No
     inferred = infer_axes(kb, text)
     for axis, inference in inferred.items():
         reply.set(**{axis: inference.value})
-        understood.append(kb.message("diagnosis.inferred_axis", pole=_pole_label(kb, axis, inference.value),
-                                     cue=inference.cue))
+        understood.append(
+            kb.message("diagnosis.inferred_axis", pole=_pole_label(kb, axis, inference.value), cue=inference.cue)
+        )
     missing = [axis for axis in AXES if axis not in inferred]
     if len(missing) == 2:
         understood.append(kb.message("diagnosis.two_questions_left"))
@@ -180,7 +184,7 @@ def conclude(kb: KnowledgeBase, state: ConversationState) -> Reply:
 
 
 def correct(kb: KnowledgeBase, state: ConversationState, text: str) -> Reply:
-    """"Eigenlijk zijn de waarden wél omstreden": change the axis, recompute everything."""
+    """ "Eigenlijk zijn de waarden wél omstreden": change the axis, recompute everything."""
     reply = Reply()
     if not state.problem_description:
         # Nothing to correct yet: a sentence about values or knowledge describes the problem.
@@ -191,25 +195,40 @@ def correct(kb: KnowledgeBase, state: ConversationState, text: str) -> Reply:
     changes = {axis: inf.value for axis, inf in inferred.items() if inf.value != state.slot(axis)}
     if not inferred:
         # The payloads are sentences the reader understands as corrections (tested).
-        return reply.say(kb.message("correction.what_to_change"),
-                         ((kb.message("buttons.values_contested_after_all"), "De waarden zijn toch omstreden"),
-                          (kb.message("buttons.values_agreed_after_all"), "we zijn het toch eens over het doel"),
-                          (kb.message("buttons.knowledge_uncertain_after_all"), "het is toch onzeker wat werkt"),
-                          (kb.message("buttons.knowledge_certain_after_all"), "het is toch bekend wat werkt")))
+        return reply.say(
+            kb.message("correction.what_to_change"),
+            (
+                (kb.message("buttons.values_contested_after_all"), "De waarden zijn toch omstreden"),
+                (kb.message("buttons.values_agreed_after_all"), "we zijn het toch eens over het doel"),
+                (kb.message("buttons.knowledge_uncertain_after_all"), "het is toch onzeker wat werkt"),
+                (kb.message("buttons.knowledge_certain_after_all"), "het is toch bekend wat werkt"),
+            ),
+        )
     if not changes:
         return reply.say(kb.message("correction.nothing_changes"))
     new_state = state.updated(changes)
     reply.set(**changes)
-    reply.say(kb.message("correction.changed", changes="; ".join(
-        kb.message("correction.changed_axis", pole=_pole_label(kb, a, v)) for a, v in changes.items())))
+    reply.say(
+        kb.message(
+            "correction.changed",
+            changes="; ".join(
+                kb.message("correction.changed_axis", pole=_pole_label(kb, a, v)) for a, v in changes.items()
+            ),
+        )
+    )
     if new_state.has_both_axes:
         old_type = state.problem_type
         concluded = conclude(kb, replace(new_state, plan_requested=False))
         reply.slots.update(concluded.slots)
         new_type = new_state.updated(concluded.slots).problem_type
         if old_type and new_type and old_type != new_type:
-            reply.say(kb.message("correction.type_changed", old_type=kb.types[old_type]["short_name"].lower(),
-                                 new_type=kb.types[new_type]["short_name"].lower()))
+            reply.say(
+                kb.message(
+                    "correction.type_changed",
+                    old_type=kb.types[old_type]["short_name"].lower(),
+                    new_type=kb.types[new_type]["short_name"].lower(),
+                )
+            )
         reply.messages += concluded.messages
         if state.legal_routes:  # routes were given: recompute them too
             routes = legal_routes(kb, state.updated(reply.slots))
@@ -229,13 +248,15 @@ def explain_why(kb: KnowledgeBase, state: ConversationState) -> Reply:
     t = c.problem_type
     if last == "advice":
         r = recommend(kb, t["id"], state.known_domain, state.known_initiator)
-        return reply.say(kb.message("why.advice", reason=r.level_reason,
-                                    derived_from=t["participation"]["heuristic"]["derived_from"]))
+        return reply.say(
+            kb.message(
+                "why.advice", reason=r.level_reason, derived_from=t["participation"]["heuristic"]["derived_from"]
+            )
+        )
     if last == "routes":
         return reply.say(kb.message("why.routes"))
     sources = "; ".join(s["short"] for s in kb.source_list(t["sources"]))
-    return reply.say(kb.message("why.type", reasons=" ".join(c.reasons), explanation=t["explanation"],
-                                sources=sources))
+    return reply.say(kb.message("why.type", reasons=" ".join(c.reasons), explanation=t["explanation"], sources=sources))
 
 
 def start_over(kb: KnowledgeBase) -> Reply:

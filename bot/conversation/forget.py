@@ -14,6 +14,7 @@ The whole message must be the command, apart from politeness words ("alsjeblieft
 
 Plain Python, no Rasa import.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,21 +25,54 @@ ASK_FORGET_INTENT = "ask_forget"  # said in other words: ask before deleting
 
 # Politeness and filler words that may surround the command.
 _FILLERS = {
-    "alsjeblieft", "alsjeblief", "alstublieft", "aub", "svp", "graag", "please", "pls",
-    "nu", "maar", "even", "ff", "meteen", "direct", "dan", "oke", "ok", "okay", "hoi", "hallo",
+    "alsjeblieft",
+    "alsjeblief",
+    "alstublieft",
+    "aub",
+    "svp",
+    "graag",
+    "please",
+    "pls",
+    "nu",
+    "maar",
+    "even",
+    "ff",
+    "meteen",
+    "direct",
+    "dan",
+    "oke",
+    "ok",
+    "okay",
+    "hoi",
+    "hallo",
 }
 _IMPERATIVES = {"vergeet", "wis", "verwijder"}
 _INFINITIVES = {"vergeten", "wissen", "verwijderen"}
 _MODAL_OPENINGS = {
-    ("kun", "je"), ("kun", "jij"), ("kunt", "u"), ("kan", "je"), ("kan", "jij"),
-    ("wil", "je"), ("wil", "jij"), ("wilt", "u"),
+    ("kun", "je"),
+    ("kun", "jij"),
+    ("kunt", "u"),
+    ("kan", "je"),
+    ("kan", "jij"),
+    ("wil", "je"),
+    ("wil", "jij"),
+    ("wilt", "u"),
 }
 # What may be forgotten: the conversation or "my data".
 _OBJECTS = {
-    ("dit", "gesprek"), ("mijn", "gesprek"), ("ons", "gesprek"), ("het", "gesprek"),
-    ("dit", "hele", "gesprek"), ("het", "hele", "gesprek"), ("dit", "chatgesprek"),
-    ("deze", "chat"), ("mijn", "chat"), ("de", "chat"),
-    ("mijn", "gegevens"), ("al", "mijn", "gegevens"), ("mijn", "data"),
+    ("dit", "gesprek"),
+    ("mijn", "gesprek"),
+    ("ons", "gesprek"),
+    ("het", "gesprek"),
+    ("dit", "hele", "gesprek"),
+    ("het", "hele", "gesprek"),
+    ("dit", "chatgesprek"),
+    ("deze", "chat"),
+    ("mijn", "chat"),
+    ("de", "chat"),
+    ("mijn", "gegevens"),
+    ("al", "mijn", "gegevens"),
+    ("mijn", "data"),
     ("dit", "gesprek", "en", "mijn", "gegevens"),
 }
 
@@ -69,8 +103,12 @@ def is_forget_request(text: str) -> bool:
     if words[-1] in _INFINITIVES and tuple(words[:-1]) in _OBJECTS:
         return True
     # "kun je dit gesprek vergeten", "wilt u mijn gegevens verwijderen"
-    if (len(words) > 3 and tuple(words[:2]) in _MODAL_OPENINGS and words[-1] in _INFINITIVES
-            and tuple(words[2:-1]) in _OBJECTS):
+    if (
+        len(words) > 3
+        and tuple(words[:2]) in _MODAL_OPENINGS
+        and words[-1] in _INFINITIVES
+        and tuple(words[2:-1]) in _OBJECTS
+    ):
         return True
     return False
 
@@ -89,4 +127,3 @@ def gate_forget_intent(text: str, intent: str | None) -> str | None:
     if stripped.startswith(f"/{FORGET_INTENT}") or is_forget_request(stripped):
         return intent
     return ASK_FORGET_INTENT
-

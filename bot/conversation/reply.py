@@ -9,6 +9,7 @@ a test instead of silently setting a slot Rasa does not know.
 The buttons several steps offer are here too. Their payloads are intents, so a click
 never depends on NLU; their labels are messages (knowledge/messages.yml, `buttons`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,11 +52,14 @@ class Reply:
 
 # --- buttons that more than one step offers -------------------------------------------------
 
+
 def start_buttons(kb: KnowledgeBase) -> Buttons:
     """At the start: type a problem, look for room to experiment, or learn the typology."""
-    return ((kb.message("buttons.classify_problem"), "/start_diagnosis"),
-            (kb.message("buttons.room_to_experiment"), "/ask_experiment"),
-            (kb.message("buttons.explain_typology"), '/ask_concept{"concept":"probleemtypologie"}'))
+    return (
+        (kb.message("buttons.classify_problem"), "/start_diagnosis"),
+        (kb.message("buttons.room_to_experiment"), "/ask_experiment"),
+        (kb.message("buttons.explain_typology"), '/ask_concept{"concept":"probleemtypologie"}'),
+    )
 
 
 def start_diagnosis_button(kb: KnowledgeBase) -> Buttons:
@@ -65,21 +69,27 @@ def start_diagnosis_button(kb: KnowledgeBase) -> Buttons:
 
 def after_type_buttons(kb: KnowledgeBase) -> Buttons:
     """Once the type is known: whom to involve, room to experiment, a plan, why."""
-    return ((kb.message("buttons.who_to_involve"), "/ask_stakeholders"),
-            (kb.message("buttons.room_to_experiment"), "/ask_experiment"),
-            (kb.message("buttons.make_plan"), "/ask_plan"),
-            (kb.message("buttons.why"), "/ask_why"))
+    return (
+        (kb.message("buttons.who_to_involve"), "/ask_stakeholders"),
+        (kb.message("buttons.room_to_experiment"), "/ask_experiment"),
+        (kb.message("buttons.make_plan"), "/ask_plan"),
+        (kb.message("buttons.why"), "/ask_why"),
+    )
 
 
 def after_advice_buttons(kb: KnowledgeBase) -> Buttons:
     """After whom to involve: room to experiment, or a plan."""
-    return ((kb.message("buttons.room_to_experiment"), "/ask_experiment"),
-            (kb.message("buttons.make_plan"), "/ask_plan"))
+    return (
+        (kb.message("buttons.room_to_experiment"), "/ask_experiment"),
+        (kb.message("buttons.make_plan"), "/ask_plan"),
+    )
 
 
 def what_next_buttons(kb: KnowledgeBase) -> Buttons:
     """Nothing open to answer: whom to involve, room to experiment, a plan, or a new problem."""
-    return ((kb.message("buttons.who_to_involve"), "/ask_stakeholders"),
-            (kb.message("buttons.room_to_experiment"), "/ask_experiment"),
-            (kb.message("buttons.make_plan"), "/ask_plan"),
-            (kb.message("buttons.new_problem"), "/start_over"))
+    return (
+        (kb.message("buttons.who_to_involve"), "/ask_stakeholders"),
+        (kb.message("buttons.room_to_experiment"), "/ask_experiment"),
+        (kb.message("buttons.make_plan"), "/ask_plan"),
+        (kb.message("buttons.new_problem"), "/start_over"),
+    )

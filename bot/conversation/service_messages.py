@@ -7,6 +7,7 @@ they come from the message catalogue alone (`default_messages`). The old constan
 names (`PRIVACY_NOTICE_NL`, ...) still work: they are read from the catalogue on
 first use.
 """
+
 from __future__ import annotations
 
 from bot.core.knowledge import default_messages

@@ -10,6 +10,7 @@ slot as a list).
 Replies change slots by these same names (`Reply.set`, which checks them).
 tests/unit/test_conversation_state.py keeps the fields and domain.yml's slots in step.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
@@ -27,7 +28,7 @@ REQUESTED_SLOT = "requested_slot"
 # Domain slots the conversation never reads, and why.
 NOT_CONVERSATION_STATE = {
     "feedback": "the web widget's helpful / not helpful, kept with the conversation for the team; "
-                "no reply depends on it",
+    "no reply depends on it",
 }
 
 
@@ -53,8 +54,8 @@ class ConversationState:
 
     # The diagnosis (contract slots, design.md).
     problem_description: str | None = None
-    value_consensus: str | None = None          # agree | disagree
-    knowledge_certainty: str | None = None      # certain | uncertain
+    value_consensus: str | None = None  # agree | disagree
+    knowledge_certainty: str | None = None  # certain | uncertain
     problem_type: str | None = None
     participation_level: str | None = None
     stakeholders: tuple[str, ...] = ()
@@ -64,15 +65,15 @@ class ConversationState:
     initiator: str | None = None
     deviation: str | None = None
     # Bookkeeping.
-    axis_attempts: int = 0                      # unclear answers to the current axis question
-    last_conclusion: str | None = None          # type | advice | routes | plan: what "waarom?" explains
-    plan_requested: bool = False                # a plan was asked for before the type was known
+    axis_attempts: int = 0  # unclear answers to the current axis question
+    last_conclusion: str | None = None  # type | advice | routes | plan: what "waarom?" explains
+    plan_requested: bool = False  # a plan was asked for before the type was known
     # Demo and quiz (bot/conversation/classroom.py): their own slots.
-    trainer_mode: str | None = None             # demo | quiz
+    trainer_mode: str | None = None  # demo | quiz
     demo_step: int = 0
     quiz_cases: tuple[str, ...] = ()
     quiz_case: str | None = None
-    quiz_stage: str | None = None               # type | level | next
+    quiz_stage: str | None = None  # type | level | next
     quiz_score: int = 0
     quiz_total: int = 0
 
@@ -117,8 +118,12 @@ class ConversationState:
 
 SLOT_NAMES = frozenset(item.name for item in fields(ConversationState))
 # Field annotation -> how a slot value becomes that type.
-_CONVERTERS: dict[str, Callable[[Any], Any]] = {"str | None": _text, "int": _count, "bool": bool,
-                                                 "tuple[str, ...]": _ids}
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "str | None": _text,
+    "int": _count,
+    "bool": bool,
+    "tuple[str, ...]": _ids,
+}
 # With `from __future__ import annotations` every field's type is its annotation string.
 _FIELD_TYPES = {item.name: _CONVERTERS[str(item.type)] for item in fields(ConversationState)}
 
@@ -126,9 +131,17 @@ _FIELD_TYPES = {item.name: _CONVERTERS[str(item.type)] for item in fields(Conver
 def _typed(slots: Mapping[str, Any]) -> dict[str, Any]:
     return {name: convert(slots[name]) for name, convert in _FIELD_TYPES.items() if name in slots}
 
+
 # Groups of slots, by name.
-CONTRACT_SLOTS = ("problem_description", "value_consensus", "knowledge_certainty", "problem_type",
-                  "participation_level", "stakeholders", "legal_routes")  # fixed by design.md
+CONTRACT_SLOTS = (
+    "problem_description",
+    "value_consensus",
+    "knowledge_certainty",
+    "problem_type",
+    "participation_level",
+    "stakeholders",
+    "legal_routes",
+)  # fixed by design.md
 DERIVED_SLOTS = ("problem_type", "participation_level", "stakeholders", "legal_routes")  # follow from the axes
 TRAINER_SLOTS = ("trainer_mode", "demo_step", "quiz_cases", "quiz_case", "quiz_stage", "quiz_score", "quiz_total")
 # Slots whose names the code passes around as values: the questions of the two forms,

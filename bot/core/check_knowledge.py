@@ -9,6 +9,7 @@ fail: a status checked longer ago than the review interval, and a known status c
 `--datum` checks as if it were that day (to see which warnings a date will bring);
 `--map` checks another copy of the knowledge directory.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,10 +29,12 @@ def _date(text: str) -> dt.date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.core.check_knowledge",
-                                     description="Controleer de kennisbank (knowledge/).")
-    parser.add_argument("--datum", type=_date, default=None,
-                        help="controleer alsof het deze dag is (JJJJ-MM-DD); standaard vandaag")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.core.check_knowledge", description="Controleer de kennisbank (knowledge/)."
+    )
+    parser.add_argument(
+        "--datum", type=_date, default=None, help="controleer alsof het deze dag is (JJJJ-MM-DD); standaard vandaag"
+    )
     parser.add_argument("--map", type=Path, default=None, help="een andere kennismap dan knowledge/")
     args = parser.parse_args(argv)
     today = args.datum or dt.date.today()
@@ -40,21 +43,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnowledgeError as error:
         print(f"FOUT in de kennisbank: {error}", file=sys.stderr)
         return 1
-    counts = ", ".join(f"{len(getattr(kb, name))} {name}" for name in
-                       ("types", "levels", "stakeholders", "routes", "cases", "terms", "sources"))
+    counts = ", ".join(
+        f"{len(getattr(kb, name))} {name}"
+        for name in ("types", "levels", "stakeholders", "routes", "cases", "terms", "sources")
+    )
     print(f"Kennisbank in orde: {counts}.")
     stale = stale_entries(kb, today)
     months = kb.meta["review_interval_months"]
     for item in stale:
-        print(f"WAARSCHUWING: knowledge/{item.file}.yml, entry '{item.entry}': status gecontroleerd op "
-              f"{item.checked}, langer dan {months} maanden geleden. Controleer opnieuw en werk de datum bij.")
+        print(
+            f"WAARSCHUWING: knowledge/{item.file}.yml, entry '{item.entry}': status gecontroleerd op "
+            f"{item.checked}, langer dan {months} maanden geleden. Controleer opnieuw en werk de datum bij."
+        )
     if stale:
         print(f"{len(stale)} entries zijn aan een nieuwe controle toe.")
     changed = passed_changes(kb, today)
     for passed in changed:
-        print(f"WAARSCHUWING: knowledge/{passed.file}.yml, entry '{passed.entry}': de status verandert volgens de "
-              f"kennisbank op {passed.change}, en die datum is voorbij. De entry is gecontroleerd op {passed.checked}, "
-              f"dus voor die datum. Controleer of de status nu klopt en werk de datum bij.")
+        print(
+            f"WAARSCHUWING: knowledge/{passed.file}.yml, entry '{passed.entry}': de status verandert volgens de "
+            f"kennisbank op {passed.change}, en die datum is voorbij. De entry is gecontroleerd op {passed.checked}, "
+            f"dus voor die datum. Controleer of de status nu klopt en werk de datum bij."
+        )
     if changed:
         print(f"{len(changed)} entries hebben een statuswijziging die nog niet is nagekeken.")
     return 0

@@ -3,6 +3,7 @@
 The typology (Hisschemöller & Hoppe) and all wording about it live in
 knowledge/problem_types.yml; this module only combines them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ VALID = {"value_consensus": ("agree", "disagree"), "knowledge_certainty": ("cert
 @dataclass(frozen=True)
 class TypeChange:
     """What answer would change the type, and into which type."""
+
     axis: str
     axis_name: str
     new_value: str
@@ -43,7 +45,9 @@ def classify(kb: KnowledgeBase, value_consensus: str, knowledge_certainty: str) 
     if value_consensus not in VALID["value_consensus"]:
         raise ValueError(f"value_consensus must be one of {VALID['value_consensus']}, not {value_consensus!r}")
     if knowledge_certainty not in VALID["knowledge_certainty"]:
-        raise ValueError(f"knowledge_certainty must be one of {VALID['knowledge_certainty']}, not {knowledge_certainty!r}")
+        raise ValueError(
+            f"knowledge_certainty must be one of {VALID['knowledge_certainty']}, not {knowledge_certainty!r}"
+        )
     answers = {"value_consensus": value_consensus, "knowledge_certainty": knowledge_certainty}
     problem_type = kb.type_for(value_consensus, knowledge_certainty)
 
@@ -54,11 +58,13 @@ def classify(kb: KnowledgeBase, value_consensus: str, knowledge_certainty: str) 
     for axis, value in answers.items():
         other = next(v for v in VALID[axis] if v != value)
         flipped = {**answers, axis: other}
-        changes.append(TypeChange(
-            axis=axis,
-            axis_name=kb.axes[axis]["name"],
-            new_value=other,
-            new_value_label=_pole(kb, axis, other)["label"],
-            new_type=kb.type_for(flipped["value_consensus"], flipped["knowledge_certainty"]),
-        ))
+        changes.append(
+            TypeChange(
+                axis=axis,
+                axis_name=kb.axes[axis]["name"],
+                new_value=other,
+                new_value_label=_pole(kb, axis, other)["label"],
+                new_type=kb.type_for(flipped["value_consensus"], flipped["knowledge_certainty"]),
+            )
+        )
     return Classification(problem_type, value_consensus, knowledge_certainty, tuple(reasons), tuple(changes))

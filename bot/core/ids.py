@@ -16,6 +16,7 @@ tests/unit/test_ids.py checks that the two are the same.
 
 Plain Python, no import from the rest of bot/.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Every file is checked against its JSON Schema in `knowledge/schema/`, then every
 cross-reference is resolved. Any problem stops loading with a `KnowledgeError` that
 names the file, the entry and the problem, so a content editor can fix it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,18 @@ SCHEMA_BASE = "https://taai.example/schema/"
 
 # One file per subject; the order is the order of loading and of error reports.
 FILES = (
-    "sources", "meta", "context", "problem_types", "participation_levels",
-    "stakeholders", "legal_routes", "process", "cases", "glossary", "cues", "messages",
+    "sources",
+    "meta",
+    "context",
+    "problem_types",
+    "participation_levels",
+    "stakeholders",
+    "legal_routes",
+    "process",
+    "cases",
+    "glossary",
+    "cues",
+    "messages",
 )
 MESSAGES_FILE = "messages"
 
@@ -122,8 +133,21 @@ class KnowledgeBase:
 
 # --- statuses that change with the date ----------------------------------------------
 
-_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december")
+_MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
 
 def nl_date(iso: str) -> str:
     """'2026-11-22' -> '22 november 2026'."""
@@ -154,8 +178,9 @@ def status_on(entry: Mapping, on: dt.date | None = None, messages: Messages | No
     for item in history:
         if "valid_from" not in item or dt.date.fromisoformat(item["valid_from"]) <= on:
             chosen = item
-    passed = sorted(d for d in (chosen.get("valid_until"), chosen.get("next_change"))
-                    if d and dt.date.fromisoformat(d) <= on)
+    passed = sorted(
+        d for d in (chosen.get("valid_until"), chosen.get("next_change")) if d and dt.date.fromisoformat(d) <= on
+    )
     result = dict(chosen, outdated_since=passed[0] if passed else None)
     if passed:
         note = (messages or default_messages()).message("status.may_be_outdated", date=nl_date(passed[0]))
@@ -176,6 +201,7 @@ def change_dates(entry: Mapping) -> list[str]:
 
 
 # --- loading -------------------------------------------------------------------------
+
 
 def _read_yaml(directory: Path, name: str) -> Any:
     path = directory / f"{name}.yml"
@@ -286,11 +312,19 @@ def _check_status(file: str, entry: str | None, status: dict | list) -> None:
         if number:
             before = items[number - 1]
             if start <= before["valid_from"]:
-                raise KnowledgeError(file, entry, f"{where}: valid_from {start} is not after the valid_from "
-                                                  f"of the status before it ({before['valid_from']})")
+                raise KnowledgeError(
+                    file,
+                    entry,
+                    f"{where}: valid_from {start} is not after the valid_from "
+                    f"of the status before it ({before['valid_from']})",
+                )
             if before.get("valid_until", start) != start:
-                raise KnowledgeError(file, entry, f"{where}: valid_from {start} does not start where the status "
-                                                  f"before it ends ({before['valid_until']}); leave no gap or overlap")
+                raise KnowledgeError(
+                    file,
+                    entry,
+                    f"{where}: valid_from {start} does not start where the status "
+                    f"before it ends ({before['valid_until']}); leave no gap or overlap",
+                )
 
 
 def _check_integrity(kb: KnowledgeBase) -> None:
@@ -320,8 +354,13 @@ def _check_integrity(kb: KnowledgeBase) -> None:
         for initiator, level in participation.get("by_initiator", {}).items():
             _check_refs("problem_types", entry["id"], initiator, kb.initiators, "initiator")
             _check_refs("problem_types", entry["id"], level, kb.levels, "participation level")
-        _check_refs("problem_types", entry["id"], [s["id"] for s in entry["stakeholders"]],
-                    kb.stakeholders, "stakeholder category")
+        _check_refs(
+            "problem_types",
+            entry["id"],
+            [s["id"] for s in entry["stakeholders"]],
+            kb.stakeholders,
+            "stakeholder category",
+        )
     if set(kb.axes) != {"value_consensus", "knowledge_certainty"}:
         raise KnowledgeError("problem_types", None, "axes must be value_consensus and knowledge_certainty")
 
@@ -446,6 +485,7 @@ def default_knowledge() -> KnowledgeBase:
 
 # --- maintenance ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class StaleEntry:
     file: str
@@ -472,7 +512,7 @@ def stale_entries(kb: KnowledgeBase, today: dt.date | None = None) -> list[Stale
 class PassedChange:
     file: str
     entry: str
-    change: str   # the change date that has passed
+    change: str  # the change date that has passed
     checked: str  # the entry's checked.date, before that change
 
 

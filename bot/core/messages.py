@@ -8,6 +8,7 @@ code. Placeholders are plain `str.format` names (`{type_name}`).
 A wrong key or a missing or extra value fails loudly instead of showing a user an
 empty hole; tests/unit/test_messages.py checks every key the code uses.
 """
+
 from __future__ import annotations
 
 import re
@@ -67,6 +68,8 @@ class Messages:
         expected = placeholders(template)
         missing, extra = expected - values.keys(), values.keys() - expected
         if missing or extra:
-            raise MessageError(f"message '{key}' has placeholders {sorted(expected)}; "
-                               f"missing {sorted(missing)}, not in the text {sorted(extra)}")
+            raise MessageError(
+                f"message '{key}' has placeholders {sorted(expected)}; "
+                f"missing {sorted(missing)}, not in the text {sorted(extra)}"
+            )
         return template.format(**values)

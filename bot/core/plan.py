@@ -4,6 +4,7 @@ The plan is data (an `ExperimentPlan`); `bot.core.render` turns it into Markdown
 chat and HTML for download. What is still missing is reported, so the dialogue
 can ask for it before handing over a plan.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,8 +28,11 @@ class PlanInput:
 
     def missing(self) -> list[str]:
         """Inputs the plan cannot do without, in the order to ask for them."""
-        return [name for name in ("problem_description", "value_consensus", "knowledge_certainty")
-                if not getattr(self, name)]
+        return [
+            name
+            for name in ("problem_description", "value_consensus", "knowledge_certainty")
+            if not getattr(self, name)
+        ]
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,9 @@ def build_plan(kb: KnowledgeBase, given: PlanInput) -> ExperimentPlan:
     classification = classify(kb, values, knowledge)
     type_id = classification.type_id
     recommendation = recommend(kb, type_id, given.domain, given.initiator)
-    routes = tuple(m for m in match_routes(
-        kb, Situation(given.domain, given.initiator, given.deviation)) if m.usable)[:MAX_ROUTES_IN_PLAN]
+    routes = tuple(m for m in match_routes(kb, Situation(given.domain, given.initiator, given.deviation)) if m.usable)[
+        :MAX_ROUTES_IN_PLAN
+    ]
 
     process = kb.process
     targets = process.get("evidence_targets")

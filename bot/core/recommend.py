@@ -5,6 +5,7 @@ its participation level (knowledge/problem_types.yml, marked as Taai heuristics)
 stakeholder categories say for which domains and initiators they matter
 (knowledge/stakeholders.yml). This module combines them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,8 +39,9 @@ class Recommendation:
         return [s.id for s in self.stakeholders]
 
 
-def recommend(kb: KnowledgeBase, problem_type: str, domain: str | None = None,
-              initiator: str | None = None) -> Recommendation:
+def recommend(
+    kb: KnowledgeBase, problem_type: str, domain: str | None = None, initiator: str | None = None
+) -> Recommendation:
     if problem_type not in kb.types:
         raise ValueError(f"unknown problem type {problem_type!r}")
     entry = kb.types[problem_type]
@@ -49,7 +51,9 @@ def recommend(kb: KnowledgeBase, problem_type: str, domain: str | None = None,
     participation = entry["participation"]
     by_initiator = participation.get("by_initiator", {})
     adapted = initiator_entry is not None and initiator_entry["id"] in by_initiator
-    level_id = by_initiator[initiator_entry["id"]] if initiator_entry is not None and adapted else participation["level"]
+    level_id = (
+        by_initiator[initiator_entry["id"]] if initiator_entry is not None and adapted else participation["level"]
+    )
 
     chosen: dict[str, StakeholderAdvice] = {}
 

@@ -5,6 +5,7 @@ are autoescaped, so user text can never inject markup. Both environments use
 StrictUndefined: a template that asks for something missing fails loudly in tests
 instead of printing an empty hole to a user.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,7 +54,8 @@ def render(kb: KnowledgeBase, template: str, on: dt.date | None = None, **contex
     rendering (KnowledgeBase.status_on), so a reply never shows a status that no longer holds.
     """
     env = _environment(template.endswith(".html.j2"))
-    text = env.get_template(template).render(kb=kb, sources=lambda ids: _source_names(kb, ids),
-                                             status=lambda entry: kb.status_on(entry, on), **context)
+    text = env.get_template(template).render(
+        kb=kb, sources=lambda ids: _source_names(kb, ids), status=lambda entry: kb.status_on(entry, on), **context
+    )
     # Templates are written readably; collapse the blank-line runs that loops leave.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -6,6 +6,7 @@ cannot be used today (a bill that never became law) are only returned when the
 user names them, together with what to do instead. Facts and keywords live in
 knowledge/legal_routes.yml.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,7 @@ KEYWORD_SCORE = 3.0
 MAX_KEYWORD_SCORE = 9.0
 DOMAIN_SCORE = 2.0
 INITIATOR_SCORE = 1.5
-GENERAL_SCORE = 0.5      # applies to every domain / initiator
+GENERAL_SCORE = 0.5  # applies to every domain / initiator
 MISMATCH_PENALTY = -2.5  # the user's domain or initiator is outside the route
 EXISTING_ROOM_SCORE = 1.0  # KCBR: existing rules often leave room; always worth checking
 
@@ -30,8 +31,8 @@ class Situation:
     domain: str | None = None
     initiator: str | None = None
     deviation: str | None = None  # what rule is in the way, in the user's words
-    question: str | None = None   # the user's question, e.g. "bestaat de Experimentenwet?"
-    named: tuple[str, ...] = ()   # routes the question names in other words (bot/understanding/questions.py)
+    question: str | None = None  # the user's question, e.g. "bestaat de Experimentenwet?"
+    named: tuple[str, ...] = ()  # routes the question names in other words (bot/understanding/questions.py)
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,7 @@ def match_routes(kb: KnowledgeBase, situation: Situation, limit: int | None = No
         hits = keywords.get(route["id"], [])
         if hits:
             score += min(MAX_KEYWORD_SCORE, KEYWORD_SCORE * len(hits))
-            reasons.append(kb.message("routes.reason_named",
-                                      keywords=", ".join(f"'{h}'" for h in dict.fromkeys(hits))))
+            reasons.append(kb.message("routes.reason_named", keywords=", ".join(f"'{h}'" for h in dict.fromkeys(hits))))
         if domain:
             if not applies["domains"]:
                 score += GENERAL_SCORE
@@ -127,8 +127,9 @@ def match_routes(kb: KnowledgeBase, situation: Situation, limit: int | None = No
         if score <= 0 and not mentioned:
             continue
         alternatives = tuple(kb.routes[a] for a in route.get("alternatives", []))
-        matches.append(RouteMatch(route, round(score, 2), mentioned, tuple(reasons),
-                                  tuple(route["conditions"]), alternatives))
+        matches.append(
+            RouteMatch(route, round(score, 2), mentioned, tuple(reasons), tuple(route["conditions"]), alternatives)
+        )
 
     # The route the user asked about comes first, then by score; ties keep file order.
     matches.sort(key=lambda m: (not m.mentioned, -m.score))

@@ -3,6 +3,7 @@
 Matching works on a normalised form (lower case, accents removed, punctuation to
 spaces) so that "Wél omstreden!" and "wel omstreden" read the same.
 """
+
 from __future__ import annotations
 
 import re

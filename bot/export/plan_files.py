@@ -4,6 +4,7 @@ Built on demand from a conversation's slots, with the same `build_plan` the chat
 uses, so the download says what the bot said. Plain Python (Jinja2, python-docx):
 the Rasa-facing routes are in bot/rasa_ext/channels/web.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,6 +54,7 @@ def plan_html(kb: KnowledgeBase, plan: ExperimentPlan, on: dt.date | None = None
 
 
 # --- Word ---------------------------------------------------------------------------------
+
 
 def _clean(text: Any) -> str:
     return _NOT_XML.sub("", str(text))
@@ -129,19 +131,24 @@ def plan_docx(kb: KnowledgeBase, plan: ExperimentPlan, on: dt.date | None = None
 
     doc.add_heading("5. Participatieniveau", level=1)
     level = r.level
-    _paragraph(doc, ("b", level["name"]),
-               f": de inwoner of cliënt is {level['citizen_role']}, de professional werkt in een "
-               f"{level['professional_style']}. {level['asks_of_professional']}")
+    _paragraph(
+        doc,
+        ("b", level["name"]),
+        f": de inwoner of cliënt is {level['citizen_role']}, de professional werkt in een "
+        f"{level['professional_style']}. {level['asks_of_professional']}",
+    )
 
     doc.add_heading("6. Juridische route", level=1)
     if not plan.routes:
-        _paragraph(doc, "Nog geen route gekozen. Kijk eerst of de huidige regels al ruimte geven.",
-                   style="List Bullet")
+        _paragraph(doc, "Nog geen route gekozen. Kijk eerst of de huidige regels al ruimte geven.", style="List Bullet")
     for m in plan.routes:
         route = m.route
-        _paragraph(doc, ("b", route["name"]),
-                   f" ({kb.status_on(route, on)['text']}; gecontroleerd op {nl_date(route['checked']['date'])}).",
-                   style="List Bullet")
+        _paragraph(
+            doc,
+            ("b", route["name"]),
+            f" ({kb.status_on(route, on)['text']}; gecontroleerd op {nl_date(route['checked']['date'])}).",
+            style="List Bullet",
+        )
         # Bullets with "Stap n", not Word numbering: a numbered list would go on counting
         # from one route to the next.
         for number, step in enumerate(route["steps"], start=1):
@@ -157,8 +164,12 @@ def plan_docx(kb: KnowledgeBase, plan: ExperimentPlan, on: dt.date | None = None
 
     doc.add_heading("8. Bewijs", level=1)
     low, high = plan.evidence_from, plan.evidence_to
-    _paragraph(doc, "Streef naar ", ("b", f"niveau {low['rank']} → {high['rank']}"),
-               f": van “{low['name']}” naar “{high['name']}”. {high['how_to_get_there']}")
+    _paragraph(
+        doc,
+        "Streef naar ",
+        ("b", f"niveau {low['rank']} → {high['rank']}"),
+        f": van “{low['name']}” naar “{high['name']}”. {high['how_to_get_there']}",
+    )
 
     doc.add_heading("9. Risico's", level=1)
     for risk in plan.risks:

@@ -6,6 +6,7 @@
 Reads the conversation from the running Taai server through its HTTP API (with the
 token from BOT_API_TOKEN or var/api-token), so it works for any channel. No Rasa import.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,16 +61,19 @@ def _token() -> str:
 
 def fetch_events(conversation_id: str) -> list[dict[str, Any]]:
     settings = load_settings()
-    url = (f"{settings.base_url}/conversations/{urllib.parse.quote(conversation_id, safe='')}/tracker?"
-           + urllib.parse.urlencode({"token": _token()}))
+    url = (
+        f"{settings.base_url}/conversations/{urllib.parse.quote(conversation_id, safe='')}/tracker?"
+        + urllib.parse.urlencode({"token": _token()})
+    )
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
             return json.load(response).get("events") or []
     except urllib.error.HTTPError as error:
         raise SystemExit(f"error: the server answered {error.code} for conversation {conversation_id!r}") from None
     except urllib.error.URLError as error:
-        raise SystemExit(f"error: Taai does not answer at {settings.base_url} ({error.reason}); is `make run` "
-                         "running?") from None
+        raise SystemExit(
+            f"error: Taai does not answer at {settings.base_url} ({error.reason}); is `make run` running?"
+        ) from None
 
 
 def main(argv: list[str] | None = None) -> int:

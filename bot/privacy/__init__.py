@@ -36,6 +36,7 @@ detectors (patterns.py) always read the whole text.
 Nothing here logs or raises anything that contains the text: failures are logged by
 exception type only.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,7 +49,15 @@ from typing import Any, Iterable, Optional
 from bot.privacy import engine
 from bot.privacy.allowlist import AllowList, from_knowledge
 from bot.privacy.patterns import (
-    ADDRESS, BIRTH_DATE, BSN, EMAIL, IBAN, NAME, PHONE, Span, find_all,
+    ADDRESS,
+    BIRTH_DATE,
+    BSN,
+    EMAIL,
+    IBAN,
+    NAME,
+    PHONE,
+    Span,
+    find_all,
 )
 
 __all__ = ["CATEGORIES", "PLACEHOLDERS", "Redaction", "Redactor", "get_redactor"]
@@ -105,8 +114,7 @@ class Redactor:
 
     `model` and `allow_list` are for tests and tools that already have them."""
 
-    def __init__(self, use_cache: bool = True, allow_list: Optional[AllowList] = None,
-                 model: Any = None) -> None:
+    def __init__(self, use_cache: bool = True, allow_list: Optional[AllowList] = None, model: Any = None) -> None:
         self._use_cache = use_cache
         self._allow_list = allow_list
         self._model: Any = None
@@ -143,7 +151,8 @@ class Redactor:
         if self._allow_list is None:
             self._allow_list = from_knowledge(
                 lambda text: [a.text for a in _deduce_annotations(model, text) if a.tag in _NAME_TAGS],
-                engine.cache_key())
+                engine.cache_key(),
+            )
         seconds = round(time.perf_counter() - started, 2) if started else 0.0
         self.load_info = {"how": how, "seconds": seconds, "allow_list_phrases": self._allow_list.size}
         self._model = model
@@ -178,8 +187,9 @@ class Redactor:
             self.warm_up()
             usable = True
         except Exception as error:  # noqa: BLE001 - e.g. out of memory while loading
-            logger.error("redaction: deduce could not be loaded (%s); capitalised words removed instead",
-                         type(error).__name__)
+            logger.error(
+                "redaction: deduce could not be loaded (%s); capitalised words removed instead", type(error).__name__
+            )
             usable = False
         covered = _LazyCoverage(self._allow_list, text)
         analysed = 0
@@ -191,8 +201,7 @@ class Redactor:
             try:
                 spans.extend(self._deduce_spans(text, offset, chunk, covered))
             except Exception as error:  # noqa: BLE001 - fail closed, never echo the text
-                logger.error("redaction: deduce failed (%s); capitalised words removed instead",
-                             type(error).__name__)
+                logger.error("redaction: deduce failed (%s); capitalised words removed instead", type(error).__name__)
                 spans.extend(_crude_names(text, offset, offset + len(chunk), covered))
         return spans
 
@@ -233,24 +242,59 @@ class Redactor:
 
 _WORD = re.compile(r"[\w'’\-]+")
 _CONNECTORS = frozenset({"en", "van", "de", "der", "den", "het", "ter", "ten", "in", "op", "&"})
-_PLACE_NOUNS = frozenset({"gemeente", "gemeenten", "provincie", "wijk", "buurt", "stadsdeel", "dorp", "stad",
-                          "regio", "kern", "waterschap", "plaats"})
+_PLACE_NOUNS = frozenset(
+    {
+        "gemeente",
+        "gemeenten",
+        "provincie",
+        "wijk",
+        "buurt",
+        "stadsdeel",
+        "dorp",
+        "stad",
+        "regio",
+        "kern",
+        "waterschap",
+        "plaats",
+    }
+)
 _PLACE_NOUN_BEFORE = re.compile(
-    r"(?i)(?<!\w)(?:gemeenten?|provincie|wijk|buurt|stadsdeel|dorp|stad|regio|kern|waterschap)\s*$")
-_DETERMINERS = frozenset({"het", "een", "dit", "dat", "deze", "ons", "onze", "elk", "elke", "ieder",
-                          "iedere", "geen", "welk", "welke", "zo'n", "hun", "jullie"})
-_FORMS_OF_ADDRESS = frozenset({"mevrouw", "mevr", "mw", "meneer", "mnr", "dhr", "heer", "juffrouw",
-                               "cliënt", "client", "cliënte"})
-_CITATION_AFTER = re.compile(
-    r"(?:\s*(?:&|en|and|,)\s*[A-ZÀ-Ý][\w'’\-]+)*\s*(?:e\.a\.|et al\.?)?\s*\(\s*(?:19|20)\d{2}")
+    r"(?i)(?<!\w)(?:gemeenten?|provincie|wijk|buurt|stadsdeel|dorp|stad|regio|kern|waterschap)\s*$"
+)
+_DETERMINERS = frozenset(
+    {
+        "het",
+        "een",
+        "dit",
+        "dat",
+        "deze",
+        "ons",
+        "onze",
+        "elk",
+        "elke",
+        "ieder",
+        "iedere",
+        "geen",
+        "welk",
+        "welke",
+        "zo'n",
+        "hun",
+        "jullie",
+    }
+)
+_FORMS_OF_ADDRESS = frozenset(
+    {"mevrouw", "mevr", "mw", "meneer", "mnr", "dhr", "heer", "juffrouw", "cliënt", "client", "cliënte"}
+)
+_CITATION_AFTER = re.compile(r"(?:\s*(?:&|en|and|,)\s*[A-ZÀ-Ý][\w'’\-]+)*\s*(?:e\.a\.|et al\.?)?\s*\(\s*(?:19|20)\d{2}")
 _OPEN_PARENTHESIS_BEFORE = re.compile(r"\([^()]*$")
 _CITATION_YEAR_AFTER = re.compile(
-    r"(?:\s*(?:&|en|and)\s*[A-ZÀ-Ý][\w'’\-]+)*\s*(?:e\.a\.|et al\.?)?\s*,\s*(?:19|20)\d{2}\s*[),;]")
+    r"(?:\s*(?:&|en|and)\s*[A-ZÀ-Ý][\w'’\-]+)*\s*(?:e\.a\.|et al\.?)?\s*,\s*(?:19|20)\d{2}\s*[),;]"
+)
 
 
 def _not_a_client_name(text: str, start: int, end: int, covered: frozenset) -> bool:
     """deduce's name lists also hold scholars, places and ordinary words."""
-    before = text[max(0, start - 40):start]
+    before = text[max(0, start - 40) : start]
     words = [w for w in _WORD.findall(text, start, end) if w.lower() not in _CONNECTORS]
     first = words[0].lower() if words else ""
     # Knowledge-base words: scholars, cases, programmes, names in its prose.
@@ -261,14 +305,14 @@ def _not_a_client_name(text: str, start: int, end: int, covered: frozenset) -> b
         return True
     # One word after an article: "het Rijk", "een Nota", "deze Stap".
     if len(words) == 1:
-        lead = text[max(0, start - 20):start + text[start:end].find(words[0])]
+        lead = text[max(0, start - 20) : start + text[start:end].find(words[0])]
         preceding = _WORD.findall(lead)
         if preceding and preceding[-1].lower() in _DETERMINERS:
             return True
     # A citation: "Vaandrager (2014)", "Brandsen e.a. (2016)", "(Jans, 2015)";
     # never with a form of address ("mevrouw Jansen (1985)").
     if first not in _FORMS_OF_ADDRESS:
-        after = text[end:end + 80]
+        after = text[end : end + 80]
         if _CITATION_AFTER.match(after):
             return True
         if _OPEN_PARENTHESIS_BEFORE.search(before) and _CITATION_YEAR_AFTER.match(after):
@@ -291,8 +335,31 @@ class _LazyCoverage:
 
 # --- the crude rule, for what deduce does not read -----------------------------------
 
-_NAME_PARTICLES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "het", "'t", "la", "le",
-                             "el", "al", "von", "di", "da", "du", "dos", "bin", "ben", "ibn"})
+_NAME_PARTICLES = frozenset(
+    {
+        "van",
+        "de",
+        "der",
+        "den",
+        "ter",
+        "ten",
+        "te",
+        "het",
+        "'t",
+        "la",
+        "le",
+        "el",
+        "al",
+        "von",
+        "di",
+        "da",
+        "du",
+        "dos",
+        "bin",
+        "ben",
+        "ibn",
+    }
+)
 
 
 def _is_capitalised(word: str) -> bool:
@@ -332,6 +399,7 @@ def _crude_names(text: str, start: int, end: int, covered: "_LazyCoverage") -> I
 
 
 # --- helpers -------------------------------------------------------------------------
+
 
 def _deduce_annotations(model: Any, text: str) -> Any:
     return model.deidentify(text, disabled=set(_DEDUCE_DISABLED)).annotations

@@ -16,6 +16,7 @@ A name that deduce finds is kept only when all its words lie inside such phrases
 the knowledge base). Structured data (BSN, IBAN, phone, e-mail, address, date of
 birth) is never allow-listed.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,18 +30,30 @@ from typing import Any, Callable, Iterable, Optional
 
 logger = logging.getLogger(__name__)
 
-PHRASE_KEYS = frozenset({
-    "name", "names", "synonyms", "label", "term", "title", "short", "short_name", "place",
-    "button", "phrases", "keywords",
-})
+PHRASE_KEYS = frozenset(
+    {
+        "name",
+        "names",
+        "synonyms",
+        "label",
+        "term",
+        "title",
+        "short",
+        "short_name",
+        "place",
+        "button",
+        "phrases",
+        "keywords",
+    }
+)
 
 # Words that may join allow-listed words inside one name annotation.
-CONNECTORS = frozenset({"en", "&", "e.a", "ea", "van", "de", "der", "den", "het", "in", "op", "and", "of", "the", "to", "s"})
+CONNECTORS = frozenset(
+    {"en", "&", "e.a", "ea", "van", "de", "der", "den", "het", "in", "op", "and", "of", "the", "to", "s"}
+)
 
 # "Hisschemöller, M." / "Van Regenmortel, T." / "Caulier-Grice, J." in a citation.
-_CITED_AUTHOR = re.compile(
-    r"((?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]en|[Tt]er) )*[A-ZÀ-Ý][\w'’\-]+), (?:[A-ZÀ-Ý]\.)+"
-)
+_CITED_AUTHOR = re.compile(r"((?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]en|[Tt]er) )*[A-ZÀ-Ý][\w'’\-]+), (?:[A-ZÀ-Ý]\.)+")
 _WORD = re.compile(r"[\w'’\-]+")
 
 
@@ -111,8 +124,8 @@ class AllowList:
         covered: set[tuple[int, int]] = set()
         for i, first in enumerate(lowered):
             for phrase in self._by_first.get(first, ()):
-                if tuple(lowered[i:i + len(phrase)]) == phrase:
-                    covered.update((s, e) for s, e, _ in words[i:i + len(phrase)])
+                if tuple(lowered[i : i + len(phrase)]) == phrase:
+                    covered.update((s, e) for s, e, _ in words[i : i + len(phrase)])
                     break
         return frozenset(covered)
 
@@ -131,8 +144,9 @@ class AllowList:
 
 
 # Fields of the knowledge base that are no prose: not scanned for names.
-_NOT_PROSE = frozenset({"id", "url", "date", "as_of", "sources", "source", "see_also", "domains",
-                        "initiators", "alternatives", "citation"})
+_NOT_PROSE = frozenset(
+    {"id", "url", "date", "as_of", "sources", "source", "see_also", "domains", "initiators", "alternatives", "citation"}
+)
 
 
 def prose(raw: dict) -> list[str]:

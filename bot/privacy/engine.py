@@ -28,6 +28,7 @@ thousands of streets. Two internal details differ:
 deduce's context rules at MAX_CONTEXT_ROUNDS rounds: same result on real text, but no
 minutes-long runs on "Jan Jan Jan ...".
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -74,6 +75,7 @@ def silence_third_party_loggers() -> None:
 
 # --- where the cache lives: cache_dir() (TAAI_CACHE_DIR, bot/runtime/settings.py) -----
 
+
 def versions() -> dict[str, str]:
     return {
         "deduce": metadata.version("deduce"),
@@ -86,8 +88,7 @@ def versions() -> dict[str, str]:
 
 def cache_key() -> str:
     v = versions()
-    return (f"deduce-{v['deduce']}_docdeid-{v['docdeid']}_py{v['python']}"
-            f"_m{v['marshal']}_f{v['format']}")
+    return f"deduce-{v['deduce']}_docdeid-{v['docdeid']}_py{v['python']}_m{v['marshal']}_f{v['format']}"
 
 
 def cache_file(directory: Optional[Path] = None) -> Path:
@@ -95,6 +96,7 @@ def cache_file(directory: Optional[Path] = None) -> Path:
 
 
 # --- the compact trie ----------------------------------------------------------------
+
 
 class CompactTrie:
     """docdeid's LookupTrie as one sorted string, for `MultiTokenLookupAnnotator.annotate`.
@@ -112,8 +114,9 @@ class CompactTrie:
 
     __slots__ = ("blob", "ends", "starts", "matching_pipeline")
 
-    def __init__(self, blob: str, ends: array, matching_pipeline: Optional[list] = None,
-                 starts: Optional[dict] = None) -> None:
+    def __init__(
+        self, blob: str, ends: array, matching_pipeline: Optional[list] = None, starts: Optional[dict] = None
+    ) -> None:
         self.blob = blob
         self.ends = ends
         self.matching_pipeline = matching_pipeline
@@ -126,7 +129,7 @@ class CompactTrie:
         return len(self.ends)
 
     def __getitem__(self, index: int) -> str:  # the index-th key, for bisect
-        return self.blob[self.ends[index - 1] if index else 0:self.ends[index]]
+        return self.blob[self.ends[index - 1] if index else 0 : self.ends[index]]
 
     def _apply_matching_pipeline(self, item: str) -> str:
         if self.matching_pipeline is not None:
@@ -163,8 +166,7 @@ class CompactTrie:
     @classmethod
     def from_keys(cls, keys: Iterable[str], matching_pipeline: Optional[list] = None) -> "CompactTrie":
         ordered = sorted(set(keys))
-        return cls("".join(ordered), array(_ENDS_TYPE, accumulate(len(key) for key in ordered)),
-                   matching_pipeline)
+        return cls("".join(ordered), array(_ENDS_TYPE, accumulate(len(key) for key in ordered)), matching_pipeline)
 
     @classmethod
     def from_lookup_trie(cls, trie: Any) -> "CompactTrie":
@@ -245,6 +247,7 @@ def bound_context_rules(model: Any) -> int:
 
 
 # --- (de)serialising deduce's lookup structures --------------------------------------
+
 
 class CacheUnusable(Exception):
     """The cache cannot be used or made (the message never contains user text)."""
@@ -351,8 +354,12 @@ def use_compact_tries(model: Any, payload: dict) -> None:
             raise CacheUnusable("malformed trie in cache")
         spec, blob, ends_bytes, starts = entry
         ends = array(_ENDS_TYPE)
-        if not (isinstance(blob, str) and isinstance(ends_bytes, bytes) and isinstance(starts, dict)
-                and len(ends_bytes) % ends.itemsize == 0):
+        if not (
+            isinstance(blob, str)
+            and isinstance(ends_bytes, bytes)
+            and isinstance(starts, dict)
+            and len(ends_bytes) % ends.itemsize == 0
+        ):
             raise CacheUnusable("malformed trie in cache")
         ends.frombytes(ends_bytes)
         if (ends[-1] if ends else 0) != len(blob):
@@ -397,6 +404,7 @@ def model_from_snapshot(payload: dict) -> Any:
 
 # --- reading and writing the cache file ----------------------------------------------
 
+
 def _private_dir(directory: Path) -> bool:
     """Create `directory` (0700) if needed; True when it belongs to us and only we write."""
     try:
@@ -440,8 +448,10 @@ def read_cache(path: Path) -> Optional[dict]:
 
 def write_cache(path: Path, payload: dict) -> bool:
     if not _private_dir(path.parent):
-        logger.warning("redaction: cache directory %s is not private or not writable; "
-                       "deduce will be built at every start", path.parent)
+        logger.warning(
+            "redaction: cache directory %s is not private or not writable; deduce will be built at every start",
+            path.parent,
+        )
         return False
     handle, temporary = tempfile.mkstemp(prefix=".deduce-", suffix=".tmp", dir=path.parent)
     try:
@@ -523,6 +533,7 @@ def load_model(use_cache: bool = True, directory: Optional[Path] = None) -> tupl
             return model, "built-uncached"
         use_compact_tries(model, payload)  # the same structures as a warm start
         written = write_cache(path, payload)
-        logger.info("redaction: deduce built in %.1f s%s", time.perf_counter() - started,
-                    ", cache written" if written else "")
+        logger.info(
+            "redaction: deduce built in %.1f s%s", time.perf_counter() - started, ", cache written" if written else ""
+        )
         return model, "built"

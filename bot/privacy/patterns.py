@@ -9,6 +9,7 @@ a date must exist in the calendar. What is deliberately NOT redacted is document
 docs/privacy.md (years alone, ages, dates in words without a birth cue, 0800/0900
 service numbers, street names without a house number).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,16 +62,94 @@ def find_bsn(text: str) -> Iterator[Span]:
 # Length of the IBAN per country (ISO 13616 register). A country code that is not
 # here is not an IBAN country; knowing the length tells where the IBAN ends.
 IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
-    "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27,
-    "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27,
-    "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22,
-    "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32,
-    "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
-    "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24,
-    "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24, "SC": 31,
-    "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28, "TL": 23,
-    "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+    "AD": 24,
+    "AE": 23,
+    "AL": 28,
+    "AT": 20,
+    "AZ": 28,
+    "BA": 20,
+    "BE": 16,
+    "BG": 22,
+    "BH": 22,
+    "BI": 27,
+    "BR": 29,
+    "BY": 28,
+    "CH": 21,
+    "CR": 22,
+    "CY": 28,
+    "CZ": 24,
+    "DE": 22,
+    "DJ": 27,
+    "DK": 18,
+    "DO": 28,
+    "EE": 20,
+    "EG": 29,
+    "ES": 24,
+    "FI": 18,
+    "FK": 18,
+    "FO": 18,
+    "FR": 27,
+    "GB": 22,
+    "GE": 22,
+    "GI": 23,
+    "GL": 18,
+    "GR": 27,
+    "GT": 28,
+    "HR": 21,
+    "HU": 28,
+    "IE": 22,
+    "IL": 23,
+    "IQ": 23,
+    "IS": 26,
+    "IT": 27,
+    "JO": 30,
+    "KW": 30,
+    "KZ": 20,
+    "LB": 28,
+    "LC": 32,
+    "LI": 21,
+    "LT": 20,
+    "LU": 20,
+    "LV": 21,
+    "LY": 25,
+    "MC": 27,
+    "MD": 24,
+    "ME": 22,
+    "MK": 19,
+    "MN": 20,
+    "MR": 27,
+    "MT": 31,
+    "MU": 30,
+    "NI": 28,
+    "NL": 18,
+    "NO": 15,
+    "OM": 23,
+    "PK": 24,
+    "PL": 28,
+    "PS": 29,
+    "PT": 25,
+    "QA": 29,
+    "RO": 24,
+    "RS": 22,
+    "RU": 33,
+    "SA": 24,
+    "SC": 31,
+    "SD": 18,
+    "SE": 24,
+    "SI": 19,
+    "SK": 24,
+    "SM": 27,
+    "SO": 23,
+    "ST": 25,
+    "SV": 28,
+    "TL": 23,
+    "TN": 24,
+    "TR": 26,
+    "UA": 29,
+    "VA": 22,
+    "VG": 24,
+    "XK": 20,
+    "YE": 30,
 }
 # Country code and two check digits at the start of a word; the rest (letters and
 # digits, maybe in groups separated by single spaces) is counted out by IBAN_LENGTHS.
@@ -102,8 +181,13 @@ def find_iban(text: str) -> Iterator[Span]:
             if char.isascii() and char.isalnum():
                 count += 1
                 position += 1
-            elif char == " " and position + 1 < len(text) and text[position + 1].isascii() \
-                    and text[position + 1].isalnum() and text[position - 1] != " ":
+            elif (
+                char == " "
+                and position + 1 < len(text)
+                and text[position + 1].isascii()
+                and text[position + 1].isalnum()
+                and text[position - 1] != " "
+            ):
                 position += 1
             else:
                 break
@@ -111,7 +195,7 @@ def find_iban(text: str) -> Iterator[Span]:
             continue
         if position < len(text) and text[position].isalnum():
             continue  # the word goes on: not this IBAN
-        if is_valid_iban(text[match.start():position]):
+        if is_valid_iban(text[match.start() : position]):
             yield Span(match.start(), position, IBAN)
 
 
@@ -175,16 +259,59 @@ _POSTCODE_AFTER_WORD = re.compile(
 )
 _NOT_POSTCODE_LETTERS = {"SA", "SD", "SS"}
 # Units and the like that follow four digits: 1000mg, 2500kg, 2000km.
-_UNITS = {"mg", "kg", "km", "cm", "mm", "ml", "cl", "dl", "gr", "kb", "mb", "gb", "tb", "kw", "ha",
-          "ie", "st", "nd", "th", "pk", "px", "hz", "gw", "mw", "kj", "ms"}
+_UNITS = {
+    "mg",
+    "kg",
+    "km",
+    "cm",
+    "mm",
+    "ml",
+    "cl",
+    "dl",
+    "gr",
+    "kb",
+    "mb",
+    "gb",
+    "tb",
+    "kw",
+    "ha",
+    "ie",
+    "st",
+    "nd",
+    "th",
+    "pk",
+    "px",
+    "hz",
+    "gw",
+    "mw",
+    "kj",
+    "ms",
+}
 
 # Street words: a word ending in one of these, followed by a house number. deduce
 # already knows hundreds of thousands of street names; this catches the rest, also
 # typed in lower case. Suffixes that end many ordinary words or place names (-veld,
 # -wijk, -dam, -berg, -baan, -pad: werkveld, Harderwijk, Amsterdam, loopbaan) are left
 # to deduce; typed in lower case, -markt, -park and -hof are too (arbeidsmarkt).
-_STREET_SUFFIXES = ("straat", "laan", "weg", "plein", "gracht", "kade", "singel", "steeg", "dreef",
-                    "plantsoen", "dijk", "boulevard", "allee", "allée", "hof", "markt", "park")
+_STREET_SUFFIXES = (
+    "straat",
+    "laan",
+    "weg",
+    "plein",
+    "gracht",
+    "kade",
+    "singel",
+    "steeg",
+    "dreef",
+    "plantsoen",
+    "dijk",
+    "boulevard",
+    "allee",
+    "allée",
+    "hof",
+    "markt",
+    "park",
+)
 _LOWER_CASE_SUFFIXES = tuple(s for s in _STREET_SUFFIXES if s not in ("hof", "markt", "park"))
 _STREET = re.compile(
     r"(?<![\w\-])"
@@ -196,8 +323,19 @@ _STREET = re.compile(
 )
 _STREET_LEAD_WORDS = {"van", "de", "der", "den", "het", "'t", "ter", "ten", "in", "op", "aan", "la", "le", "du"}
 # Words that end like a street but are none: "onderweg 5 minuten".
-_NOT_STREETS = {"onderweg", "snelweg", "uitweg", "omweg", "halfweg", "zijweg", "tussenweg",
-                "arbeidsmarkt", "woningmarkt", "huizenmarkt", "zorgmarkt"}
+_NOT_STREETS = {
+    "onderweg",
+    "snelweg",
+    "uitweg",
+    "omweg",
+    "halfweg",
+    "zijweg",
+    "tussenweg",
+    "arbeidsmarkt",
+    "woningmarkt",
+    "huizenmarkt",
+    "zorgmarkt",
+}
 
 
 def find_postcode(text: str) -> Iterator[Span]:
@@ -226,10 +364,32 @@ def find_street_address(text: str) -> Iterator[Span]:
 # --- dates of birth ------------------------------------------------------------------
 
 _MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "mar": 3,
-    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
-    "augustus": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10,
-    "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "feb": 2,
+    "maart": 3,
+    "mrt": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "augustus": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_WORDS = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
@@ -239,7 +399,9 @@ _DATE_NUMERIC = re.compile(
     r"(?P<y>(?:19|20)\d{2}|['’]?\d{2})(?![\w\-/]|[.]\d)"
 )
 # 1985-03-12
-_DATE_ISO = re.compile(r"(?<![\w.\-/])(?P<y>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\w\-/]|[.]\d)")
+_DATE_ISO = re.compile(
+    r"(?<![\w.\-/])(?P<y>(?:19|20)\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\w\-/]|[.]\d)"
+)
 # 12 maart 1985, 12 mrt. '85, 12 maart (the year is optional: only used with a cue)
 _DATE_WORDS = re.compile(
     rf"(?i)(?<![\w\-])(?P<d>0?[1-9]|[12]\d|3[01])(?:e|ste|de)?[ \-]*(?P<m>{_MONTH_WORDS})\.?"
@@ -279,13 +441,13 @@ def _real_date(day: str, month: int, year: str | None) -> dt.date | None:
 
 
 def _near_birth_cue(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - _CUE_WINDOW_BEFORE):start]
+    before = text[max(0, start - _CUE_WINDOW_BEFORE) : start]
     for cue in _BIRTH_CUE.finditer(before):
-        if not _SENTENCE_BREAK.search(before[cue.end():]):
+        if not _SENTENCE_BREAK.search(before[cue.end() :]):
             return True
-    after = text[end:end + _CUE_WINDOW_AFTER]
+    after = text[end : end + _CUE_WINDOW_AFTER]
     following = _BIRTH_CUE.search(after)
-    return bool(following and not _SENTENCE_BREAK.search(after[:following.start()]))
+    return bool(following and not _SENTENCE_BREAK.search(after[: following.start()]))
 
 
 def find_birth_dates(text: str) -> Iterator[Span]:
@@ -310,7 +472,11 @@ def find_birth_dates(text: str) -> Iterator[Span]:
                 continue
             if _near_birth_cue(text, match.start(), match.end()):
                 yield Span(match.start(), match.end(), BIRTH_DATE)
-            elif numeric and date <= today and not _TIME_WORDS_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+            elif (
+                numeric
+                and date <= today
+                and not _TIME_WORDS_BEFORE.search(text[max(0, match.start() - 30) : match.start()])
+            ):
                 yield Span(match.start(), match.end(), BIRTH_DATE)
 
 

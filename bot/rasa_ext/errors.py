@@ -1,5 +1,6 @@
 """Errors that Taai's Rasa extensions raise to channels, so each channel can tell its
 user something clear instead of failing silently."""
+
 from __future__ import annotations
 
 from bot.conversation.service_messages import STORAGE_UNAVAILABLE_NL

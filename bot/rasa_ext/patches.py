@@ -27,6 +27,7 @@ hooks/outages.make_failures_loud (Rasa sets that callback per instance).
 `install_all()` is called once per process by bot/rasa_ext/server.py, before Rasa
 starts; calling it again changes nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,10 +63,13 @@ class Patch:
 
 
 PATCHES: tuple[Patch, ...] = (
-    Patch(Event, "resolve_by_type", event_types.resolve_by_type, event_types._original_resolve_by_type,
-          static=True),
-    Patch(RemoteAction, "_validate_action_result", action_validation.validate_action_result,
-          action_validation._original_validate_action_result),
+    Patch(Event, "resolve_by_type", event_types.resolve_by_type, event_types._original_resolve_by_type, static=True),
+    Patch(
+        RemoteAction,
+        "_validate_action_result",
+        action_validation.validate_action_result,
+        action_validation._original_validate_action_result,
+    ),
     Patch(Agent, "handle_message", turn.handle_message, turn._original_handle_message),
     Patch(MessageProcessor, "parse_message", parse.parse_message, parse._original_parse_message),
     Patch(MessageProcessor, "save_tracker", turn.save_tracker, turn._original_save_tracker),

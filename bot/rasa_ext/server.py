@@ -9,6 +9,7 @@ Used instead of `rasa run` so that
   the other message hooks, the HTTP API guard and the retention cleanup, all installed
   by bot/rasa_ext/patches.py.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,16 +23,37 @@ from bot.runtime.channel_config import ChannelConfigError, write_credentials
 from bot.runtime.endpoint_config import write_endpoints
 from bot.runtime.settings import api_token, load_settings
 
-
 # Keys of Rasa's structlog events that can carry what a user typed, or slot values
 # made from it: their values never reach a log line.
-USER_TEXT_KEYS = frozenset({
-    "text", "user_text", "response_text", "parse_data_text", "parse_data_entities", "message",
-    "user_message", "json_message", "response", "slot_values", "slot_candidates", "prefilled_slots",
-    "tracker_latest_message", "prediction_events", "rasa_event", "rasa_events", "tracker_states",
-    "current_states", "old_states", "states", "successes", "entity", "current_entity", "next_entity",
-    "token_text",
-})
+USER_TEXT_KEYS = frozenset(
+    {
+        "text",
+        "user_text",
+        "response_text",
+        "parse_data_text",
+        "parse_data_entities",
+        "message",
+        "user_message",
+        "json_message",
+        "response",
+        "slot_values",
+        "slot_candidates",
+        "prefilled_slots",
+        "tracker_latest_message",
+        "prediction_events",
+        "rasa_event",
+        "rasa_events",
+        "tracker_states",
+        "current_states",
+        "old_states",
+        "states",
+        "successes",
+        "entity",
+        "current_entity",
+        "next_entity",
+        "token_text",
+    }
+)
 
 
 def _hide_user_text(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -60,8 +82,8 @@ def main() -> None:
     from rasa.utils.log_utils import configure_structlog
 
     from bot import understanding
-    from bot.rasa_ext import patches
     from bot.privacy import get_redactor
+    from bot.rasa_ext import patches
 
     configure_logging_and_warnings(logging.INFO)
     # Rasa's structured logs default to DEBUG when `rasa run` is not the entry point,

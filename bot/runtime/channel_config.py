@@ -18,6 +18,7 @@ channel, one key of that channel's credentials and one check, so one table decla
 them together; none has a default. Every other setting (the socket.io JWT too) comes
 from bot/runtime/settings.py.
 """
+
 from __future__ import annotations
 
 import os
@@ -98,42 +99,67 @@ class Channel:
 
 
 CHANNELS: tuple[Channel, ...] = (
-    Channel("telegram", "Telegram", "TaaiTelegramInput", required=(
-        Variable("TELEGRAM_ACCESS_TOKEN", "access_token", secret=True, check=_telegram_token),
-        Variable("TELEGRAM_VERIFY", "verify", check=_username),
-        Variable("TELEGRAM_WEBHOOK_URL", "webhook_url", check=_url),
-    ), optional=(
-        Variable("TAAI_TELEGRAM_API_BASE", "api_base", check=_url),
-    )),
-    Channel("slack", "Slack", "TaaiSlackInput", required=(
-        Variable("SLACK_TOKEN", "slack_token", secret=True),
-        Variable("SLACK_SIGNING_SECRET", "slack_signing_secret", secret=True),
-    ), optional=(
-        Variable("SLACK_CHANNEL", "slack_channel"),
-        Variable("TAAI_SLACK_API_BASE", "api_base", check=_url),
-    )),
-    Channel("mattermost", "Mattermost", "TaaiMattermostInput", required=(
-        Variable("MATTERMOST_URL", "url", check=_mattermost_api),
-        Variable("MATTERMOST_TOKEN", "token", secret=True),
-        Variable("MATTERMOST_WEBHOOK_URL", "webhook_url", check=_url),
-        Variable("MATTERMOST_WEBHOOK_TOKEN", "webhook_token", secret=True),
-    )),
-    Channel("botframework", "Microsoft Teams (Bot Framework)", "TaaiBotFrameworkInput", required=(
-        Variable("BOTFRAMEWORK_APP_ID", "app_id"),
-        Variable("BOTFRAMEWORK_APP_PASSWORD", "app_password", secret=True),
-    ), optional=(
-        Variable("BOTFRAMEWORK_TENANT_ID", "tenant_id"),
-        Variable("TAAI_BOTFRAMEWORK_OPENID_URL", "openid_url", check=_url),
-        Variable("TAAI_BOTFRAMEWORK_TOKEN_URL", "token_url", check=_url),
-    )),
-    Channel("twilio", "WhatsApp (Twilio)", "TaaiTwilioInput", required=(
-        Variable("TWILIO_ACCOUNT_SID", "account_sid"),
-        Variable("TWILIO_AUTH_TOKEN", "auth_token", secret=True),
-        Variable("TWILIO_WHATSAPP_NUMBER", "twilio_number", check=_whatsapp_number),
-        Variable("TWILIO_WEBHOOK_URL", "webhook_url", check=_url),
-    ), optional=(
-        Variable("TAAI_TWILIO_API_BASE", "api_base", check=_url),
-    )),
+    Channel(
+        "telegram",
+        "Telegram",
+        "TaaiTelegramInput",
+        required=(
+            Variable("TELEGRAM_ACCESS_TOKEN", "access_token", secret=True, check=_telegram_token),
+            Variable("TELEGRAM_VERIFY", "verify", check=_username),
+            Variable("TELEGRAM_WEBHOOK_URL", "webhook_url", check=_url),
+        ),
+        optional=(Variable("TAAI_TELEGRAM_API_BASE", "api_base", check=_url),),
+    ),
+    Channel(
+        "slack",
+        "Slack",
+        "TaaiSlackInput",
+        required=(
+            Variable("SLACK_TOKEN", "slack_token", secret=True),
+            Variable("SLACK_SIGNING_SECRET", "slack_signing_secret", secret=True),
+        ),
+        optional=(
+            Variable("SLACK_CHANNEL", "slack_channel"),
+            Variable("TAAI_SLACK_API_BASE", "api_base", check=_url),
+        ),
+    ),
+    Channel(
+        "mattermost",
+        "Mattermost",
+        "TaaiMattermostInput",
+        required=(
+            Variable("MATTERMOST_URL", "url", check=_mattermost_api),
+            Variable("MATTERMOST_TOKEN", "token", secret=True),
+            Variable("MATTERMOST_WEBHOOK_URL", "webhook_url", check=_url),
+            Variable("MATTERMOST_WEBHOOK_TOKEN", "webhook_token", secret=True),
+        ),
+    ),
+    Channel(
+        "botframework",
+        "Microsoft Teams (Bot Framework)",
+        "TaaiBotFrameworkInput",
+        required=(
+            Variable("BOTFRAMEWORK_APP_ID", "app_id"),
+            Variable("BOTFRAMEWORK_APP_PASSWORD", "app_password", secret=True),
+        ),
+        optional=(
+            Variable("BOTFRAMEWORK_TENANT_ID", "tenant_id"),
+            Variable("TAAI_BOTFRAMEWORK_OPENID_URL", "openid_url", check=_url),
+            Variable("TAAI_BOTFRAMEWORK_TOKEN_URL", "token_url", check=_url),
+        ),
+    ),
+    Channel(
+        "twilio",
+        "WhatsApp (Twilio)",
+        "TaaiTwilioInput",
+        required=(
+            Variable("TWILIO_ACCOUNT_SID", "account_sid"),
+            Variable("TWILIO_AUTH_TOKEN", "auth_token", secret=True),
+            Variable("TWILIO_WHATSAPP_NUMBER", "twilio_number", check=_whatsapp_number),
+            Variable("TWILIO_WEBHOOK_URL", "webhook_url", check=_url),
+        ),
+        optional=(Variable("TAAI_TWILIO_API_BASE", "api_base", check=_url),),
+    ),
 )
 
 
@@ -153,8 +179,10 @@ def configured_channels(environ: Mapping[str, str] | None = None) -> list[Channe
         if not missing:
             enabled.append(channel)
         elif len(missing) < len(channel.required):
-            problems.append(f"{channel.title}: set {', '.join(missing)} as well, "
-                            f"or unset the other {channel.name.upper()} variables")
+            problems.append(
+                f"{channel.title}: set {', '.join(missing)} as well, "
+                f"or unset the other {channel.name.upper()} variables"
+            )
     if problems:
         raise ChannelConfigError("incomplete channel configuration: " + "; ".join(problems))
     return enabled
@@ -230,16 +258,16 @@ _HEADER = """\
 
 
 def render_credentials(credentials: Mapping[str, Any]) -> str:
-    return _HEADER + yaml.safe_dump(dict(credentials), default_flow_style=False, sort_keys=False,
-                                    allow_unicode=True)
+    return _HEADER + yaml.safe_dump(dict(credentials), default_flow_style=False, sort_keys=False, allow_unicode=True)
 
 
 def credentials_path(settings: Settings) -> Path:
     return settings.var_dir / CREDENTIALS_FILE_NAME
 
 
-def write_credentials(settings: Settings, environ: Mapping[str, str] | None = None,
-                      base_path: Path = BASE_CREDENTIALS) -> Path:
+def write_credentials(
+    settings: Settings, environ: Mapping[str, str] | None = None, base_path: Path = BASE_CREDENTIALS
+) -> Path:
     """Write <var_dir>/credentials.yml for this start and return its path.
 
     Raises ChannelConfigError (a ValueError) with a message for the admin when a

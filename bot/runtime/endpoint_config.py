@@ -14,6 +14,7 @@ between the two profiles:
 Passwords are written as ${VARIABLE}; Rasa fills them in from the environment when it
 reads the file, so the file holds no secrets (docs/operations.md).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,18 +34,24 @@ def build_endpoints(settings: Settings, environ: Mapping[str, str] | None = None
     environment) only says whether the passwords are set."""
     endpoints: dict[str, Any] = {"action_endpoint": {"url": settings.action_endpoint}}
     if not settings.production:
-        endpoints["tracker_store"] = {"type": TRACKER_STORE_CLASS, "dialect": "sqlite",
-                                      "db": str(settings.tracker_db)}
+        endpoints["tracker_store"] = {"type": TRACKER_STORE_CLASS, "dialect": "sqlite", "db": str(settings.tracker_db)}
         return endpoints
     tracker: dict[str, Any] = {
-        "type": TRACKER_STORE_CLASS, "dialect": "postgresql", "url": settings.db_host,
-        "port": settings.db_port, "db": settings.db_name, "username": settings.db_user,
+        "type": TRACKER_STORE_CLASS,
+        "dialect": "postgresql",
+        "url": settings.db_host,
+        "port": settings.db_port,
+        "db": settings.db_name,
+        "username": settings.db_user,
     }
     if is_set("TAAI_DB_PASSWORD", environ):
         tracker["password"] = "${TAAI_DB_PASSWORD}"
     lock: dict[str, Any] = {
-        "type": LOCK_STORE_CLASS, "url": settings.redis_host, "port": settings.redis_port,
-        "db": settings.redis_db, "lock_lifetime": settings.lock_lifetime_s,
+        "type": LOCK_STORE_CLASS,
+        "url": settings.redis_host,
+        "port": settings.redis_port,
+        "db": settings.redis_db,
+        "lock_lifetime": settings.lock_lifetime_s,
     }
     if is_set("TAAI_REDIS_PASSWORD", environ):
         lock["password"] = "${TAAI_REDIS_PASSWORD}"

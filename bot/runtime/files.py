@@ -1,4 +1,5 @@
 """Writing the generated configuration files (credentials, endpoints)."""
+
 from __future__ import annotations
 
 import os

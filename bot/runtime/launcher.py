@@ -4,6 +4,7 @@ the end-to-end tests start it the same way, so what users run is what is tested.
 
 No Rasa import here: the servers are child processes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,13 +48,16 @@ class Launcher:
 
     def wait_until_ready(self, checks: dict[str, str]) -> None:
         """Until every URL answers; ProcessError (a RuntimeError) when a child stops first."""
-        processes.wait_until_ready(checks, timeout=STARTUP_TIMEOUT_S, lines=30,
-                                   watch={name: (proc, log_path) for name, proc, log_path in self.children})
+        processes.wait_until_ready(
+            checks,
+            timeout=STARTUP_TIMEOUT_S,
+            lines=30,
+            watch={name: (proc, log_path) for name, proc, log_path in self.children},
+        )
 
     def stop(self) -> None:
         """SIGTERM to every child (the last started first), SIGKILL after STOP_TIMEOUT_S."""
-        processes.stop_all([proc for _name, proc, _log in reversed(self.children)], signal.SIGTERM,
-                           STOP_TIMEOUT_S)
+        processes.stop_all([proc for _name, proc, _log in reversed(self.children)], signal.SIGTERM, STOP_TIMEOUT_S)
 
     def first_exited(self) -> tuple[str, subprocess.Popen, Path] | None:
         for child in self.children:
@@ -108,14 +112,17 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        launcher.start("actions", [python, "-m", "rasa_sdk", "--actions", "actions",
-                                   "--port", str(settings.actions_port)])
+        launcher.start(
+            "actions", [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)]
+        )
         launcher.start("rasa", [python, "-m", "bot.rasa_ext.server"])
         print("Taai start: de actieserver en Rasa laden (dit duurt ongeveer een minuut)...", flush=True)
-        launcher.wait_until_ready({
-            "actions": f"http://127.0.0.1:{settings.actions_port}/health",
-            "rasa": f"{settings.base_url}/",
-        })
+        launcher.wait_until_ready(
+            {
+                "actions": f"http://127.0.0.1:{settings.actions_port}/health",
+                "rasa": f"{settings.base_url}/",
+            }
+        )
         if args.shell:
             # The same server as `make run`, so the terminal gets redaction, the text
             # reader and the forget gate too (rasa shell would bypass all of them).
@@ -125,8 +132,11 @@ def main(argv: list[str] | None = None) -> int:
             exited = launcher.first_exited()
             if exited:
                 name, proc, log_path = exited
-                print(f"error: {name} stopped unexpectedly (exit {proc.returncode}). "
-                      f"Last lines of {log_path}:\n{tail(log_path, 30)}", file=sys.stderr)
+                print(
+                    f"error: {name} stopped unexpectedly (exit {proc.returncode}). "
+                    f"Last lines of {log_path}:\n{tail(log_path, 30)}",
+                    file=sys.stderr,
+                )
                 return 1
             time.sleep(1)
     except KeyboardInterrupt:

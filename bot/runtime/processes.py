@@ -11,6 +11,7 @@ a log file and no stdin. A stop reaches the process and everything it started, a
 nothing else; Ctrl-C in a terminal reaches only the process in the foreground (the
 launcher), which then stops its children in order.
 """
+
 from __future__ import annotations
 
 import os
@@ -71,18 +72,37 @@ def tail(path: Path, lines: int = 25) -> str:
         return "(no log)"
 
 
-def start(args: list[str], log: Path, *, cwd: Optional[Path] = None, env: Optional[Mapping[str, str]] = None,
-          append: bool = True) -> subprocess.Popen:
+def start(
+    args: list[str],
+    log: Path,
+    *,
+    cwd: Optional[Path] = None,
+    env: Optional[Mapping[str, str]] = None,
+    append: bool = True,
+) -> subprocess.Popen:
     """Start `args` in a new session, stdout and stderr into `log` (appended, or
     truncated with append=False), stdin from /dev/null."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab" if append else "wb") as out:  # the child keeps its own copy
-        return subprocess.Popen(args, cwd=cwd, env=None if env is None else dict(env), stdout=out,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        return subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=None if env is None else dict(env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
 
-def wait_until_ready(checks: Mapping[str, Check], *, timeout: float, watch: Optional[Mapping[str, Watched]] = None,
-                     interval: float = 0.5, lines: int = 30) -> float:
+def wait_until_ready(
+    checks: Mapping[str, Check],
+    *,
+    timeout: float,
+    watch: Optional[Mapping[str, Watched]] = None,
+    interval: float = 0.5,
+    lines: int = 30,
+) -> float:
     """Poll every check until all pass; return the seconds that took.
 
     Raises ProcessError as soon as a watched process has exited (with the last `lines`
@@ -95,10 +115,15 @@ def wait_until_ready(checks: Mapping[str, Check], *, timeout: float, watch: Opti
     while True:
         for name, (process, log) in watch.items():
             if process.poll() is not None:
-                raise ProcessError(f"{name} stopped during start-up (exit {process.returncode}). "
-                                   f"Last lines of {log}:\n{tail(log, lines)}")
-        pending = {name: check for name, check in pending.items()
-                   if not (answers(check) if isinstance(check, str) else check())}
+                raise ProcessError(
+                    f"{name} stopped during start-up (exit {process.returncode}). "
+                    f"Last lines of {log}:\n{tail(log, lines)}"
+                )
+        pending = {
+            name: check
+            for name, check in pending.items()
+            if not (answers(check) if isinstance(check, str) else check())
+        }
         if not pending:
             return time.monotonic() - started
         if time.monotonic() > deadline:
@@ -114,8 +139,7 @@ def _signal_group(process: subprocess.Popen, sig: int) -> None:
         pass
 
 
-def stop_all(processes: Iterable[Optional[subprocess.Popen]], sig: int = signal.SIGTERM,
-             timeout: float = 20) -> bool:
+def stop_all(processes: Iterable[Optional[subprocess.Popen]], sig: int = signal.SIGTERM, timeout: float = 20) -> bool:
     """Send `sig` to the process group of each running process (in the order given),
     then wait for all of them together for up to `timeout` seconds; kill the groups of
     those still running then. True when all ended without being killed."""

@@ -25,6 +25,7 @@ exactly when its required variables are set, and none has a default.
 Standard library only: no Rasa and no other part of bot/, so that any layer may import
 this module.
 """
+
 from __future__ import annotations
 
 import os
@@ -107,43 +108,46 @@ class Variable:
 
 # --- the variables: each default is written here and nowhere else ----------------------
 
-VARIABLES: dict[str, Variable] = {v.name: v for v in (
-    # Where the servers listen (the action server always on loopback).
-    Variable("TAAI_HOST", "127.0.0.1"),
-    Variable("TAAI_PORT", 5005, _port),
-    Variable("TAAI_ACTIONS_PORT", 5055, _port),
-    Variable("TAAI_CORS_ORIGINS", (), _comma_list),
-    # Files.
-    Variable("TAAI_VAR_DIR", (PROJECT_ROOT / "var").resolve(), _resolved_path),
-    Variable("TAAI_MODEL", PROJECT_ROOT / "models" / "taai.tar.gz", _path),
-    Variable("TAAI_WEB_DIR", (PROJECT_ROOT / "web").resolve(), _resolved_path),
-    # deduce's lookup lists (bot/privacy/); unset: $XDG_CACHE_HOME/taai, else ~/.cache/taai.
-    Variable("TAAI_CACHE_DIR", None, _user_path),
-    Variable("XDG_CACHE_HOME", None, _user_path),
-    # Profile: embedded (SQLite, in-memory lock) or production (PostgreSQL, Redis).
-    Variable("TAAI_PROFILE", "embedded", _one_of(PROFILES)),
-    Variable("TAAI_ACTION_ENDPOINT", ""),  # empty: the local action server on TAAI_ACTIONS_PORT
-    Variable("TAAI_DB_HOST", "127.0.0.1"),
-    Variable("TAAI_DB_PORT", 5432, _port),
-    Variable("TAAI_DB_NAME", "taai"),
-    Variable("TAAI_DB_USER", "taai"),
-    Variable("TAAI_DB_PASSWORD", secret=True),
-    Variable("TAAI_REDIS_HOST", "127.0.0.1"),
-    Variable("TAAI_REDIS_PORT", 6379, _port),
-    Variable("TAAI_REDIS_DB", 0, _number(0, 15, "a Redis database number")),
-    Variable("TAAI_REDIS_PASSWORD", secret=True),
-    Variable("TAAI_LOCK_LIFETIME", 20, _number(2, 600, "a number of seconds")),
-    Variable("TAAI_SANIC_WORKERS", 1, _number(1, 32, "a number of workers")),
-    # Sanic buffers up to 100 MB per request by default; no channel needs more than 2 MiB.
-    Variable("SANIC_REQUEST_MAX_SIZE", 2 * 1024 * 1024, _number(1, 2**31 - 1, "a number of bytes")),
-    # Privacy (docs/privacy.md).
-    Variable("TAAI_RETENTION_DAYS", 30, _number(1, 3650, "a number of days")),
-    Variable("TAAI_RETENTION_INTERVAL", 3600, _number(1, 86400, "a number of seconds")),
-    # Access.
-    Variable("BOT_API_TOKEN", secret=True),  # unset: generated into <TAAI_VAR_DIR>/api-token
-    Variable("TAAI_SOCKET_JWT_KEY", secret=True),  # set: socket.io clients need a JWT signed with it
-    Variable("TAAI_SOCKET_JWT_METHOD", "HS256", _one_of(JWT_METHODS)),
-)}
+VARIABLES: dict[str, Variable] = {
+    v.name: v
+    for v in (
+        # Where the servers listen (the action server always on loopback).
+        Variable("TAAI_HOST", "127.0.0.1"),
+        Variable("TAAI_PORT", 5005, _port),
+        Variable("TAAI_ACTIONS_PORT", 5055, _port),
+        Variable("TAAI_CORS_ORIGINS", (), _comma_list),
+        # Files.
+        Variable("TAAI_VAR_DIR", (PROJECT_ROOT / "var").resolve(), _resolved_path),
+        Variable("TAAI_MODEL", PROJECT_ROOT / "models" / "taai.tar.gz", _path),
+        Variable("TAAI_WEB_DIR", (PROJECT_ROOT / "web").resolve(), _resolved_path),
+        # deduce's lookup lists (bot/privacy/); unset: $XDG_CACHE_HOME/taai, else ~/.cache/taai.
+        Variable("TAAI_CACHE_DIR", None, _user_path),
+        Variable("XDG_CACHE_HOME", None, _user_path),
+        # Profile: embedded (SQLite, in-memory lock) or production (PostgreSQL, Redis).
+        Variable("TAAI_PROFILE", "embedded", _one_of(PROFILES)),
+        Variable("TAAI_ACTION_ENDPOINT", ""),  # empty: the local action server on TAAI_ACTIONS_PORT
+        Variable("TAAI_DB_HOST", "127.0.0.1"),
+        Variable("TAAI_DB_PORT", 5432, _port),
+        Variable("TAAI_DB_NAME", "taai"),
+        Variable("TAAI_DB_USER", "taai"),
+        Variable("TAAI_DB_PASSWORD", secret=True),
+        Variable("TAAI_REDIS_HOST", "127.0.0.1"),
+        Variable("TAAI_REDIS_PORT", 6379, _port),
+        Variable("TAAI_REDIS_DB", 0, _number(0, 15, "a Redis database number")),
+        Variable("TAAI_REDIS_PASSWORD", secret=True),
+        Variable("TAAI_LOCK_LIFETIME", 20, _number(2, 600, "a number of seconds")),
+        Variable("TAAI_SANIC_WORKERS", 1, _number(1, 32, "a number of workers")),
+        # Sanic buffers up to 100 MB per request by default; no channel needs more than 2 MiB.
+        Variable("SANIC_REQUEST_MAX_SIZE", 2 * 1024 * 1024, _number(1, 2**31 - 1, "a number of bytes")),
+        # Privacy (docs/privacy.md).
+        Variable("TAAI_RETENTION_DAYS", 30, _number(1, 3650, "a number of days")),
+        Variable("TAAI_RETENTION_INTERVAL", 3600, _number(1, 86400, "a number of seconds")),
+        # Access.
+        Variable("BOT_API_TOKEN", secret=True),  # unset: generated into <TAAI_VAR_DIR>/api-token
+        Variable("TAAI_SOCKET_JWT_KEY", secret=True),  # set: socket.io clients need a JWT signed with it
+        Variable("TAAI_SOCKET_JWT_METHOD", "HS256", _one_of(JWT_METHODS)),
+    )
+}
 
 
 def read(name: str, environ: Optional[Mapping[str, str]] = None) -> Any:
@@ -165,6 +169,7 @@ def is_set(name: str, environ: Optional[Mapping[str, str]] = None) -> bool:
 
 
 # --- what a start needs -----------------------------------------------------------------
+
 
 def _from(name: str) -> Any:
     """A Settings field filled from the variable `name`, with that variable's default."""
@@ -245,6 +250,7 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
 
 # --- values read when they are used ------------------------------------------------------
 
+
 def api_token(environ: Optional[Mapping[str, str]] = None) -> str:
     """BOT_API_TOKEN, or "" when it is unset. Never log or print it."""
     return read("BOT_API_TOKEN", environ) or ""
@@ -277,6 +283,7 @@ def socket_jwt_method(environ: Optional[Mapping[str, str]] = None) -> Optional[s
 
 
 # --- the API token file ----------------------------------------------------------------
+
 
 def read_token_file(path: Path) -> str:
     """The token in `path`, or "" when the file is missing or empty."""

@@ -7,6 +7,7 @@ users get. Here every message takes the same path as a message from the widget.
 
 Buttons are shown numbered; typing the number sends the button's payload.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,9 @@ GOODBYE = ("/stop", "/quit", "/exit")
 def post_message(base_url: str, sender: str, text: str, timeout: float = 120.0) -> list[dict]:
     """One message to /webhooks/rest/webhook; the bot's replies."""
     body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
-    request = urllib.request.Request(f"{base_url}/webhooks/rest/webhook", data=body, method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{base_url}/webhooks/rest/webhook", data=body, method="POST", headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         replies = json.loads(response.read().decode("utf-8"))
     return replies if isinstance(replies, list) else []

@@ -1,5 +1,6 @@
 """Reading free Dutch text: the axis reader, situation and question readers, and the
 router that checks the NLU intent (docs/understanding.md)."""
+
 from __future__ import annotations
 
 

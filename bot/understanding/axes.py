@@ -24,6 +24,7 @@ How a message is read (all word lists live in knowledge/cues.yml, none in code):
 The decision keeps one rule above all: when the evidence is weak or contradicts
 itself, the answer is `unclear` and the bot asks. It never picks a pole on a guess.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -64,8 +65,9 @@ WISHFUL = "<wishful>"
 MINOR_FACTOR = 0.3  # words; in longer clauses only an opening "ja"/"nee" is a short answer
 
 
-LabelKind = Literal["axis", "answer", "dont_know", "blocker", "neutral", "hedge", "not_a_claim", "negator",
-                   "means_marker", "denial"]
+LabelKind = Literal[
+    "axis", "answer", "dont_know", "blocker", "neutral", "hedge", "not_a_claim", "negator", "means_marker", "denial"
+]
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Evidence:
 @dataclass
 class Reading:
     """Everything found in one message."""
+
     axis: list[Evidence] = field(default_factory=list)
     answers: list[Evidence] = field(default_factory=list)  # yes / no, per clause, with topic
     dont_know: list[str] = field(default_factory=list)
@@ -133,23 +136,33 @@ class AxisReader:
             kind: LabelKind = "dont_know" if meaning == "dont_know" else "answer"
             # Short answers are fixed expressions: "dat wel", not "dat is wel".
             gap = None if kind == "dont_know" else 0
-            phrases += [compile_phrase(p, Label(kind, None, meaning), self.overrides, max_gap=gap)
-                        for p in answer["phrases"]]
+            phrases += [
+                compile_phrase(p, Label(kind, None, meaning), self.overrides, max_gap=gap) for p in answer["phrases"]
+            ]
         phrases += [compile_phrase(p, Label("blocker"), self.overrides, priority=0) for p in lexicon["claim_blockers"]]
         self.wishful = PhraseFinder(compile_phrase(p, "wishful", self.overrides) for p in lexicon["wishful"])
         other_kinds: tuple[tuple[LabelKind, str], ...] = (
-            ("neutral", "neutral_phrases"), ("hedge", "hedges"), ("not_a_claim", "not_a_claim"),
-            ("negator", "negator_phrases"), ("means_marker", "means_markers"), ("denial", "denials"))
+            ("neutral", "neutral_phrases"),
+            ("hedge", "hedges"),
+            ("not_a_claim", "not_a_claim"),
+            ("negator", "negator_phrases"),
+            ("means_marker", "means_markers"),
+            ("denial", "denials"),
+        )
         for other, key in other_kinds:
             phrases += [compile_phrase(p, Label(other), self.overrides) for p in lexicon[key]]
         self.finder = PhraseFinder(phrases)
         self.negators = frozenset(lexicon["negators"])
         self.clause_words = ClauseWords(
-            breaks=frozenset(lexicon["clause_breaks"]), contrast=frozenset(lexicon["contrast"]),
+            breaks=frozenset(lexicon["clause_breaks"]),
+            contrast=frozenset(lexicon["contrast"]),
             question_openers=frozenset(lexicon["question_openers"]),
-            tag_questions=frozenset(lexicon["tag_questions"]), and_before=frozenset(lexicon["and_before"]),
-            restrictive=frozenset(lexicon["restrictive"]), wh_words=frozenset(lexicon["wh_words"]),
-            not_a_break_after_maar=frozenset(lexicon["not_a_break_after_maar"]))
+            tag_questions=frozenset(lexicon["tag_questions"]),
+            and_before=frozenset(lexicon["and_before"]),
+            restrictive=frozenset(lexicon["restrictive"]),
+            wh_words=frozenset(lexicon["wh_words"]),
+            not_a_break_after_maar=frozenset(lexicon["not_a_break_after_maar"]),
+        )
         self.resumptive = frozenset(lexicon["resumptive"])
         self.elliptic_openers = frozenset(lexicon["elliptic_openers"])
         self.denial_openers = frozenset(lexicon["denial_openers"])
@@ -159,8 +172,10 @@ class AxisReader:
         self.rhetorical = PhraseFinder(compile_phrase(p, "rhetorical", self.overrides) for p in lexicon["rhetorical"])
         self.generic = frozenset(lexicon["generic_certainty"])
         self.echo_rejections = tuple(" ".join(t.text for t in tokenize(r)) for r in lexicon["echo_rejections"])
-        self.topics = {group: PhraseFinder(compile_phrase(p, group, self.overrides) for p in words)
-                       for group, words in lexicon["topics"].items()}
+        self.topics = {
+            group: PhraseFinder(compile_phrase(p, group, self.overrides) for p in words)
+            for group, words in lexicon["topics"].items()
+        }
 
     # --- finding ------------------------------------------------------------------------
 
@@ -173,7 +188,7 @@ class AxisReader:
         # becomes one marker token in a clause of its own.
         for hit in self.wishful.find([t for t in tokens]):
             first, last = hit.positions[0], hit.positions[-1]
-            tokens[first:last + 1] = [Token(".", "."), Token(WISHFUL, WISHFUL), Token(".", ".")]
+            tokens[first : last + 1] = [Token(".", "."), Token(WISHFUL, WISHFUL), Token(".", ".")]
             break
         return split_clauses(tokens, self.clause_words)
 
@@ -198,22 +213,26 @@ class AxisReader:
         return reading
 
     def _answer_echo(self, clause: Clause, reading: Reading) -> None:
-        """"Zekerheid? Welnee." / "Eens? Ha.": the clause after an echo question says
+        """ "Zekerheid? Welnee." / "Eens? Ha.": the clause after an echo question says
         whether the echoed word holds. A rejection flips it; anything else but a yes
         leaves the echo as no claim at all."""
         echoed = len(reading.clauses) - 1
         words = " ".join(clause.words)
-        rejected = clause.tokens[0].text == WISHFUL or any(words == r or words.startswith(r + " ")
-                                                           for r in self.echo_rejections)
-        accepted = any(h.label.kind == "answer" and h.label.value == "yes" and h.positions[0] == 0
-                       for h in self.finder.find(clause.tokens, set()))
+        rejected = clause.tokens[0].text == WISHFUL or any(
+            words == r or words.startswith(r + " ") for r in self.echo_rejections
+        )
+        accepted = any(
+            h.label.kind == "answer" and h.label.value == "yes" and h.positions[0] == 0
+            for h in self.finder.find(clause.tokens, set())
+        )
         kept = []
         for e in reading.axis:
             if e.clause != echoed:
                 kept.append(e)
             elif rejected:
-                kept.append(Evidence(e.axis, OPPOSITE[e.value], e.weight, e.cue, not e.negated, e.clause,
-                                     strength=e.strength))
+                kept.append(
+                    Evidence(e.axis, OPPOSITE[e.value], e.weight, e.cue, not e.negated, e.clause, strength=e.strength)
+                )
             elif accepted:
                 kept.append(e)
         reading.axis[:] = kept
@@ -260,14 +279,20 @@ class AxisReader:
             reading.clauses.append(clause)
             return []
         reading.after_means = False
-        fronted = bool(reading.clauses) and reading.clauses[-1].tokens[0].text in self.fronted_openers \
+        fronted = (
+            bool(reading.clauses)
+            and reading.clauses[-1].tokens[0].text in self.fronted_openers
             and not any(h.label.kind == "axis" for h in hits)
+        )
         if "denial" in kinds and fronted:
             # "Dat het bewezen is, zou ik niet durven zeggen": the fronted claim is denied.
             before = len(reading.clauses) - 1
-            reading.axis[:] = [e if e.clause != before else
-                               Evidence(e.axis, OPPOSITE[e.value], e.weight, e.cue, not e.negated, e.clause,
-                                        strength=e.strength) for e in reading.axis]
+            reading.axis[:] = [
+                e
+                if e.clause != before
+                else Evidence(e.axis, OPPOSITE[e.value], e.weight, e.cue, not e.negated, e.clause, strength=e.strength)
+                for e in reading.axis
+            ]
             reading.clauses.append(clause)
             return []
         if "not_a_claim" in kinds:
@@ -278,19 +303,23 @@ class AxisReader:
             return []
         if tokens[0].text == WISHFUL:
             # "Eensgezind? Was het maar zo.": what came before is not so.
-            reading.axis[:] = [e if e.clause != len(reading.clauses) - 1 else
-                               Evidence(e.axis, OPPOSITE[e.value], e.weight, e.cue, not e.negated, e.clause,
-                                        strength=e.strength)
-                               for e in reading.axis]
+            reading.axis[:] = [
+                e
+                if e.clause != len(reading.clauses) - 1
+                else Evidence(e.axis, OPPOSITE[e.value], e.weight, e.cue, not e.negated, e.clause, strength=e.strength)
+                for e in reading.axis
+            ]
             reading.clauses.append(clause)
             return []
         # Short answers do not hide a negator: in "echt nog niet" the "niet" still
         # negates "weten we".
         answer_positions = {p for h in hits if h.label.kind == "answer" for p in h.positions}
-        negator_positions = [i for i, t in enumerate(tokens)
-                             if (i not in taken or i in answer_positions)
-                             and t.text in self.negators]  # not lemmas: "minder" has lemma "weinig"
-        negator_positions += [h.positions[0] for h in hits if h.label.kind in ("negator", "denial")]  # "zou ik niet noemen"
+        negator_positions = [
+            i for i, t in enumerate(tokens) if (i not in taken or i in answer_positions) and t.text in self.negators
+        ]  # not lemmas: "minder" has lemma "weinig"
+        negator_positions += [
+            h.positions[0] for h in hits if h.label.kind in ("negator", "denial")
+        ]  # "zou ik niet noemen"
         negations = len(negator_positions)
         subordinate = [i for i, t in enumerate(tokens) if t.text in self.subordinators]
         hedged = "hedge" in kinds
@@ -312,11 +341,20 @@ class AxisReader:
         # An elliptic clause has no verb of its own: "maar niet over waarom", "ook niet",
         # "de oplossing totaal niet". A clause like "en het onderzoek geeft geen antwoord"
         # has its own claim and inherits nothing.
-        elliptic = clause.contrast or tokens[0].text in self.negators | self.elliptic_openers or (
-            len(tokens) <= SHORT_CLAUSE and tokens[-1].text in self.negators)
+        elliptic = (
+            clause.contrast
+            or tokens[0].text in self.negators | self.elliptic_openers
+            or (len(tokens) <= SHORT_CLAUSE and tokens[-1].text in self.negators)
+        )
         closing_denial = len(tokens) <= 3 and tokens[-1].text in self.negators  # "verder niemand"
-        if not axis_hits and previous and (negations or tokens[0].text in self.elliptic_openers) and elliptic \
-                and len(tokens) <= ELLIPSIS_MAX_WORDS and (topics or closing_denial):
+        if (
+            not axis_hits
+            and previous
+            and (negations or tokens[0].text in self.elliptic_openers)
+            and elliptic
+            and len(tokens) <= ELLIPSIS_MAX_WORDS
+            and (topics or closing_denial)
+        ):
             # Ellipsis: "we zijn het eens over de aanpak, alleen niet over waarom":
             # the second clause reuses the first one's cue with its own negation.
             axis_hits, inherited = previous, True
@@ -335,9 +373,19 @@ class AxisReader:
             if hit.label.weight * weight >= ANSWER_MIN_WEIGHT:
                 covered.update(AXES)  # the "wel" in "dat is wel bekend" belongs to the cue
             cue = self._quote(tokens, hit, taken) if not inherited else hit.phrase.source
-            reading.axis.append(Evidence(axis, value, hit.label.weight * weight, cue, scope % 2 == 1, index,
-                                         topics=frozenset(topics), strength=hit.label.weight,
-                                         source=hit.phrase.source))
+            reading.axis.append(
+                Evidence(
+                    axis,
+                    value,
+                    hit.label.weight * weight,
+                    cue,
+                    scope % 2 == 1,
+                    index,
+                    topics=frozenset(topics),
+                    strength=hit.label.weight,
+                    source=hit.phrase.source,
+                )
+            )
         for hit in hits:
             if hit.label.kind == "dont_know":
                 reading.dont_know.append(hit.phrase.source)
@@ -345,15 +393,28 @@ class AxisReader:
         # "over het doel wel" is an answer, in "dat is wel lastig" it is not.
         short = len(tokens) <= SHORT_CLAUSE
         last = len(tokens) - 1
-        answers = [h for h in hits if h.label.kind == "answer" and not inherited
-                   and (h.positions[0] == 0 or h.positions[-1] == last
-                        or short and (len(h.positions) > 1 or len(tokens) <= 3))]  # not the "wel" of "er zijn wel methoden"
+        answers = [
+            h
+            for h in hits
+            if h.label.kind == "answer"
+            and not inherited
+            and (h.positions[0] == 0 or h.positions[-1] == last or short and (len(h.positions) > 1 or len(tokens) <= 3))
+        ]  # not the "wel" of "er zijn wel methoden"
         # A bare negation is an answer in a short clause, or where it opens or closes one
         # ("niet voor deze doelgroep", "de coalitiepartijen bij lange na niet").
-        opens_denial = bool(negator_positions) and min(negator_positions) == 0 and tokens[0].text in self.denial_openers \
-            and len(tokens) <= 7 and index == 0  # "Niet voor deze doelgroep", not "niemand wil dat ..."
-        at_edge = opens_denial or bool(negator_positions) and max(negator_positions) >= last - 3 \
+        opens_denial = (
+            bool(negator_positions)
+            and min(negator_positions) == 0
+            and tokens[0].text in self.denial_openers
+            and len(tokens) <= 7
+            and index == 0
+        )  # "Niet voor deze doelgroep", not "niemand wil dat ..."
+        at_edge = (
+            opens_denial
+            or bool(negator_positions)
+            and max(negator_positions) >= last - 3
             and tokens[last].text in self.negators
+        )
         asked_back = clause.ends_with_question and tokens[-1].text not in self.clause_words.tag_questions
         if asked_back:
             return axis_hits
@@ -363,8 +424,18 @@ class AxisReader:
             if not (yes and no):  # "ja nee" is no answer
                 value = ("no" if negations % 2 else "yes") if yes else "no"
                 cue = answers[0].phrase.source if answers else "niet"
-                reading.answers.append(Evidence(None, value, weight, cue, clause=index, topics=frozenset(topics),
-                                                covered=frozenset(covered), contrast=clause.contrast))
+                reading.answers.append(
+                    Evidence(
+                        None,
+                        value,
+                        weight,
+                        cue,
+                        clause=index,
+                        topics=frozenset(topics),
+                        covered=frozenset(covered),
+                        contrast=clause.contrast,
+                    )
+                )
         return axis_hits
 
     @staticmethod
@@ -373,9 +444,14 @@ class AxisReader:
         its clause ("niemand het eens ... en ook niemand weet wat werkt": one each), and a
         negator in a later subordinate clause does not reach back ("ze willen allemaal
         dat jongeren niet op straat belanden")."""
+
         def distance(cue: Hit[Label], n: int) -> int:
-            return 0 if cue.positions[0] <= n <= cue.positions[-1] else min(abs(n - cue.positions[0]),
-                                                                             abs(n - cue.positions[-1]))
+            return (
+                0
+                if cue.positions[0] <= n <= cue.positions[-1]
+                else min(abs(n - cue.positions[0]), abs(n - cue.positions[-1]))
+            )
+
         count = 0
         for n in negators:
             if any(hit.positions[-1] < s < n for s in subordinate):
@@ -388,9 +464,11 @@ class AxisReader:
         """The user's own words for a cue, with a negation just before it ("niemand weet
         wat werkt"), shown when Taai says what it understood."""
         first = hit.positions[0]
-        start = next((i for i in range(first - 1, max(-1, first - 4), -1)
-                      if tokens[i].text in self.negators and i not in taken), first)
-        return " ".join(t.text for t in tokens[start: hit.positions[-1] + 1])
+        start = next(
+            (i for i in range(first - 1, max(-1, first - 4), -1) if tokens[i].text in self.negators and i not in taken),
+            first,
+        )
+        return " ".join(t.text for t in tokens[start : hit.positions[-1] + 1])
 
     # --- deciding -----------------------------------------------------------------------
 
@@ -409,14 +487,13 @@ class AxisReader:
         ranked = sorted(totals.items(), key=lambda kv: -kv[1])
         pole, top = ranked[0]
         other = ranked[1][1] if len(ranked) > 1 else 0.0
-        clear_doubt = any(e.axis == axis and e.value == "uncertain" and e.strength >= MIXED_MIN_STRENGTH
-                          for e in evidence)
-        if axis == "knowledge_certainty" and len(ranked) > 1 and clear_doubt \
-                and totals["uncertain"] >= MIXED_UNCERTAIN:
+        clear_doubt = any(
+            e.axis == axis and e.value == "uncertain" and e.strength >= MIXED_MIN_STRENGTH for e in evidence
+        )
+        if axis == "knowledge_certainty" and len(ranked) > 1 and clear_doubt and totals["uncertain"] >= MIXED_UNCERTAIN:
             # "De oorzaak weten we, de oplossing totaal niet": knowledge that is only
             # partly certain is uncertain; the user said so for the part that matters.
-            return AxisInference(axis, "uncertain", round(min(0.8, totals["uncertain"]), 2),
-                                 best["uncertain"].cue)
+            return AxisInference(axis, "uncertain", round(min(0.8, totals["uncertain"]), 2), best["uncertain"].cue)
         if top < min_weight or (top - other) < MIN_MARGIN * top:
             return None
         confidence = round(min(0.95, top) * (top - other) / top, 2)
@@ -441,16 +518,29 @@ class AxisReader:
         if not own and axis == "value_consensus":
             # "Geen twijfel over" answers the question asked: in reply to the values
             # question, a plain word of (un)certainty without a topic is a yes or no.
-            own = [Evidence(axis, VALUES_FROM_KNOWLEDGE[e.value], e.weight, e.cue, e.negated, e.clause,
-                            strength=e.strength) for e in reading.axis
-                   if e.axis == "knowledge_certainty" and e.source in self.generic and not e.topics]
+            own = [
+                Evidence(
+                    axis, VALUES_FROM_KNOWLEDGE[e.value], e.weight, e.cue, e.negated, e.clause, strength=e.strength
+                )
+                for e in reading.axis
+                if e.axis == "knowledge_certainty" and e.source in self.generic and not e.topics
+            ]
         # Where the text has cues, a "ja" or "zeker" beside them mostly confirms what was
         # said; only a short answer after a contrast weighs against them: "Eens ben je het
         # nooit over alles, maar over waar we naartoe willen wel".
         strong = any(e.weight >= ANSWER_MIN_WEIGHT for e in own)
-        answers = [Evidence(axis, YES_POLE[axis] if a.value == "yes" else NO_POLE[axis], a.weight * ANSWER_FACTOR,
-                            a.cue, clause=a.clause, strength=0.0)
-                   for a in reading.answers if self._answer_counts(a, axis) and (a.contrast or not strong)]
+        answers = [
+            Evidence(
+                axis,
+                YES_POLE[axis] if a.value == "yes" else NO_POLE[axis],
+                a.weight * ANSWER_FACTOR,
+                a.cue,
+                clause=a.clause,
+                strength=0.0,
+            )
+            for a in reading.answers
+            if self._answer_counts(a, axis) and (a.contrast or not strong)
+        ]
         if reading.dont_know and not own:
             return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)
         if own or not reading.dont_know:

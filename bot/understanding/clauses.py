@@ -8,6 +8,7 @@ onderzoek ...": `lexicon.and_before`). A clause that opens with a contrast word 
 "echter") carries the speaker's point and weighs more; the clause before it, less.
 A clause that is a question back ("wat bedoel je met waarden?") answers nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class Clause:
 @dataclass(frozen=True)
 class ClauseWords:
     """The word lists that cut and weigh clauses (knowledge/cues.yml, `lexicon`)."""
+
     breaks: frozenset[str]  # open a new clause mid-sentence ("maar", "want")
     contrast: frozenset[str]  # a clause opening with one carries the point ("maar", "alleen")
     question_openers: frozenset[str]  # a clause ending in "?" that opens with one asks back
@@ -64,10 +66,13 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
         following = tokens[index + 1].text if index + 1 < len(tokens) else ""
         if token.is_punctuation:
             close(token.text)
-        elif current and (token.text in words.breaks and not (token.text == "maar"
-                                                              and following in words.not_a_break_after_maar)
-                          or token.text == "en" and following in words.and_before
-                          and len(current) >= MIN_CLAUSE_BEFORE_AND):
+        elif current and (
+            token.text in words.breaks
+            and not (token.text == "maar" and following in words.not_a_break_after_maar)
+            or token.text == "en"
+            and following in words.and_before
+            and len(current) >= MIN_CLAUSE_BEFORE_AND
+        ):
             # "er is onenigheid en het onderzoek geeft geen antwoord": two claims, two
             # scopes for a negation; "bewoners en ondernemers" and "alleen de scholen en
             # wij zitten op een lijn" stay one clause.

@@ -9,11 +9,11 @@
 The reading itself (lemmas, gaps, negation scope, hedges, contrast) lives in
 bot/understanding/axes.py; the words it reads with, in knowledge/cues.yml.
 """
+
 from __future__ import annotations
 
 from bot.core.knowledge import KnowledgeBase
-from bot.understanding.axes import (AXES, NO_POLE, YES_POLE, AnswerReading, AxisInference,  # noqa: F401
-                                    axis_reader)
+from bot.understanding.axes import AXES, NO_POLE, YES_POLE, AnswerReading, AxisInference, axis_reader  # noqa: F401
 
 
 def infer_axes(kb: KnowledgeBase, description: str) -> dict[str, AxisInference]:

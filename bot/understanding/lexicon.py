@@ -6,6 +6,7 @@ as well as on the surface form makes one cue cover every inflection. The few lem
 simplemma gets wrong for our purpose are overridden in knowledge/cues.yml
 (`lexicon.lemma_overrides`), so that editors can fix them without code.
 """
+
 from __future__ import annotations
 
 import re
@@ -89,12 +90,13 @@ def within_one_edit(a: str, b: str) -> bool:
         diffs = [i for i in range(la) if a[i] != b[i]]
         if len(diffs) == 1:
             return True
-        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] \
-            and a[diffs[1]] == b[diffs[0]]
+        return (
+            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+        )
     if la > lb:
         a, b = b, a
     # b is one longer: deleting one letter of b gives a
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    return a[i:] == b[i + 1:]
+    return a[i:] == b[i + 1 :]

@@ -17,6 +17,7 @@ the phrase with priority (claim blockers before "weet ik niet"): the
 words it uses are not available to other phrases (so "geen idee wat werkt" is one
 cue, not "geen" + "idee" + "werkt").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,8 +50,7 @@ class _Word:
             return True  # the cue is written as this token's dictionary form ("onderbouwen": "onderbouwt")
         if self.lemma == self.text and token.lemma == self.lemma:
             return True
-        return (len(self.text) >= MIN_TYPO_LENGTH and not token.known
-                and within_one_edit(token.text, self.text))
+        return len(self.text) >= MIN_TYPO_LENGTH and not token.known and within_one_edit(token.text, self.text)
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,9 @@ class Hit(Generic[T]):
         return self.phrase.label
 
 
-def compile_phrase(source: str, label: T, overrides: Mapping[str, str] | None = None,
-                   priority: int = 1, max_gap: int | None = None) -> Phrase[T]:
+def compile_phrase(
+    source: str, label: T, overrides: Mapping[str, str] | None = None, priority: int = 1, max_gap: int | None = None
+) -> Phrase[T]:
     words = []
     for token in tokenize(source.replace("*", " WILDCARD "), overrides):
         if token.text == "wildcard":
@@ -89,8 +90,9 @@ def compile_phrase(source: str, label: T, overrides: Mapping[str, str] | None = 
     return Phrase(source, tuple(words), label, priority, max_gap)
 
 
-def _find_at(words: Sequence[_Word], tokens: Sequence[Token], start: int, taken: set[int],
-             max_gap: int, compounds: bool) -> tuple[int, ...] | None:
+def _find_at(
+    words: Sequence[_Word], tokens: Sequence[Token], start: int, taken: set[int], max_gap: int, compounds: bool
+) -> tuple[int, ...] | None:
     """Positions of the phrase's words starting at `start` with the tightest gaps, or None."""
     if start in taken or not words[0].matches(tokens[start], compounds and len(words) == 1):
         return None
@@ -104,8 +106,10 @@ def _find_at(words: Sequence[_Word], tokens: Sequence[Token], start: int, taken:
 
 
 def _exact(hit: Hit[T], tokens: Sequence[Token]) -> bool:
-    return all(word.wildcard or tokens[p].text == word.text or tokens[p].lemma == word.lemma
-               for word, p in zip(hit.phrase.words, hit.positions, strict=True))
+    return all(
+        word.wildcard or tokens[p].text == word.text or tokens[p].lemma == word.lemma
+        for word, p in zip(hit.phrase.words, hit.positions, strict=True)
+    )
 
 
 class PhraseFinder(Generic[T]):
@@ -168,8 +172,16 @@ class PhraseFinder(Generic[T]):
         for length in sorted(candidates, reverse=True):
             # Equal length and span: higher priority, then the phrase's own word (not a
             # compound or typo), then the earlier position, then the order of the lists.
-            ordered = sorted(candidates[length], key=lambda h: (h.span, h.phrase.priority, not _exact(h, tokens),
-                                                                h.positions[0], self._order[id(h.phrase)]))
+            ordered = sorted(
+                candidates[length],
+                key=lambda h: (
+                    h.span,
+                    h.phrase.priority,
+                    not _exact(h, tokens),
+                    h.positions[0],
+                    self._order[id(h.phrase)],
+                ),
+            )
             for hit in ordered:
                 if not taken.intersection(hit.positions):
                     taken.update(hit.positions)

@@ -9,6 +9,7 @@ er?" names its domain: the routes follow at once.
 What counts as a name for a type, a concept or a route comes from the knowledge base
 (names and synonyms) plus the phrasings in knowledge/cues.yml (`questions`).
 """
+
 from __future__ import annotations
 
 import math
@@ -20,10 +21,17 @@ from bot.core.knowledge import KnowledgeBase
 from bot.understanding.lexicon import Token, tokenize
 from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
 
-
 # How many other words may stand between the words of a frame phrase.
-FRAME_GAPS = {"asks_whom": 2, "asks_what": 1, "experiment": 0, "plan": 1, "request": 0, "start": 1, "demo": 1,
-              "quiz": 1}
+FRAME_GAPS = {
+    "asks_whom": 2,
+    "asks_what": 1,
+    "experiment": 0,
+    "plan": 1,
+    "request": 0,
+    "start": 1,
+    "demo": 1,
+    "quiz": 1,
+}
 REQUESTS = frozenset({"request", "plan", "start", "demo", "quiz"})
 
 
@@ -54,8 +62,15 @@ class QuestionReader:
             return [compile_phrase(p, label, overrides) for p, label in pairs if p.strip()]
 
         subjects: list[tuple[str, Subject]] = []
-        type_names = {t["id"]: [t["name"], t["short_name"], *_strip_brackets(t["short_name"]),
-                                *cues["type_names"].get(t["id"], [])] for t in kb.types.values()}
+        type_names = {
+            t["id"]: [
+                t["name"],
+                t["short_name"],
+                *_strip_brackets(t["short_name"]),
+                *cues["type_names"].get(t["id"], []),
+            ]
+            for t in kb.types.values()
+        }
         # "deels gestructureerd" names two types: such a name only counts when nothing more
         # specific is said ("deels gestructureerd met onzekere kennis" is the knowledge type).
         counts: dict[str, int] = {}
@@ -68,12 +83,18 @@ class QuestionReader:
             ambiguous += [(n, Subject("type", type_id)) for n in names if counts[n.lower()] > 1]
         terms = []
         for term in kb.terms.values():
-            names = [term["term"], *_strip_brackets(term["term"]), *term["synonyms"],
-                     *cues["concept_phrasings"].get(term["id"], [])]
+            names = [
+                term["term"],
+                *_strip_brackets(term["term"]),
+                *term["synonyms"],
+                *cues["concept_phrasings"].get(term["id"], []),
+            ]
             terms += [(n, Subject("term", term["id"])) for n in names]
         for case in kb.cases.values():
-            subjects += [(n, Subject("case", case["id"])) for n in
-                         [re.sub(r"\s*\(.*?\)", "", case["name"]), *case.get("synonyms", [])]]
+            subjects += [
+                (n, Subject("case", case["id"]))
+                for n in [re.sub(r"\s*\(.*?\)", "", case["name"]), *case.get("synonyms", [])]
+            ]
         for level in kb.levels.values():
             subjects.append((level["name"], Subject("level", level["id"])))
         routes = []
@@ -85,13 +106,15 @@ class QuestionReader:
         # gestructureerd probleem" is not the structured type) but name no type themselves.
         # A glossary term outranks a type name of the same words ("wicked problems"):
         # `term_types` maps it back to the type where a question asks whom to involve.
-        self.subjects = PhraseFinder(compiled(subjects) + [compile_phrase(p, label, overrides, priority=0)
-                                                           for p, label in routes + terms if p.strip()]
-                                     + [compile_phrase(n, Subject("ambiguous_type", s.id), overrides)
-                                        for n, s in ambiguous])
+        self.subjects = PhraseFinder(
+            compiled(subjects)
+            + [compile_phrase(p, label, overrides, priority=0) for p, label in routes + terms if p.strip()]
+            + [compile_phrase(n, Subject("ambiguous_type", s.id), overrides) for n, s in ambiguous]
+        )
         # Frames are matched tightly: with gaps, "mag dat" would be found in "mag je zeggen dat".
-        self.frames = [PhraseFinder(compiled([(p, frame) for p in cues[frame]]), max_gap=gap)
-                       for frame, gap in FRAME_GAPS.items()]
+        self.frames = [
+            PhraseFinder(compiled([(p, frame) for p in cues[frame]]), max_gap=gap) for frame, gap in FRAME_GAPS.items()
+        ]
         self.openers = frozenset(cues["question_openers"])
         self.term_types = dict(cues["term_types"])
         self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
@@ -105,13 +128,17 @@ class QuestionReader:
         """Named types, terms, cases, levels and routes, longest names first."""
         hits = self.subjects.find(self._tokens(text))
         specific = any(h.label.kind == "type" for h in hits)
-        hits = [h if h.label.kind != "ambiguous_type" else
-                Hit(replace(h.phrase, label=Subject("type", h.label.id)), h.positions)
-                for h in hits if h.label.kind != "ambiguous_type" or not specific]
+        hits = [
+            h
+            if h.label.kind != "ambiguous_type"
+            else Hit(replace(h.phrase, label=Subject("type", h.label.id)), h.positions)
+            for h in hits
+            if h.label.kind != "ambiguous_type" or not specific
+        ]
         return sorted(hits, key=lambda h: (-len(h.phrase.words), h.positions[0]))
 
     def names_a_rule_in_the_way(self, text: str) -> bool:
-        """"De kostendelersnorm zit in de weg": a rule to deviate from (also when it names a domain)."""
+        """ "De kostendelersnorm zit in de weg": a rule to deviate from (also when it names a domain)."""
         return bool(self.in_the_way.find(self._tokens(text)))
 
     def frames_in(self, tokens: list[Token]) -> set[str]:
@@ -136,8 +163,12 @@ class QuestionReader:
     def _read(self, text: str, frames: set[str]) -> Question | None:
         subjects = self.subjects_in(text)
         kinds = {hit.label.kind: hit.label.id for hit in reversed(subjects)}  # longest name wins per kind
-        for frame, intent in (("quiz", "start_quiz"), ("demo", "start_demo"), ("plan", "ask_plan"),
-                              ("start", "start_diagnosis")):
+        for frame, intent in (
+            ("quiz", "start_quiz"),
+            ("demo", "start_demo"),
+            ("plan", "ask_plan"),
+            ("start", "start_diagnosis"),
+        ):
             if frame in frames:
                 return Question(intent)
         if "route" in kinds:
@@ -166,15 +197,14 @@ class QuestionReader:
             return Question("ask_concept", {"concept": f"term:{described}"})
         return None
 
-
     def _policy_choice(self, text: str) -> bool:
-        """"Zou het slim zijn om een basisbaan aan te bieden?" is a choice to type, not a concept question."""
+        """ "Zou het slim zijn om een basisbaan aan te bieden?" is a choice to type, not a concept question."""
         from bot.understanding.situation import situation_reader
 
         return "choice" in situation_reader(self.kb).score(text).signals
 
     def _type_by_axes(self, text: str) -> str | None:
-        """"Bij een probleem waar iedereen hetzelfde wil maar niemand weet wat werkt":
+        """ "Bij een probleem waar iedereen hetzelfde wil maar niemand weet wat werkt":
         a type described by its two axes."""
         from bot.understanding.axes import axis_reader  # axes imports nothing from here; kept local for clarity
 
@@ -212,8 +242,13 @@ class DefinitionIndex:
     def _bag(self, tokens: list[Token]) -> dict[str, int]:
         bag: dict[str, int] = {}
         for token in tokens:
-            if token.is_punctuation or token.text in self.stopwords or token.lemma in self.stopwords \
-                    or len(token.text) < 3 or token.text.isdigit():
+            if (
+                token.is_punctuation
+                or token.text in self.stopwords
+                or token.lemma in self.stopwords
+                or len(token.text) < 3
+                or token.text.isdigit()
+            ):
                 continue
             bag[token.lemma] = bag.get(token.lemma, 0) + 1
         return bag
@@ -227,8 +262,13 @@ class DefinitionIndex:
         query = self._vector(self._bag(tokens))
         if len(query) < 2:
             return None
-        scores = sorted(((sum(w * vector.get(word, 0.0) for word, w in query.items()), term_id)
-                         for term_id, vector in self.vectors.items()), reverse=True)
+        scores = sorted(
+            (
+                (sum(w * vector.get(word, 0.0) for word, w in query.items()), term_id)
+                for term_id, vector in self.vectors.items()
+            ),
+            reverse=True,
+        )
         (top, term_id), (second, _) = scores[0], scores[1]
         if top >= self.MIN_SIMILARITY and top >= self.MIN_LEAD * second:
             return term_id

@@ -16,6 +16,7 @@ where one intent is not enough, these rules decide, with what the conversation k
 Everything here is plain Python over the knowledge base; bot/rasa_ext/nlu/understanding.py
 applies it to Rasa's parse result.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,11 +34,23 @@ FIXED = frozenset({"too_long", "forget_conversation", "ask_forget", "start_over"
 # Social intents the model knows well; a long description that opens with "hoi" is still a description.
 SOCIAL = frozenset({"greet", "goodbye", "thank", "bot_challenge", "ask_capabilities", "start_demo", "start_quiz"})
 # Intents that lead nowhere useful before a problem is described.
-WEAK_OPENINGS = frozenset({"nlu_fallback", "inform_axis", "inform_context", "affirm", "deny",
-                           "dont_know", "out_of_scope", "ask_why", "start_diagnosis"})
+WEAK_OPENINGS = frozenset(
+    {
+        "nlu_fallback",
+        "inform_axis",
+        "inform_context",
+        "affirm",
+        "deny",
+        "dont_know",
+        "out_of_scope",
+        "ask_why",
+        "start_diagnosis",
+    }
+)
 # While the diagnosis asks an axis, these model intents are answers it could not read.
-NOT_UNDERSTOOD_IN_FORM = frozenset({"nlu_fallback", "out_of_scope", "inform_context", "describe_problem",
-                                    "start_diagnosis"})
+NOT_UNDERSTOOD_IN_FORM = frozenset(
+    {"nlu_fallback", "out_of_scope", "inform_context", "describe_problem", "start_diagnosis"}
+)
 CONFIDENT = 0.8  # a model intent this sure stands unless a rule clearly knows better
 AXIS_ANSWER_INTENT = "inform_axis"
 
@@ -45,6 +58,7 @@ AXIS_ANSWER_INTENT = "inform_axis"
 @dataclass(frozen=True)
 class Turn:
     """What the router knows of the conversation so far."""
+
     active_form: str | None = None
     requested_slot: str | None = None
     has_description: bool = False
@@ -90,8 +104,11 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
     if thanks and intent != "thank":
         return Routed("thank", {}, "thanks")
     situation = situation_reader(kb).score(stripped)
-    if not turn.has_description and situation.describes and (
-            intent in WEAK_OPENINGS or intent in SOCIAL and len(stripped.split()) >= 6 or confidence < CONFIDENT):
+    if (
+        not turn.has_description
+        and situation.describes
+        and (intent in WEAK_OPENINGS or intent in SOCIAL and len(stripped.split()) >= 6 or confidence < CONFIDENT)
+    ):
         return Routed("describe_problem", {}, "describes a situation")
     if turn.has_description and situation.describes and intent == "nlu_fallback":
         return Routed("describe_problem", {}, "a new situation")
@@ -99,7 +116,7 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
 
 
 class ThanksReader:
-    """"Dankjewel, hier kan ik echt wat mee!": a short message that opens with thanks."""
+    """ "Dankjewel, hier kan ik echt wat mee!": a short message that opens with thanks."""
 
     MAX_WORDS = 10
 

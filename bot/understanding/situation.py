@@ -6,6 +6,7 @@ when the NLU model, trained on longer descriptions, is unsure. This reader score
 signals a civil servant's description carries; the word lists are in
 knowledge/cues.yml (`situation`) and knowledge/context.yml (domains, initiators).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,8 +39,12 @@ class SituationReader:
         context = [(s, "context") for d in kb.domains.values() for s in d["synonyms"]]
         context += [(s, "context") for i in kb.initiators.values() for s in i["synonyms"]]
         phrases = [compile_phrase(p, label, overrides) for p, label in context]
-        for key, label in (("problem_words", "problem"), ("policy_choice", "choice"), ("personal", "personal"),
-                           ("not_a_description", "other")):
+        for key, label in (
+            ("problem_words", "problem"),
+            ("policy_choice", "choice"),
+            ("personal", "personal"),
+            ("not_a_description", "other"),
+        ):
             phrases += [compile_phrase(p, label, overrides) for p in cues[key]]
         self.finder = PhraseFinder(phrases, compounds=True)
         self.overrides = overrides

@@ -9,6 +9,7 @@ What they need, and where it comes from:
 - the Taai server: the session fixture `server` of tests/conftest.py, shared with the
   end-to-end tests (bot.runtime.launcher on free ports, a fresh state directory).
 """
+
 from __future__ import annotations
 
 import os

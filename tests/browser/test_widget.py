@@ -20,6 +20,7 @@ test here, so a failure names what broke. The run:
   zoom), where nothing may scroll sideways;
 - starts a new conversation.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,13 +52,18 @@ CHECKS = [
 @pytest.fixture(scope="module")
 def browser_run(server, chromium_path, widget_built, tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("browser-run")
-    done = subprocess.run(["node", str(RUNNER), server.base_url, "--chromium", chromium_path, "--out", str(out)],
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        ["node", str(RUNNER), server.base_url, "--chromium", chromium_path, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     try:
         result = json.loads(done.stdout)
     except json.JSONDecodeError:
-        pytest.fail(f"the browser run printed no result (exit {done.returncode}):\n"
-                    f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        pytest.fail(
+            f"the browser run printed no result (exit {done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
     if result.get("error"):
         pytest.fail(f"the browser run failed to set up: {result['error']}\n{done.stderr[-3000:]}")
     return result
@@ -87,10 +93,12 @@ def test_feedback_is_stored_with_the_conversation(browser_run, server):
     tracker = server.tracker(session_id)
     stored = tracker["slots"].get("feedback") or next(
         (e["value"] for e in reversed(tracker["events"]) if e.get("event") == "slot" and e.get("name") == "feedback"),
-        None)
+        None,
+    )
     assert stored, "no feedback stored"
-    assert any(entry.get("message_index") == sent["message_index"] and entry.get("helpful") is True
-               for entry in stored), stored
+    assert any(
+        entry.get("message_index") == sent["message_index"] and entry.get("helpful") is True for entry in stored
+    ), stored
 
 
 def test_widget_conversation_set_the_contract_slots(browser_run, server):

@@ -12,6 +12,7 @@ request so a test can assert what would have reached the user.
                 endpoint, and the Connector's POST /v3/conversations/{id}/activities
     Twilio      REST API: POST /2010-04-01/Accounts/{sid}/Messages.json
 """
+
 from __future__ import annotations
 
 import base64
@@ -50,9 +51,11 @@ def _parse_body(content_type: str, raw: bytes) -> Any:
         return {key: values[0] for key, values in parse_qs(raw.decode(), keep_blank_values=True).items()}
     if content_type.startswith("multipart/form-data"):
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-            f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
-        return {part.get_param("name", header="content-disposition"): part.get_content()
-                for part in message.iter_parts()}
+            f"Content-Type: {content_type}\r\n\r\n".encode() + raw
+        )
+        return {
+            part.get_param("name", header="content-disposition"): part.get_content() for part in message.iter_parts()
+        }
     return raw.decode(errors="replace")
 
 
@@ -97,8 +100,9 @@ class FakeService:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
         # A short poll: stop() waits up to one poll interval (0.5 s by default) for the loop.
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       name=self.name, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name=self.name, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -132,15 +136,17 @@ class FakeService:
         with self._lock:
             return [r for r in self.requests if predicate(r)]
 
-    def wait_for(self, predicate: Callable[[Recorded], bool], count: int = 1, timeout: float = 90,
-                 settle: float = 1.5) -> list[Recorded]:
+    def wait_for(
+        self, predicate: Callable[[Recorded], bool], count: int = 1, timeout: float = 90, settle: float = 1.5
+    ) -> list[Recorded]:
         """Wait until `count` matching requests arrived, then `settle` seconds for stragglers
         (a turn's messages come one by one); return all matching requests."""
         deadline = time.monotonic() + timeout
         while len(self.recorded(predicate)) < count:
             if time.monotonic() > deadline:
-                raise AssertionError(f"{self.name}: expected {count} request(s), got "
-                                     f"{[(r.method, r.path) for r in self.recorded()]}")
+                raise AssertionError(
+                    f"{self.name}: expected {count} request(s), got {[(r.method, r.path) for r in self.recorded()]}"
+                )
             time.sleep(0.2)
         time.sleep(settle)
         return self.recorded(predicate)
@@ -153,8 +159,9 @@ class FakeService:
         with self._lock:
             return [r for r in self.requests[mark:] if predicate(r)]
 
-    def wait_since(self, mark: int, predicate: Callable[[Recorded], bool], timeout: float = 90,
-                   settle: float = 2.0) -> list[Recorded]:
+    def wait_since(
+        self, mark: int, predicate: Callable[[Recorded], bool], timeout: float = 90, settle: float = 2.0
+    ) -> list[Recorded]:
         """Requests matching `predicate` after `mark`, once at least one came and no new
         one followed for `settle` seconds (the end of the bot's turn)."""
         deadline = time.monotonic() + timeout
@@ -168,8 +175,10 @@ class FakeService:
             if time.monotonic() > deadline:
                 if found:
                     return found
-                raise AssertionError(f"{self.name}: nothing arrived; requests: "
-                                     f"{[(r.method, r.path, r.status) for r in self.since(mark)]}")
+                raise AssertionError(
+                    f"{self.name}: nothing arrived; requests: "
+                    f"{[(r.method, r.path, r.status) for r in self.since(mark)]}"
+                )
             time.sleep(0.2)
 
 
@@ -178,6 +187,7 @@ def _bearer(recorded: Recorded) -> str:
 
 
 # --- Telegram ---------------------------------------------------------------------------
+
 
 class FakeTelegram(FakeService):
     name = "telegram"
@@ -196,16 +206,29 @@ class FakeTelegram(FakeService):
         method, data = match["method"], recorded.data or {}
         recorded.meta["method"] = method
         if method == "getMe":
-            return 200, {"ok": True, "result": {"id": int(self.token.split(":")[0]), "is_bot": True,
-                                                "first_name": "Taai", "username": self.username}}
+            return 200, {
+                "ok": True,
+                "result": {
+                    "id": int(self.token.split(":")[0]),
+                    "is_bot": True,
+                    "first_name": "Taai",
+                    "username": self.username,
+                },
+            }
         if method in ("setWebhook", "answerCallbackQuery"):
             return 200, {"ok": True, "result": True}
         if method == "sendMessage":
             if len(str(data.get("text", ""))) > 4096:
                 return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"}
-            return 200, {"ok": True, "result": {
-                "message_id": self.next_id(), "date": int(time.time()),
-                "chat": {"id": int(data["chat_id"]), "type": "private"}, "text": data.get("text", "")}}
+            return 200, {
+                "ok": True,
+                "result": {
+                    "message_id": self.next_id(),
+                    "date": int(time.time()),
+                    "chat": {"id": int(data["chat_id"]), "type": "private"},
+                    "text": data.get("text", ""),
+                },
+            }
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
     def calls(self, method: str) -> Callable[[Recorded], bool]:
@@ -213,6 +236,7 @@ class FakeTelegram(FakeService):
 
 
 # --- Slack ---------------------------------------------------------------------------------
+
 
 class FakeSlack(FakeService):
     name = "slack"
@@ -234,11 +258,16 @@ class FakeSlack(FakeService):
         for block in data.get("blocks") or []:
             if block.get("type") == "section" and len(block["text"]["text"]) > 3000:
                 return 200, {"ok": False, "error": "invalid_blocks"}
-        return 200, {"ok": True, "channel": data.get("channel"), "ts": f"{time.time():.6f}",
-                     "message": {"text": data.get("text"), "type": "message"}}
+        return 200, {
+            "ok": True,
+            "channel": data.get("channel"),
+            "ts": f"{time.time():.6f}",
+            "message": {"text": data.get("text"), "type": "message"},
+        }
 
 
 # --- Mattermost ------------------------------------------------------------------------------
+
 
 class FakeMattermost(FakeService):
     name = "mattermost"
@@ -261,12 +290,17 @@ class FakeMattermost(FakeService):
         if _bearer(recorded) != self.token:
             return 401, {"id": "api.context.session_expired.app_error", "status_code": 401}
         data = recorded.data or {}
-        return 201, {"id": f"post{self.next_id()}", "channel_id": data.get("channel_id"),
-                     "user_id": self.bot_user_id, "message": data.get("message", ""),
-                     "props": data.get("props", {})}
+        return 201, {
+            "id": f"post{self.next_id()}",
+            "channel_id": data.get("channel_id"),
+            "user_id": self.bot_user_id,
+            "message": data.get("message", ""),
+            "props": data.get("props", {}),
+        }
 
 
 # --- Bot Framework ---------------------------------------------------------------------------
+
 
 class FakeBotFramework(FakeService):
     """Microsoft's login (OpenID, keys, tokens) and the Bot Connector, in one fake.
@@ -306,19 +340,30 @@ class FakeBotFramework(FakeService):
 
     def sign(self, claims: dict, private_key: Any = None, key_id: Optional[str] = None) -> str:
         import jwt
-        return jwt.encode(claims, private_key or self.private_key, algorithm="RS256",
-                          headers={"kid": key_id or self.key_id})
+
+        return jwt.encode(
+            claims, private_key or self.private_key, algorithm="RS256", headers={"kid": key_id or self.key_id}
+        )
 
     def channel_token(self, service_url: str, **overrides: Any) -> str:
         """A token as the Bot Connector puts on an activity it sends to a bot."""
         now = int(time.time())
-        claims = {"iss": "https://api.botframework.com", "aud": self.app_id, "serviceUrl": service_url,
-                  "nbf": now - 5, "exp": now + 600, **overrides}
+        claims = {
+            "iss": "https://api.botframework.com",
+            "aud": self.app_id,
+            "serviceUrl": service_url,
+            "nbf": now - 5,
+            "exp": now + 600,
+            **overrides,
+        }
         return self.sign(claims)
 
     def _openid(self, _recorded: Recorded, _match: re.Match) -> tuple[int, Any]:
-        return 200, {"issuer": "https://api.botframework.com", "jwks_uri": f"{self.base_url}/v1/.well-known/keys",
-                     "id_token_signing_alg_values_supported": ["RS256"]}
+        return 200, {
+            "issuer": "https://api.botframework.com",
+            "jwks_uri": f"{self.base_url}/v1/.well-known/keys",
+            "id_token_signing_alg_values_supported": ["RS256"],
+        }
 
     def _keys(self, _recorded: Recorded, _match: re.Match) -> tuple[int, Any]:
         return 200, {"keys": [self.jwk]}
@@ -337,6 +382,7 @@ class FakeBotFramework(FakeService):
 
 # --- Twilio ----------------------------------------------------------------------------------
 
+
 class FakeTwilio(FakeService):
     name = "twilio"
 
@@ -353,8 +399,19 @@ class FakeTwilio(FakeService):
             return 401, {"code": 20003, "message": "Authenticate", "status": 401}
         data = recorded.data or {}
         if len(data.get("Body", "")) > 1600:
-            return 400, {"code": 21617, "message": "The concatenated message body exceeds the 1600 character limit",
-                         "status": 400}
-        return 201, {"sid": f"SM{self.next_id():032d}", "account_sid": self.account_sid, "to": data.get("To"),
-                     "from": data.get("From"), "body": data.get("Body"), "status": "queued",
-                     "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01"}
+            return 400, {
+                "code": 21617,
+                "message": "The concatenated message body exceeds the 1600 character limit",
+                "status": 400,
+            }
+        return 201, {
+            "sid": f"SM{self.next_id():032d}",
+            "account_sid": self.account_sid,
+            "to": data.get("To"),
+            "from": data.get("From"),
+            "body": data.get("Body"),
+            "status": "queued",
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "api_version": "2010-04-01",
+        }

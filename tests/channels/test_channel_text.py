@@ -1,5 +1,6 @@
 """bot/rasa_ext/channels/text.py: splitting within channel limits, Markdown per channel,
 numbered options."""
+
 from __future__ import annotations
 
 import re
@@ -7,14 +8,26 @@ import re
 import pytest
 
 from bot.core.knowledge import default_knowledge
-from bot.rasa_ext.channels.text import (CHOOSE_BY_NUMBER, chosen_payload, fit, split_text, text_length,
-                                       to_plain, to_slack_mrkdwn, to_teams_markdown, to_telegram_html,
-                                       to_whatsapp, with_numbered_options)
 from bot.core.render import md_escape
+from bot.rasa_ext.channels.text import (
+    CHOOSE_BY_NUMBER,
+    chosen_payload,
+    fit,
+    split_text,
+    text_length,
+    to_plain,
+    to_slack_mrkdwn,
+    to_teams_markdown,
+    to_telegram_html,
+    to_whatsapp,
+    with_numbered_options,
+)
 
-BUTTONS = [{"title": "Vraagstuk typeren", "payload": "/start_diagnosis"},
-           {"title": "Ruimte om te experimenteren", "payload": "/ask_experiment"},
-           {"title": "Uitleg over de typologie", "payload": '/ask_concept{"concept":"probleemtypologie"}'}]
+BUTTONS = [
+    {"title": "Vraagstuk typeren", "payload": "/start_diagnosis"},
+    {"title": "Ruimte om te experimenteren", "payload": "/ask_experiment"},
+    {"title": "Uitleg over de typologie", "payload": '/ask_concept{"concept":"probleemtypologie"}'},
+]
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +36,11 @@ def plan_markdown() -> str:
     from bot.conversation.plan import hand_over_plan
     from bot.conversation.state import ConversationState
 
-    state = ConversationState(problem_description="Wat doen we met de *bijstand* <b>x</b> & [link](https://x.nl)?",
-                              value_consensus="disagree", knowledge_certainty="uncertain")
+    state = ConversationState(
+        problem_description="Wat doen we met de *bijstand* <b>x</b> & [link](https://x.nl)?",
+        value_consensus="disagree",
+        knowledge_certainty="uncertain",
+    )
     reply = hand_over_plan(default_knowledge(), state)
     text = reply.messages[-1].text
     assert "# Experimentplan" in text  # description and both axes are all a plan needs
@@ -80,8 +96,9 @@ def test_telegram_html_has_only_balanced_safe_tags(plan_markdown):
 
 def test_markdown_becomes_each_channels_dialect():
     markdown = "## Kop\n**Vet** en *schuin*, [bron](https://wetten.overheid.nl/x)\n- punt"
-    assert to_telegram_html(markdown) == ('<b>Kop</b>\n<b>Vet</b> en <i>schuin</i>, '
-                                          '<a href="https://wetten.overheid.nl/x">bron</a>\n• punt')
+    assert to_telegram_html(markdown) == (
+        '<b>Kop</b>\n<b>Vet</b> en <i>schuin</i>, <a href="https://wetten.overheid.nl/x">bron</a>\n• punt'
+    )
     assert to_slack_mrkdwn(markdown) == "*Kop*\n*Vet* en _schuin_, <https://wetten.overheid.nl/x|bron>\n• punt"
     assert to_whatsapp(markdown) == "*Kop*\n*Vet* en _schuin_, bron (https://wetten.overheid.nl/x)\n• punt"
     assert to_plain(markdown) == "Kop\nVet en schuin, bron (https://wetten.overheid.nl/x)\n• punt"
@@ -101,15 +118,27 @@ def test_snake_case_ids_and_lone_stars_stay_as_they_are():
 
 def test_options_become_a_numbered_list_with_an_instruction():
     text = with_numbered_options("Kies:", [b["title"] for b in BUTTONS])
-    assert text == ("Kies:\n\n1. Vraagstuk typeren\n2. Ruimte om te experimenteren\n"
-                    f"3. Uitleg over de typologie\n{CHOOSE_BY_NUMBER}")
+    assert text == (
+        "Kies:\n\n1. Vraagstuk typeren\n2. Ruimte om te experimenteren\n"
+        f"3. Uitleg over de typologie\n{CHOOSE_BY_NUMBER}"
+    )
 
 
-@pytest.mark.parametrize("answer, payload", [
-    ("1", "/start_diagnosis"), (" 2 ", "/ask_experiment"), ("3.", '/ask_concept{"concept":"probleemtypologie"}'),
-    ("2)", "/ask_experiment"), ("vraagstuk  TYPEREN", "/start_diagnosis"),
-    ("4", None), ("0", None), ("1 jaar geleden", None), ("ja", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "answer, payload",
+    [
+        ("1", "/start_diagnosis"),
+        (" 2 ", "/ask_experiment"),
+        ("3.", '/ask_concept{"concept":"probleemtypologie"}'),
+        ("2)", "/ask_experiment"),
+        ("vraagstuk  TYPEREN", "/start_diagnosis"),
+        ("4", None),
+        ("0", None),
+        ("1 jaar geleden", None),
+        ("ja", None),
+        ("", None),
+    ],
+)
 def test_an_answer_picks_an_option_by_number_or_title(answer, payload):
     assert chosen_payload(answer, BUTTONS) == payload
 

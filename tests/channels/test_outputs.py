@@ -1,18 +1,18 @@
 """Taai's output channels against the local fakes, without a Rasa server: what each
 channel sends for long text, buttons and custom payloads, and that the credentials
 bot/runtime/channel_config.py writes are what the channel classes read."""
+
 from __future__ import annotations
 
 import asyncio
 import json
 
 import pytest
-
 from rasa.shared.exceptions import RasaException
 
-from bot.runtime.channel_config import CHANNELS, build_credentials
 from bot.rasa_ext.channels import messaging as channels
 from bot.rasa_ext.channels.mattermost import SIGNATURE_KEY, TaaiMattermostInput, _button_secret, button_signature
+from bot.runtime.channel_config import CHANNELS, build_credentials
 from tests.channels.fakes import FakeBotFramework, FakeMattermost, FakeSlack, FakeTelegram, FakeTwilio
 
 LONG = "\n\n".join(f"## Deel {n}\n" + "Een **zin** met wat woorden erin. " * 40 for n in range(12))
@@ -34,6 +34,7 @@ def send_all(output, recipient: str, *messages: dict) -> None:
         session = getattr(output, "_session", None)
         if session is not None:
             await session.close()
+
     asyncio.run(run())
 
 
@@ -63,8 +64,11 @@ def test_telegram_sends_plain_text_when_telegram_refuses_the_html(telegram):
     def refuse_html(recorded, match):
         if match["method"] == "sendMessage" and recorded.data.get("parse_mode") == "HTML":
             recorded.meta["method"] = "refused"
-            return 400, {"ok": False, "error_code": 400,
-                         "description": "Bad Request: can't parse entities: unsupported start tag"}
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: can't parse entities: unsupported start tag",
+            }
         return original(recorded, match)
 
     telegram.routes = [(m, p, refuse_html) for m, p, _ in telegram.routes]
@@ -93,8 +97,9 @@ def test_slack_blocks_limits_and_no_as_user():
 def test_mattermost_posts_buttons_with_a_signed_context_and_accepts_201():
     fake = FakeMattermost("mm-token").start()
     try:
-        output = channels.TaaiMattermostBot(f"{fake.base_url}/api/v4", "mm-token", "chan1",
-                                            "https://taai.example.nl/webhooks/mattermost/webhook")
+        output = channels.TaaiMattermostBot(
+            f"{fake.base_url}/api/v4", "mm-token", "chan1", "https://taai.example.nl/webhooks/mattermost/webhook"
+        )
         send_all(output, "user1", {"text": LONG}, {"text": "Kies:", "buttons": BUTTONS}, {"custom": WIDGET_PAYLOAD})
         posts = [r.data for r in fake.recorded()]
         assert all(r.status == 201 for r in fake.recorded())
@@ -120,16 +125,26 @@ def test_mattermost_checks_the_signature_against_the_channel():
 def test_teams_hero_card_and_long_text():
     fake = FakeBotFramework("app-id", "secret").start()
     try:
-        output = channels.TaaiBotFramework("app-id", "secret", {"id": "a:conv1"}, {"id": "28:app", "name": "Taai"},
-                                           f"{fake.base_url}/emea/", fake.token_url)
+        output = channels.TaaiBotFramework(
+            "app-id",
+            "secret",
+            {"id": "a:conv1"},
+            {"id": "28:app", "name": "Taai"},
+            f"{fake.base_url}/emea/",
+            fake.token_url,
+        )
         send_all(output, "29:user", {"text": LONG}, {"text": "Kies:", "buttons": BUTTONS}, {"custom": WIDGET_PAYLOAD})
         activities = [r.data for r in fake.recorded() if r.path.endswith("/activities")]
         assert all(len(a["text"]) <= 4000 for a in activities)
         assert activities[0]["text"].startswith("**Deel 0**")
         card = activities[-1]["attachments"][0]["content"]
         assert card["text"] == "Kies:"
-        assert card["buttons"][0] == {"type": "messageBack", "title": "Keuze 1", "text": "/choice_1",
-                                      "displayText": "Keuze 1"}
+        assert card["buttons"][0] == {
+            "type": "messageBack",
+            "title": "Keuze 1",
+            "text": "/choice_1",
+            "displayText": "Keuze 1",
+        }
         assert len([r for r in fake.recorded() if r.path.endswith("/token")]) == 1  # token reused
     finally:
         fake.stop()
@@ -139,8 +154,13 @@ def test_whatsapp_numbered_options_and_twilios_limit():
     fake = FakeTwilio("AC1", "token").start()
     try:
         output = channels.TaaiTwilioOutput("AC1", "token", "+14155238886", fake.base_url)
-        send_all(output, "whatsapp:+31612345678", {"text": LONG}, {"text": "Kies:", "buttons": BUTTONS},
-                 {"custom": WIDGET_PAYLOAD})
+        send_all(
+            output,
+            "whatsapp:+31612345678",
+            {"text": LONG},
+            {"text": "Kies:", "buttons": BUTTONS},
+            {"custom": WIDGET_PAYLOAD},
+        )
         bodies = [r.data["Body"] for r in fake.recorded()]
         assert all(r.status == 201 for r in fake.recorded())
         assert all(len(body) <= 1600 for body in bodies) and bodies[0].startswith("*Deel 0*")
@@ -156,21 +176,29 @@ def test_the_credentials_written_are_what_the_channel_classes_read():
     fake = FakeBotFramework("app-id", "secret").start()
     try:
         environ = {
-            "TELEGRAM_ACCESS_TOKEN": "123:TOKEN", "TELEGRAM_VERIFY": "taai_bot",
+            "TELEGRAM_ACCESS_TOKEN": "123:TOKEN",
+            "TELEGRAM_VERIFY": "taai_bot",
             "TELEGRAM_WEBHOOK_URL": "https://taai.example.nl/webhooks/telegram/webhook",
-            "SLACK_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
-            "MATTERMOST_URL": "https://chat.example.nl", "MATTERMOST_TOKEN": "t",
+            "SLACK_TOKEN": "xoxb-1",
+            "SLACK_SIGNING_SECRET": "s",
+            "MATTERMOST_URL": "https://chat.example.nl",
+            "MATTERMOST_TOKEN": "t",
             "MATTERMOST_WEBHOOK_URL": "https://taai.example.nl/webhooks/mattermost/webhook",
             "MATTERMOST_WEBHOOK_TOKEN": "w",
-            "BOTFRAMEWORK_APP_ID": "app-id", "BOTFRAMEWORK_APP_PASSWORD": "secret",
+            "BOTFRAMEWORK_APP_ID": "app-id",
+            "BOTFRAMEWORK_APP_PASSWORD": "secret",
             "TAAI_BOTFRAMEWORK_OPENID_URL": fake.openid_url,
-            "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "token", "TWILIO_WHATSAPP_NUMBER": "+14155238886",
+            "TWILIO_ACCOUNT_SID": "AC1",
+            "TWILIO_AUTH_TOKEN": "token",
+            "TWILIO_WHATSAPP_NUMBER": "+14155238886",
             "TWILIO_WEBHOOK_URL": "https://taai.example.nl/webhooks/twilio/webhook",
         }
         credentials = build_credentials({}, environ)
         for channel in CHANNELS:
-            entry = {key: environ[value[2:-1]] if str(value).startswith("${") else value
-                     for key, value in credentials[channel.class_path].items()}
+            entry = {
+                key: environ[value[2:-1]] if str(value).startswith("${") else value
+                for key, value in credentials[channel.class_path].items()
+            }
             cls = getattr(channels, channel.class_name)
             built = cls.from_credentials(entry)
             assert built.name() == channel.name  # so the webhook path stays Rasa's
@@ -180,11 +208,13 @@ def test_the_credentials_written_are_what_the_channel_classes_read():
 
 
 def test_telegram_unreachable_at_start_does_not_stop_the_server_but_a_wrong_token_does(telegram):
-    unreachable = channels.TaaiTelegramInput("123:TOKEN", "taai_bot", "https://taai.example.nl/x",
-                                             api_base="http://127.0.0.1:9")
+    unreachable = channels.TaaiTelegramInput(
+        "123:TOKEN", "taai_bot", "https://taai.example.nl/x", api_base="http://127.0.0.1:9"
+    )
     assert isinstance(unreachable.get_output_channel(), channels.TaaiTelegramOutput)
-    wrong_token = channels.TaaiTelegramInput("999:WRONG", "taai_bot", "https://taai.example.nl/x",
-                                             api_base=telegram.base_url)
+    wrong_token = channels.TaaiTelegramInput(
+        "999:WRONG", "taai_bot", "https://taai.example.nl/x", api_base=telegram.base_url
+    )
     with pytest.raises(RasaException, match="Unauthorized"):
         wrong_token.get_output_channel()
 

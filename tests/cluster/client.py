@@ -1,5 +1,6 @@
 """A REST client for the cluster tests: sends a turn with a message_id, retries it
 elsewhere when a replica fails, and reads conversations back from the tracker API."""
+
 from __future__ import annotations
 
 import time
@@ -28,8 +29,7 @@ class Turn:
     errors: list = field(default_factory=list)
 
 
-def send(urls: list[str], first: int, sender: str, turn: Turn, timeout: float = 120,
-         max_attempts: int = 8) -> Turn:
+def send(urls: list[str], first: int, sender: str, turn: Turn, timeout: float = 120, max_attempts: int = 8) -> Turn:
     """Send one turn, starting at urls[first]; on a connection error, a timeout or a
     5xx, send the same message (same message_id) to the next URL."""
     index = first
@@ -38,8 +38,11 @@ def send(urls: list[str], first: int, sender: str, turn: Turn, timeout: float = 
         turn.attempts += 1
         url = urls[index % len(urls)]
         try:
-            response = requests.post(f"{url}/webhooks/rest/webhook", timeout=timeout,
-                                     json={"sender": sender, "message": turn.text, "message_id": turn.message_id})
+            response = requests.post(
+                f"{url}/webhooks/rest/webhook",
+                timeout=timeout,
+                json={"sender": sender, "message": turn.text, "message_id": turn.message_id},
+            )
             if response.status_code == 200 and response.json():
                 turn.replies = response.json()
                 return turn
@@ -52,8 +55,9 @@ def send(urls: list[str], first: int, sender: str, turn: Turn, timeout: float = 
     raise AssertionError(f"turn {turn.message_id} failed {turn.attempts} times: {last_error}")
 
 
-def converse(urls: list[str], sender: str, alternate: bool = True, offset: int = 0,
-             answered: Optional[Callable[[], None]] = None) -> list[Turn]:
+def converse(
+    urls: list[str], sender: str, alternate: bool = True, offset: int = 0, answered: Optional[Callable[[], None]] = None
+) -> list[Turn]:
     """The whole diagnosis, turn by turn; `answered` is called after each answered turn."""
     turns = []
     for number, text in enumerate(DIAGNOSIS):

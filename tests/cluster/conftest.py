@@ -1,6 +1,7 @@
 """One production-profile cluster for every test in this folder: PostgreSQL, Redis,
 two Rasa replicas, two action servers and nginx on loopback (ops/cluster.py), the
 Debian packages installed first when missing (scripts/install-services.sh)."""
+
 from __future__ import annotations
 
 import subprocess

@@ -1,4 +1,5 @@
 """The atomic Redis lock store against a real Redis (bot/rasa_ext/stores/lock_store.py)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,8 +23,9 @@ def redis_server(tmp_path_factory):
 
 
 def _store(redis_server, lifetime=2.0) -> AtomicRedisLockStore:
-    return AtomicRedisLockStore(EndpointConfig(url="127.0.0.1", port=redis_server.port,
-                                               password=redis_server.password, lock_lifetime=lifetime))
+    return AtomicRedisLockStore(
+        EndpointConfig(url="127.0.0.1", port=redis_server.port, password=redis_server.password, lock_lifetime=lifetime)
+    )
 
 
 def test_two_stores_never_hold_the_same_conversation_at_once(redis_server):
@@ -62,8 +64,7 @@ def test_a_replica_with_a_queue_of_its_own_does_not_starve_the_other(redis_serve
             await asyncio.sleep(0.1)
 
     async def main():
-        await asyncio.gather(*(turn(busy, f"A{i}", 0) for i in range(6)),
-                             turn(other, "B", 0.05))
+        await asyncio.gather(*(turn(busy, f"A{i}", 0) for i in range(6)), turn(other, "B", 0.05))
 
     asyncio.run(main())
     assert order[:2] == ["A0", "B"], order

@@ -1,6 +1,7 @@
 """PostgreSQL or Redis unreachable in the production profile: the client gets a clear
 error (HTTP 503 with a Dutch message), nothing is stored half, and the conversation
 goes on when the service is back (issue 6, robustness)."""
+
 from __future__ import annotations
 
 import time

@@ -8,6 +8,7 @@ replicas' and action servers' logs, nginx, PostgreSQL's own log, and PostgreSQL'
 files as raw bytes). Finally "vergeet dit gesprek" leaves no row of that sender.
 The search is the one of tests/e2e/test_privacy.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,21 +20,30 @@ import requests
 
 from bot.conversation.service_messages import PRIVACY_NOTICE_NL
 from tests.e2e.test_privacy import (
-    DIGIT_FORMS, PERSONAL_VALUES, PLACEHOLDERS, POLICY_CONTEXT, Conversation, assert_no_leaks,
-    assert_no_leaks_in_files, texts_of, walk_to_plan,
+    DIGIT_FORMS,
+    PERSONAL_VALUES,
+    PLACEHOLDERS,
+    POLICY_CONTEXT,
+    Conversation,
+    assert_no_leaks,
+    assert_no_leaks_in_files,
+    texts_of,
+    walk_to_plan,
 )
 
 
 def _say(cluster, sender: str, text: str) -> list[dict]:
-    response = requests.post(f"{cluster.nginx_url}/webhooks/rest/webhook",
-                             json={"sender": sender, "message": text}, timeout=180)
+    response = requests.post(
+        f"{cluster.nginx_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=180
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
 
 def _tracker(cluster, sender: str) -> dict:
-    response = requests.get(f"{cluster.nginx_url}/conversations/{sender}/tracker",
-                            params={"token": cluster.token}, timeout=60)
+    response = requests.get(
+        f"{cluster.nginx_url}/conversations/{sender}/tracker", params={"token": cluster.token}, timeout=60
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -66,8 +76,11 @@ def _raw_hits(path: Path) -> list[str]:
 
 def test_a_conversation_through_nginx_leaves_no_personal_data_in_postgres_or_logs(cluster):
     conversation = Conversation(f"privacy-{uuid.uuid4().hex}")
-    walk_to_plan(lambda text: _say(cluster, conversation.sender, text),
-                 lambda: _tracker(cluster, conversation.sender)["slots"], conversation)
+    walk_to_plan(
+        lambda text: _say(cluster, conversation.sender, text),
+        lambda: _tracker(cluster, conversation.sender)["slots"],
+        conversation,
+    )
 
     # What the user saw: the notice once, first; no personal data.
     replies = texts_of(conversation.replies())
@@ -117,8 +130,10 @@ def test_a_conversation_through_nginx_leaves_no_personal_data_in_postgres_or_log
     assert sender_seen, "the conversation was not found in PostgreSQL's files at all"
 
 
-FORGET_DESCRIPTION = ("Mevrouw Fatima el Amrani (BSN 111222333) in de wijk Overvecht wil dat de gemeente Utrecht "
-                      "de bijstand anders regelt. Wat doen we: mensen vertrouwen geven of juist strenger controleren?")
+FORGET_DESCRIPTION = (
+    "Mevrouw Fatima el Amrani (BSN 111222333) in de wijk Overvecht wil dat de gemeente Utrecht "
+    "de bijstand anders regelt. Wat doen we: mensen vertrouwen geven of juist strenger controleren?"
+)
 
 
 def test_forget_removes_every_row_of_the_conversation_from_postgres(cluster):

@@ -4,6 +4,7 @@ The workers of one replica are separate processes, each with its own model, shar
 conversations through the same Redis lock and PostgreSQL as replicas do; whichever
 worker serves a turn, every turn must be stored once and in order. `make bench
 BENCH_ARGS="--replicas 1 --sanic-workers 2"` measures it (docs/bench.md)."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,7 @@ CONVERSATIONS = 12
 
 @pytest.fixture(scope="module")
 def one_replica_two_workers(tmp_path_factory) -> Iterator[LocalCluster]:
-    yield from run_cluster(tmp_path_factory.mktemp("workers"), replicas=1, action_servers=1,
-                           sanic_workers=WORKERS)
+    yield from run_cluster(tmp_path_factory.mktemp("workers"), replicas=1, action_servers=1, sanic_workers=WORKERS)
 
 
 def _stat(pid: int) -> list[str]:
@@ -67,8 +67,13 @@ def test_workers_of_one_replica_share_conversations_without_losing_a_turn(one_re
     with ThreadPoolExecutor(max_workers=CONVERSATIONS) as pool:
         # Half straight to the replica's port, half through nginx: the kernel hands each
         # new connection to either worker.
-        results = dict(zip(senders, pool.map(lambda i: converse([urls[i % 2]], senders[i], alternate=False),
-                                             range(CONVERSATIONS))))
+        results = dict(
+            zip(
+                senders,
+                pool.map(lambda i: converse([urls[i % 2]], senders[i], alternate=False), range(CONVERSATIONS)),
+                strict=False,
+            )
+        )
 
     for sender, turns in results.items():
         assert all(t.replies for t in turns), sender

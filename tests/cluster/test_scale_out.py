@@ -1,6 +1,7 @@
 """Scale-out on PostgreSQL and Redis: two replicas serve the same conversations, turn
 by turn, and every turn that got a reply is stored exactly once, in order — also when
 a replica is killed in the middle (issue 5)."""
+
 from __future__ import annotations
 
 import threading
@@ -20,8 +21,13 @@ def _senders(prefix: str) -> list[str]:
 
 def _run(urls, senders, alternate=True):
     with ThreadPoolExecutor(max_workers=len(senders)) as pool:
-        return dict(zip(senders, pool.map(lambda pair: converse(urls, pair[1], alternate, offset=pair[0]),
-                                          enumerate(senders))))
+        return dict(
+            zip(
+                senders,
+                pool.map(lambda pair: converse(urls, pair[1], alternate, offset=pair[0]), enumerate(senders)),
+                strict=False,
+            )
+        )
 
 
 def test_both_replicas_and_nginx_answer(cluster):
@@ -50,8 +56,9 @@ def test_conversations_through_nginx_are_stored_once_and_in_order(cluster):
         assert all(t.replies for t in turns)
         assert_stored_once_in_order(cluster.nginx_url, cluster.token, sender, turns)
     # The whole diagnosis ran: the last turns are answered by the dialogue, not a fallback.
-    state = requests.get(f"{cluster.nginx_url}/conversations/{senders[0]}/tracker",
-                         params={"token": cluster.token}, timeout=30).json()["slots"]
+    state = requests.get(
+        f"{cluster.nginx_url}/conversations/{senders[0]}/tracker", params={"token": cluster.token}, timeout=30
+    ).json()["slots"]
     assert state["problem_type"] == "unstructured"
 
 
@@ -77,8 +84,9 @@ def test_a_replica_killed_mid_run_loses_no_conversation(cluster):
     def run(index: int, sender: str) -> None:
         try:
             if index < half:  # alternating directly between the replicas, failing over
-                results[sender] = converse(cluster.replica_urls, sender, alternate=True, offset=index,
-                                           answered=one_more)
+                results[sender] = converse(
+                    cluster.replica_urls, sender, alternate=True, offset=index, answered=one_more
+                )
             else:  # through nginx, which stops sending to the dead replica
                 results[sender] = converse([cluster.nginx_url], sender, alternate=False, answered=one_more)
         except Exception as error:  # noqa: BLE001 - reported below with the sender

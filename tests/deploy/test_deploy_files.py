@@ -16,6 +16,7 @@ cluster, and offline:
   naming exactly the Rasa replicas of both topologies, the Dockerfile's inputs inside
   the build context.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -34,10 +35,10 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from bot.runtime.channel_config import CHANNELS
-from bot.runtime.settings import VARIABLES
 from bot.runtime import processes
+from bot.runtime.channel_config import CHANNELS
 from bot.runtime.processes import free_port
+from bot.runtime.settings import VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -61,7 +62,7 @@ K8S_VERSIONS = ("1.33.0", "1.37.0")
 # default, with the reason. Any other variable must be set in both topologies.
 LEFT_AT_DEFAULT = {
     "TAAI_ACTIONS_PORT": "only for the loopback action server `make run` starts; "
-                         "containers pass --port 5055 and Rasa uses TAAI_ACTION_ENDPOINT",
+    "containers pass --port 5055 and Rasa uses TAAI_ACTION_ENDPOINT",
     "TAAI_RETENTION_INTERVAL": "the hourly cleanup is right for production",
     "TAAI_WEB_DIR": "the image puts the widget build and demo.html in /app/web, the default",
     "TAAI_SOCKET_JWT_METHOD": "HS256 unless the operator's token issuer signs otherwise",
@@ -115,14 +116,20 @@ def tools() -> Tools:
 
 def offline_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy",)}
-    env.update(HTTP_PROXY=DEAD_PROXY, HTTPS_PROXY=DEAD_PROXY, http_proxy=DEAD_PROXY,
-               https_proxy=DEAD_PROXY, ALL_PROXY=DEAD_PROXY)
+    env.update(
+        HTTP_PROXY=DEAD_PROXY,
+        HTTPS_PROXY=DEAD_PROXY,
+        http_proxy=DEAD_PROXY,
+        https_proxy=DEAD_PROXY,
+        ALL_PROXY=DEAD_PROXY,
+    )
     return env
 
 
 def run_tool(tools: Tools, name: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(tools.bin / name), *args], cwd=ROOT, capture_output=True,
-                          text=True, env=offline_env(), timeout=120)
+    return subprocess.run(
+        [str(tools.bin / name), *args], cwd=ROOT, capture_output=True, text=True, env=offline_env(), timeout=120
+    )
 
 
 def load_compose(path: Path = COMPOSE_FILE) -> dict[str, Any]:
@@ -257,8 +264,9 @@ def test_compose_topology(compose: dict[str, Any]) -> None:
     assert (COMPOSE_FILE.parent / built[0]["context"] / built[0]["dockerfile"]).resolve() == DOCKERFILE
     # PostgreSQL keeps its data in a named volume.
     volumes = [v.split(":") for v in services["postgres"]["volumes"]]
-    assert any(source in compose.get("volumes", {}) and target == "/var/lib/postgresql/data"
-               for source, target, *_ in volumes)
+    assert any(
+        source in compose.get("volumes", {}) and target == "/var/lib/postgresql/data" for source, target, *_ in volumes
+    )
     # nginx mounts the shared config as its default server.
     assert "./nginx/taai.conf:/etc/nginx/conf.d/default.conf:ro" in services["nginx"]["volumes"]
 
@@ -375,9 +383,11 @@ def test_kubernetes_topology(manifests: list[dict[str, Any]]) -> None:
     assert 1 <= pdb["spec"]["minAvailable"] < rasa["spec"]["replicas"]
 
     # The same image serves Rasa and the action servers, at a pinned tag.
-    assert (k8s_container(manifests, "StatefulSet", "rasa")["image"]
-            == k8s_container(manifests, "Deployment", "actions")["image"])
-    for doc, container in containers(manifests):
+    assert (
+        k8s_container(manifests, "StatefulSet", "rasa")["image"]
+        == k8s_container(manifests, "Deployment", "actions")["image"]
+    )
+    for _doc, container in containers(manifests):
         image = container["image"]
         assert re.search(r":[\w][\w.-]*$", image) and not image.endswith(":latest"), image
 
@@ -385,9 +395,11 @@ def test_kubernetes_topology(manifests: list[dict[str, Any]]) -> None:
 def test_kubernetes_services_reach_their_pods(manifests: list[dict[str, Any]]) -> None:
     for name, service in by_kind(manifests, "Service").items():
         selector = service["spec"]["selector"]
-        targets = [d for d in workloads(manifests)
-                   if all(pod_labels(d).get(k) == v for k, v in selector.items()
-                          if k != "statefulset.kubernetes.io/pod-name")]
+        targets = [
+            d
+            for d in workloads(manifests)
+            if all(pod_labels(d).get(k) == v for k, v in selector.items() if k != "statefulset.kubernetes.io/pod-name")
+        ]
         assert targets, f"Service {name} selects no workload"
         port_names = {p.get("name") for d in targets for c in pod_spec(d)["containers"] for p in c["ports"]}
         for port in service["spec"]["ports"]:
@@ -445,7 +457,9 @@ def test_kubernetes_rasa_environment_matches_compose(manifests: list[dict[str, A
     assert {"secretRef": {"name": "taai-channels", "optional": True}} in sources
 
 
-def test_kubernetes_secrets_are_references_never_values(manifests: list[dict[str, Any]], examples: list[dict[str, Any]]) -> None:
+def test_kubernetes_secrets_are_references_never_values(
+    manifests: list[dict[str, Any]], examples: list[dict[str, Any]]
+) -> None:
     example_secrets = by_kind(examples, "Secret")
     seen = set()
     for doc, container in containers(manifests):
@@ -517,7 +531,8 @@ def test_nginx_routes_the_replicas_of_both_topologies(manifests: list[dict[str, 
 def test_kubernetes_configmap_holds_the_same_nginx_config(manifests: list[dict[str, Any]]) -> None:
     configmap = by_kind(manifests, "ConfigMap")["taai-nginx"]
     assert configmap["data"]["taai.conf"] == NGINX_CONF.read_text(encoding="utf-8"), (
-        "deploy/k8s/30-nginx.yaml must hold an exact copy of deploy/nginx/taai.conf")
+        "deploy/k8s/30-nginx.yaml must hold an exact copy of deploy/nginx/taai.conf"
+    )
     nginx = k8s_container(manifests, "Deployment", "nginx")
     mount = next(m for m in nginx["volumeMounts"] if m["name"] == "config")
     assert (mount["mountPath"], mount["subPath"]) == ("/etc/nginx/conf.d/default.conf", "taai.conf")
@@ -536,7 +551,9 @@ def render_for_test(tmp: Path, backends: dict[str, int], listen_port: int) -> Pa
     conf = conf.replace("listen 8080 default_server;", f"listen 127.0.0.1:{listen_port} default_server;")
     conf = conf.replace("/var/log/nginx/access.log", str(tmp / "access.log"))
     (tmp / "taai.conf").write_text(conf, encoding="utf-8")
-    temp_paths = "\n".join(f"    {d}_temp_path {tmp / d};" for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp_paths = "\n".join(
+        f"    {d}_temp_path {tmp / d};" for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     main = tmp / "nginx.conf"
     main.write_text(
         f"pid {tmp / 'nginx.pid'};\nerror_log {tmp / 'error.log'} warn;\n"
@@ -549,8 +566,12 @@ def render_for_test(tmp: Path, backends: dict[str, int], listen_port: int) -> Pa
 
 def test_nginx_accepts_the_config(tools: Tools, tmp_path: Path) -> None:
     main = render_for_test(tmp_path, {"rasa-0": 5005, "rasa-1": 5006}, free_port())
-    done = subprocess.run([str(tools.nginx), "-t", "-q", "-p", str(tmp_path), "-c", str(main),
-                           "-e", str(tmp_path / "error.log")], capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [str(tools.nginx), "-t", "-q", "-p", str(tmp_path), "-c", str(main), "-e", str(tmp_path / "error.log")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 0, done.stderr + (tmp_path / "error.log").read_text(errors="replace")
 
 
@@ -582,12 +603,28 @@ def nginx_in_front(tools: Tools, tmp_path: Path) -> Iterator[tuple[str, dict[str
     port = free_port()
     main = render_for_test(tmp_path, {n: s.server_address[1] for n, s in backends.items()}, port)
     output = tmp_path / "nginx.out"
-    process = processes.start([str(tools.nginx), "-p", str(tmp_path), "-c", str(main), "-e",
-                               str(tmp_path / "error.log"), "-g", "daemon off; master_process off;"], output)
+    process = processes.start(
+        [
+            str(tools.nginx),
+            "-p",
+            str(tmp_path),
+            "-c",
+            str(main),
+            "-e",
+            str(tmp_path / "error.log"),
+            "-g",
+            "daemon off; master_process off;",
+        ],
+        output,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
-        processes.wait_until_ready({"nginx": lambda: processes.answers(f"{base}/nginx-health", timeout=1)},
-                                   watch={"nginx": (process, output)}, timeout=10, interval=0.05)
+        processes.wait_until_ready(
+            {"nginx": lambda: processes.answers(f"{base}/nginx-health", timeout=1)},
+            watch={"nginx": (process, output)},
+            timeout=10,
+            interval=0.05,
+        )
         yield base, {"backends": backends, "log": tmp_path / "access.log"}
     finally:
         processes.stop(process, timeout=10)
@@ -653,16 +690,22 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
 def dockerignore_excludes(path: str) -> bool:
     """Whether deploy/Dockerfile.dockerignore keeps `path` out of the build context
     (the last matching pattern wins; a pattern also matches a path's parents)."""
-    patterns = [line.strip() for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#")]
+    patterns = [
+        line.strip()
+        for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     parts = path.strip("/").split("/")
     candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
     excluded = False
     for pattern in patterns:
         negated = pattern.startswith("!")
         pattern = pattern.lstrip("!").strip("/")
-        if any(fnmatch.fnmatchcase(c, pattern) or (pattern.startswith("**/") and
-               fnmatch.fnmatchcase(c.split("/")[-1], pattern[3:])) for c in candidates):
+        if any(
+            fnmatch.fnmatchcase(c, pattern)
+            or (pattern.startswith("**/") and fnmatch.fnmatchcase(c.split("/")[-1], pattern[3:]))
+            for c in candidates
+        ):
             excluded = not negated
     return excluded
 
@@ -677,14 +720,19 @@ def test_dockerfile_builds_taai_as_documented() -> None:
     assert "pip check" in runs
     assert "rasa train --fixed-model-name taai --out models" in runs  # as `make train`
     assert stages[-1].endswith("AS runtime")
-    final = instructions[max(i for i, (op, _) in enumerate(instructions) if op == "FROM"):]
+    final = instructions[max(i for i, (op, _) in enumerate(instructions) if op == "FROM") :]
     users = [arg for op, arg in final if op == "USER"]
     assert users and users[-1].split(":")[0] not in ("0", "root")
     assert any(op == "COPY" and "--from=model" in arg and "models/taai.tar.gz" in arg for op, arg in final)
     assert ("CMD", '["python", "-m", "bot.rasa_ext.server"]') in final
     env = " ".join(arg for op, arg in final if op == "ENV")
-    for pair in ("TAAI_PROFILE=production", "TAAI_HOST=0.0.0.0", "TAAI_VAR_DIR=/var/lib/taai",
-                 "TAAI_MODEL=/app/models/taai.tar.gz", "RASA_TELEMETRY_ENABLED=false"):
+    for pair in (
+        "TAAI_PROFILE=production",
+        "TAAI_HOST=0.0.0.0",
+        "TAAI_VAR_DIR=/var/lib/taai",
+        "TAAI_MODEL=/app/models/taai.tar.gz",
+        "RASA_TELEMETRY_ENABLED=false",
+    ):
         assert pair in env, pair
 
 
@@ -697,10 +745,21 @@ def test_dockerfile_inputs_are_in_the_build_context() -> None:
         for source in sources:
             assert (ROOT / source).exists(), f"COPY {source}: missing"
             assert not dockerignore_excludes(source), f"COPY {source}: excluded by {DOCKERIGNORE.name}"
-    for private in (".git/config", ".venv/bin/python", ".venv-tools/bin/python", "var/api-token",
-                    "var/tracker.db", "models/taai.tar.gz", "deploy/.env", "deploy/channels.env",
-                    "web/node_modules/x.js", "web/dist/taai-widget.js", "results/eval/x.json",
-                    "bot/__pycache__/settings.cpython-310.pyc", "tests/conftest.py"):
+    for private in (
+        ".git/config",
+        ".venv/bin/python",
+        ".venv-tools/bin/python",
+        "var/api-token",
+        "var/tracker.db",
+        "models/taai.tar.gz",
+        "deploy/.env",
+        "deploy/channels.env",
+        "web/node_modules/x.js",
+        "web/dist/taai-widget.js",
+        "results/eval/x.json",
+        "bot/__pycache__/settings.cpython-310.pyc",
+        "tests/conftest.py",
+    ):
         assert dockerignore_excludes(private), f"{private} would be sent to the image build"
 
 
@@ -712,8 +771,18 @@ def test_operations_doc_covers_the_contract() -> None:
     documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", text))
     missing = SETTINGS_VARIABLES - documented
     assert not missing, f"docs/operations.md does not describe {sorted(missing)}"
-    for topic in ("pg_dump", "pg_restore", "rollout", "docker compose", "kubectl", "retention",
-                  "lock", "sticky", "scal", "log"):
+    for topic in (
+        "pg_dump",
+        "pg_restore",
+        "rollout",
+        "docker compose",
+        "kubectl",
+        "retention",
+        "lock",
+        "sticky",
+        "scal",
+        "log",
+    ):
         assert topic in text.lower(), topic
     # Files and commands it points at exist.
     for path in re.findall(r"`((?:deploy|scripts|docs|bot|requirements)/[\w./-]+)`", text):

@@ -4,6 +4,7 @@
 policies predict a different action. Custom actions do not run here (their slot
 events are written in the stories); tests/unit/test_actions.py covers them.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,9 +36,23 @@ def test_every_test_story_is_predicted_exactly(tmp_path: Path):
     rasa = Path(sys.executable).with_name("rasa")
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
     result = subprocess.run(
-        [str(rasa), "test", "core", "--model", str(MODEL), "--stories", str(STORIES),
-         "--fail-on-prediction-errors", "--out", str(tmp_path)],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900,
+        [
+            str(rasa),
+            "test",
+            "core",
+            "--model",
+            str(MODEL),
+            "--stories",
+            str(STORIES),
+            "--fail-on-prediction-errors",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text(encoding="utf-8") if failed.exists() else ""

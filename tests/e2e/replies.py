@@ -1,4 +1,5 @@
 """Reading the REST channel's replies and the tracker in end-to-end conversations."""
+
 from __future__ import annotations
 
 

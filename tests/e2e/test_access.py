@@ -1,6 +1,7 @@
 """Access control beyond the API token: CORS only for configured origins, and a
 socket.io channel that, when TAAI_SOCKET_JWT_KEY is set, only talks to clients with a
 JWT signed with that key (issue 5)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,8 +21,11 @@ JWT_KEY = secrets.token_urlsafe(32)
 
 @pytest.fixture(scope="module")
 def locked_server(tmp_path_factory):
-    running = start_server(tmp_path_factory.mktemp("locked"), secrets.token_urlsafe(24),
-                           {"TAAI_CORS_ORIGINS": ALLOWED, "TAAI_SOCKET_JWT_KEY": JWT_KEY})
+    running = start_server(
+        tmp_path_factory.mktemp("locked"),
+        secrets.token_urlsafe(24),
+        {"TAAI_CORS_ORIGINS": ALLOWED, "TAAI_SOCKET_JWT_KEY": JWT_KEY},
+    )
     yield running
     stop_server(running.process)
 
@@ -30,8 +34,13 @@ def _connect(url: str, token: str | None) -> bool:
     async def attempt() -> bool:
         client = socketio.AsyncClient(reconnection=False)
         try:
-            await client.connect(url, socketio_path="/socket.io", transports=["polling"],
-                                 auth={"token": token} if token else None, wait_timeout=30)
+            await client.connect(
+                url,
+                socketio_path="/socket.io",
+                transports=["polling"],
+                auth={"token": token} if token else None,
+                wait_timeout=30,
+            )
         except socketio.exceptions.ConnectionError:
             return False
         await client.disconnect()

@@ -1,6 +1,7 @@
 """The action server goes down in the middle of a conversation: the user gets a clear
 Dutch message instead of silence, and the conversation goes on where it was once the
 action server is back (issue 6, robustness)."""
+
 from __future__ import annotations
 
 import os
@@ -9,8 +10,8 @@ import sys
 
 import requests
 
-from bot.runtime.processes import QUIET_ENV, free_port
 from bot.conversation.service_messages import ACTION_SERVER_UNAVAILABLE_NL
+from bot.runtime.processes import QUIET_ENV, free_port
 from ops.cluster import Child, wait_ready
 from tests.server_process import MODEL, ROOT
 
@@ -22,15 +23,33 @@ def _texts(replies: list[dict]) -> str:
 def test_a_conversation_survives_the_action_server_going_down(tmp_path):
     assert MODEL.exists()
     token, actions_port, rasa_port = secrets.token_urlsafe(16), free_port(), free_port()
-    env = dict(os.environ, **QUIET_ENV, PYTHONPATH=str(ROOT), SANIC_HOST="127.0.0.1",
-               TAAI_VAR_DIR=str(tmp_path / "var"), TAAI_PORT=str(rasa_port), BOT_API_TOKEN=token,
-               TAAI_ACTION_ENDPOINT=f"http://127.0.0.1:{actions_port}/webhook")
+    env = dict(
+        os.environ,
+        **QUIET_ENV,
+        PYTHONPATH=str(ROOT),
+        SANIC_HOST="127.0.0.1",
+        TAAI_VAR_DIR=str(tmp_path / "var"),
+        TAAI_PORT=str(rasa_port),
+        BOT_API_TOKEN=token,
+        TAAI_ACTION_ENDPOINT=f"http://127.0.0.1:{actions_port}/webhook",
+    )
     env.pop("TAAI_PROFILE", None)
-    actions = Child("actions", actions_port, f"http://127.0.0.1:{actions_port}/health",
-                    [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-                    env, tmp_path / "actions.log")
-    rasa = Child("rasa", rasa_port, f"http://127.0.0.1:{rasa_port}/", [sys.executable, "-m", "bot.rasa_ext.server"],
-                 env, tmp_path / "rasa.log")
+    actions = Child(
+        "actions",
+        actions_port,
+        f"http://127.0.0.1:{actions_port}/health",
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+        env,
+        tmp_path / "actions.log",
+    )
+    rasa = Child(
+        "rasa",
+        rasa_port,
+        f"http://127.0.0.1:{rasa_port}/",
+        [sys.executable, "-m", "bot.rasa_ext.server"],
+        env,
+        tmp_path / "rasa.log",
+    )
     url = f"{rasa.url}/webhooks/rest/webhook"
 
     def say(text: str) -> list[dict]:
@@ -39,8 +58,9 @@ def test_a_conversation_survives_the_action_server_going_down(tmp_path):
         return response.json()
 
     def slots() -> dict:
-        return requests.get(f"{rasa.url}/conversations/down-user/tracker", params={"token": token},
-                            timeout=30).json()["slots"]
+        return requests.get(f"{rasa.url}/conversations/down-user/tracker", params={"token": token}, timeout=30).json()[
+            "slots"
+        ]
 
     try:
         actions.start()

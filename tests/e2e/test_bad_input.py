@@ -1,4 +1,5 @@
 """Bad input over REST: always HTTP 200, a clear reply, and the conversation goes on."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,9 @@ BAD_INPUT = {
 
 
 def post(server, sender, message):
-    return requests.post(f"{server.base_url}/webhooks/rest/webhook",
-                         json={"sender": sender, "message": message}, timeout=120)
+    return requests.post(
+        f"{server.base_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=120
+    )
 
 
 @pytest.mark.parametrize("kind", list(BAD_INPUT))

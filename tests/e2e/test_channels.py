@@ -10,6 +10,7 @@ seen, in that channel's form (inline keyboard, Block Kit, hero card, numbered li
 Requests that would not come from the service (no secret, a bad signature, a forged
 token) are refused and reach nobody.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,9 +29,16 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from tests.channels.fakes import (FakeBotFramework, FakeMattermost, FakeService, FakeSlack, FakeTelegram,
-                                  FakeTwilio, Recorded)
 from tests import server_process as e2e
+from tests.channels.fakes import (
+    FakeBotFramework,
+    FakeMattermost,
+    FakeService,
+    FakeSlack,
+    FakeTelegram,
+    FakeTwilio,
+    Recorded,
+)
 
 PUBLIC_URL = "https://taai.example.nl"  # the server as the services know it, behind a proxy
 
@@ -47,15 +55,29 @@ TWILIO_TOKEN = "twilio-test-auth-token"
 TWILIO_NUMBER = "+14155238886"
 
 GREETING_PAYLOADS = ["/start_diagnosis", "/ask_experiment", '/ask_concept{"concept":"probleemtypologie"}']
-PLAN_HEADINGS = ("Het vraagstuk", "Type en waarom", "Betrokkenen", "Participatieniveau", "Juridische route",
-                 "Fasen", "Bewijs", "Risico", "Bronnen")
+PLAN_HEADINGS = (
+    "Het vraagstuk",
+    "Type en waarom",
+    "Betrokkenen",
+    "Participatieniveau",
+    "Juridische route",
+    "Fasen",
+    "Bewijs",
+    "Risico",
+    "Bronnen",
+)
 DESCRIPTION = "Wat doen we met de bijstand: mensen vertrouwen geven of juist strenger controleren?"
-ANSWERS = {"value_consensus": "niet echt", "knowledge_certainty": "nee, dat weten we niet",
-           "policy_domain": "werk en inkomen", "initiator": "de gemeente",
-           "deviation": "de regels over de sollicitatieplicht"}
+ANSWERS = {
+    "value_consensus": "niet echt",
+    "knowledge_certainty": "nee, dat weten we niet",
+    "policy_domain": "werk en inkomen",
+    "initiator": "de gemeente",
+    "deviation": "de regels over de sollicitatieplicht",
+}
 
 
 # --- fakes and server -------------------------------------------------------------------------
+
 
 @dataclass
 class Fakes:
@@ -71,10 +93,13 @@ class Fakes:
 
 @pytest.fixture(scope="module")
 def fakes() -> Fakes:
-    started = Fakes(FakeTelegram(TELEGRAM_TOKEN, TELEGRAM_BOT).start(), FakeSlack(SLACK_TOKEN).start(),
-                    FakeMattermost(MATTERMOST_TOKEN).start(),
-                    FakeBotFramework(BOTFRAMEWORK_APP_ID, BOTFRAMEWORK_PASSWORD).start(),
-                    FakeTwilio(TWILIO_SID, TWILIO_TOKEN).start())
+    started = Fakes(
+        FakeTelegram(TELEGRAM_TOKEN, TELEGRAM_BOT).start(),
+        FakeSlack(SLACK_TOKEN).start(),
+        FakeMattermost(MATTERMOST_TOKEN).start(),
+        FakeBotFramework(BOTFRAMEWORK_APP_ID, BOTFRAMEWORK_PASSWORD).start(),
+        FakeTwilio(TWILIO_SID, TWILIO_TOKEN).start(),
+    )
     yield started
     for fake in started.all():
         fake.stop()
@@ -84,19 +109,25 @@ def channel_environment(fakes: Fakes) -> dict[str, str]:
     """What an admin sets (docs/channels.md), plus the TAAI_*_API_BASE-style variables
     that send the outgoing calls to the fakes instead of the real services."""
     return {
-        "TELEGRAM_ACCESS_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_VERIFY": TELEGRAM_BOT,
+        "TELEGRAM_ACCESS_TOKEN": TELEGRAM_TOKEN,
+        "TELEGRAM_VERIFY": TELEGRAM_BOT,
         "TELEGRAM_WEBHOOK_URL": f"{PUBLIC_URL}/webhooks/telegram/webhook",
         "TAAI_TELEGRAM_API_BASE": fakes.telegram.base_url,
-        "SLACK_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
+        "SLACK_TOKEN": SLACK_TOKEN,
+        "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
         "TAAI_SLACK_API_BASE": f"{fakes.slack.base_url}/api",
-        "MATTERMOST_URL": fakes.mattermost.base_url, "MATTERMOST_TOKEN": MATTERMOST_TOKEN,
+        "MATTERMOST_URL": fakes.mattermost.base_url,
+        "MATTERMOST_TOKEN": MATTERMOST_TOKEN,
         "MATTERMOST_WEBHOOK_URL": f"{PUBLIC_URL}/webhooks/mattermost/webhook",
         "MATTERMOST_WEBHOOK_TOKEN": MATTERMOST_WEBHOOK_TOKEN,
-        "BOTFRAMEWORK_APP_ID": BOTFRAMEWORK_APP_ID, "BOTFRAMEWORK_APP_PASSWORD": BOTFRAMEWORK_PASSWORD,
+        "BOTFRAMEWORK_APP_ID": BOTFRAMEWORK_APP_ID,
+        "BOTFRAMEWORK_APP_PASSWORD": BOTFRAMEWORK_PASSWORD,
         "TAAI_BOTFRAMEWORK_OPENID_URL": fakes.botframework.openid_url,
         "TAAI_BOTFRAMEWORK_TOKEN_URL": fakes.botframework.token_url,
-        "TWILIO_ACCOUNT_SID": TWILIO_SID, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-        "TWILIO_WHATSAPP_NUMBER": TWILIO_NUMBER, "TWILIO_WEBHOOK_URL": f"{PUBLIC_URL}/webhooks/twilio/webhook",
+        "TWILIO_ACCOUNT_SID": TWILIO_SID,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "TWILIO_WHATSAPP_NUMBER": TWILIO_NUMBER,
+        "TWILIO_WEBHOOK_URL": f"{PUBLIC_URL}/webhooks/twilio/webhook",
         "TAAI_TWILIO_API_BASE": fakes.twilio.base_url,
     }
 
@@ -118,8 +149,11 @@ def webhook(server: e2e.Server, channel: str) -> str:
 
 def tracker_of(server: e2e.Server, sender: str) -> dict:
     # Rasa's route does not unquote the id: keep ':' and '+' (Teams, WhatsApp ids) as they are.
-    response = requests.get(f"{server.base_url}/conversations/{urllib.parse.quote(sender, safe=':+')}/tracker",
-                            params={"token": server.token}, timeout=30)
+    response = requests.get(
+        f"{server.base_url}/conversations/{urllib.parse.quote(sender, safe=':+')}/tracker",
+        params={"token": server.token},
+        timeout=30,
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -152,24 +186,44 @@ _ids = itertools.count(int(time.time()))
 
 # --- Telegram ---------------------------------------------------------------------------------
 
+
 def telegram_user(chat_id: int) -> dict:
     return {"id": chat_id, "is_bot": False, "first_name": "Sanne", "language_code": "nl"}
 
 
 def telegram_message(chat_id: int, text: str) -> dict:
     entities = [{"offset": 0, "length": len(text), "type": "bot_command"}] if text.startswith("/") else []
-    return {"update_id": next(_ids), "message": {
-        "message_id": next(_ids), "from": telegram_user(chat_id),
-        "chat": {"id": chat_id, "first_name": "Sanne", "type": "private"},
-        "date": int(time.time()), "text": text, **({"entities": entities} if entities else {})}}
+    return {
+        "update_id": next(_ids),
+        "message": {
+            "message_id": next(_ids),
+            "from": telegram_user(chat_id),
+            "chat": {"id": chat_id, "first_name": "Sanne", "type": "private"},
+            "date": int(time.time()),
+            "text": text,
+            **({"entities": entities} if entities else {}),
+        },
+    }
 
 
 def telegram_button_press(chat_id: int, data: str, query_id: str) -> dict:
     bot = {"id": int(TELEGRAM_TOKEN.split(":")[0]), "is_bot": True, "first_name": "Taai", "username": TELEGRAM_BOT}
-    return {"update_id": next(_ids), "callback_query": {
-        "id": query_id, "from": telegram_user(chat_id), "chat_instance": "-4711", "data": data,
-        "message": {"message_id": next(_ids), "from": bot, "date": int(time.time()), "text": "Kies:",
-                    "chat": {"id": chat_id, "first_name": "Sanne", "type": "private"}}}}
+    return {
+        "update_id": next(_ids),
+        "callback_query": {
+            "id": query_id,
+            "from": telegram_user(chat_id),
+            "chat_instance": "-4711",
+            "data": data,
+            "message": {
+                "message_id": next(_ids),
+                "from": bot,
+                "date": int(time.time()),
+                "text": "Kies:",
+                "chat": {"id": chat_id, "first_name": "Sanne", "type": "private"},
+            },
+        },
+    }
 
 
 def telegram_secret(fakes: Fakes) -> str:
@@ -188,8 +242,11 @@ def post_telegram(server, fakes, update: dict, secret: str | None = "from fake")
 
 
 def telegram_sent(fakes: Fakes, mark: int, chat_id: int) -> list[dict]:
-    return [r.data for r in fakes.telegram.since(mark, fakes.telegram.calls("sendMessage"))
-            if r.data["chat_id"] == str(chat_id)]
+    return [
+        r.data
+        for r in fakes.telegram.since(mark, fakes.telegram.calls("sendMessage"))
+        if r.data["chat_id"] == str(chat_id)
+    ]
 
 
 def keyboard(message: dict) -> list[list[dict]]:
@@ -222,8 +279,11 @@ def test_telegram_button_press_is_acknowledged_and_a_conversation_reaches_the_pl
     mark = fakes.telegram.mark()
     response = post_telegram(channel_server, fakes, telegram_button_press(chat, "/start_diagnosis", "cbq-1"))
     assert response.status_code == 200
-    fakes.telegram.wait_for(lambda r: r.meta.get("method") == "answerCallbackQuery"
-                            and r.data.get("callback_query_id") == "cbq-1", timeout=30, settle=0)
+    fakes.telegram.wait_for(
+        lambda r: r.meta.get("method") == "answerCallbackQuery" and r.data.get("callback_query_id") == "cbq-1",
+        timeout=30,
+        settle=0,
+    )
     assert telegram_sent(fakes, mark, chat), "no answer to the button"
     assert tracker_of(channel_server, str(chat))["latest_message"]["intent"]["name"] == "start_diagnosis"
 
@@ -251,27 +311,47 @@ def test_telegram_refuses_updates_without_the_secret_token(channel_server, fakes
 
 # --- Slack --------------------------------------------------------------------------------------
 
-def slack_headers(body: bytes, content_type: str, secret: str = SLACK_SIGNING_SECRET,
-                  timestamp: int | None = None) -> dict:
+
+def slack_headers(
+    body: bytes, content_type: str, secret: str = SLACK_SIGNING_SECRET, timestamp: int | None = None
+) -> dict:
     timestamp = int(time.time()) if timestamp is None else timestamp
     digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
-    return {"Content-Type": content_type, "X-Slack-Request-Timestamp": str(timestamp),
-            "X-Slack-Signature": f"v0={digest}"}
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": str(timestamp),
+        "X-Slack-Signature": f"v0={digest}",
+    }
 
 
 def post_slack_json(server, payload: dict, **signing) -> requests.Response:
     body = json.dumps(payload).encode()
-    return requests.post(webhook(server, "slack"), data=body,
-                         headers=slack_headers(body, "application/json", **signing), timeout=60)
+    return requests.post(
+        webhook(server, "slack"), data=body, headers=slack_headers(body, "application/json", **signing), timeout=60
+    )
 
 
 def slack_dm_event(user: str, channel: str, text: str) -> dict:
     ts = f"{time.time():.6f}"
-    return {"token": "verification-token-not-used", "team_id": "T0TAAI", "api_app_id": "A0TAAI",
-            "type": "event_callback", "event_id": f"Ev{next(_ids)}", "event_time": int(time.time()),
-            "authorizations": [{"team_id": "T0TAAI", "user_id": "U0TAAIBOT", "is_bot": True}],
-            "event": {"type": "message", "channel_type": "im", "user": user, "text": text, "ts": ts,
-                      "channel": channel, "event_ts": ts, "team": "T0TAAI"}}
+    return {
+        "token": "verification-token-not-used",
+        "team_id": "T0TAAI",
+        "api_app_id": "A0TAAI",
+        "type": "event_callback",
+        "event_id": f"Ev{next(_ids)}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": "T0TAAI", "user_id": "U0TAAIBOT", "is_bot": True}],
+        "event": {
+            "type": "message",
+            "channel_type": "im",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "channel": channel,
+            "event_ts": ts,
+            "team": "T0TAAI",
+        },
+    }
 
 
 def slack_posts_to(fakes: Fakes, mark: int, channel: str) -> list[dict]:
@@ -279,8 +359,11 @@ def slack_posts_to(fakes: Fakes, mark: int, channel: str) -> list[dict]:
 
 
 def test_slack_url_verification_is_answered_only_when_signed(channel_server):
-    challenge = {"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
-                 "type": "url_verification"}
+    challenge = {
+        "token": "x",
+        "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+        "type": "url_verification",
+    }
     response = post_slack_json(channel_server, challenge)
     assert response.status_code == 200 and response.json() == {"challenge": challenge["challenge"]}
     assert post_slack_json(channel_server, challenge, secret="not-the-secret").status_code == 400
@@ -301,18 +384,35 @@ def test_slack_message_gets_block_kit_buttons_and_a_click_is_understood(channel_
     assert actions["elements"][0]["text"]["text"] == "Vraagstuk typeren"
 
     # The user clicks "Vraagstuk typeren": Slack posts the interaction as a form.
-    click = {"type": "block_actions", "user": {"id": user, "username": "sanne", "team_id": "T0TAAI"},
-             "api_app_id": "A0TAAI", "team": {"id": "T0TAAI"}, "channel": {"id": channel, "name": "directmessage"},
-             "container": {"type": "message", "message_ts": "1.1", "channel_id": channel},
-             "message": {"type": "message", "ts": "1.1", "text": greeting["text"]},
-             "trigger_id": "1.2.3", "response_url": "https://hooks.slack.com/actions/x",
-             "actions": [{"type": "button", "block_id": "b1", "action_id": "a1", "value": "/start_diagnosis",
-                          "text": {"type": "plain_text", "text": "Vraagstuk typeren"},
-                          "action_ts": f"{time.time():.6f}"}]}
+    click = {
+        "type": "block_actions",
+        "user": {"id": user, "username": "sanne", "team_id": "T0TAAI"},
+        "api_app_id": "A0TAAI",
+        "team": {"id": "T0TAAI"},
+        "channel": {"id": channel, "name": "directmessage"},
+        "container": {"type": "message", "message_ts": "1.1", "channel_id": channel},
+        "message": {"type": "message", "ts": "1.1", "text": greeting["text"]},
+        "trigger_id": "1.2.3",
+        "response_url": "https://hooks.slack.com/actions/x",
+        "actions": [
+            {
+                "type": "button",
+                "block_id": "b1",
+                "action_id": "a1",
+                "value": "/start_diagnosis",
+                "text": {"type": "plain_text", "text": "Vraagstuk typeren"},
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
     body = urllib.parse.urlencode({"payload": json.dumps(click)}).encode()
     mark = fakes.slack.mark()
-    response = requests.post(webhook(channel_server, "slack"), data=body, timeout=60,
-                             headers=slack_headers(body, "application/x-www-form-urlencoded"))
+    response = requests.post(
+        webhook(channel_server, "slack"),
+        data=body,
+        timeout=60,
+        headers=slack_headers(body, "application/x-www-form-urlencoded"),
+    )
     assert response.status_code == 200, response.text
     fakes.slack.wait_since(mark, lambda r: (r.data or {}).get("channel") == channel)
     assert tracker_of(channel_server, user)["latest_message"]["intent"]["name"] == "start_diagnosis"
@@ -330,23 +430,38 @@ def test_slack_refuses_unsigned_and_stale_requests(channel_server, fakes):
 
 # --- Mattermost -------------------------------------------------------------------------------
 
+
 def mattermost_outgoing(user_id: str, channel_id: str, text: str, token: str = MATTERMOST_WEBHOOK_TOKEN) -> dict:
-    return {"token": token, "team_id": "team0taai", "team_domain": "sociaal-domein", "channel_id": channel_id,
-            "channel_name": "taai", "timestamp": int(time.time() * 1000), "user_id": user_id,
-            "user_name": "sanne", "post_id": f"post{next(_ids)}", "text": text, "trigger_word": "taai",
-            "file_ids": ""}
+    return {
+        "token": token,
+        "team_id": "team0taai",
+        "team_domain": "sociaal-domein",
+        "channel_id": channel_id,
+        "channel_name": "taai",
+        "timestamp": int(time.time() * 1000),
+        "user_id": user_id,
+        "user_name": "sanne",
+        "post_id": f"post{next(_ids)}",
+        "text": text,
+        "trigger_word": "taai",
+        "file_ids": "",
+    }
 
 
 def mattermost_posts_to(fakes: Fakes, mark: int, channel_id: str) -> list[dict]:
-    return [r.data for r in fakes.mattermost.since(mark, lambda r: r.path == "/api/v4/posts")
-            if r.data.get("channel_id") == channel_id]
+    return [
+        r.data
+        for r in fakes.mattermost.since(mark, lambda r: r.path == "/api/v4/posts")
+        if r.data.get("channel_id") == channel_id
+    ]
 
 
 def test_mattermost_message_gets_buttons_and_a_click_is_understood(channel_server, fakes):
     user, channel = f"user{next(_ids)}", f"chan{next(_ids)}"
     mark = fakes.mattermost.mark()
-    response = requests.post(webhook(channel_server, "mattermost"),
-                             json=mattermost_outgoing(user, channel, "taai hoi"), timeout=60)
+    response = requests.post(
+        webhook(channel_server, "mattermost"), json=mattermost_outgoing(user, channel, "taai hoi"), timeout=60
+    )
     assert response.status_code == 200 and response.json() == {}
     posts = mattermost_posts_to(fakes, mark, channel)
     assert len(posts) == 1
@@ -358,9 +473,19 @@ def test_mattermost_message_gets_buttons_and_a_click_is_understood(channel_serve
     assert tracker_of(channel_server, user)["latest_message"]["text"] == "hoi"  # trigger word removed
 
     # The user clicks the first button: Mattermost posts the button's context back.
-    click = {"user_id": user, "user_name": "sanne", "channel_id": channel, "channel_name": "taai",
-             "team_id": "team0taai", "team_domain": "sociaal-domein", "post_id": "post1", "trigger_id": "t1",
-             "type": "", "data_source": "", "context": actions[0]["integration"]["context"]}
+    click = {
+        "user_id": user,
+        "user_name": "sanne",
+        "channel_id": channel,
+        "channel_name": "taai",
+        "team_id": "team0taai",
+        "team_domain": "sociaal-domein",
+        "post_id": "post1",
+        "trigger_id": "t1",
+        "type": "",
+        "data_source": "",
+        "context": actions[0]["integration"]["context"],
+    }
     mark = fakes.mattermost.mark()
     response = requests.post(webhook(channel_server, "mattermost"), json=click, timeout=60)
     assert response.status_code == 200 and response.json() == {}  # JSON, or Mattermost shows an error
@@ -382,12 +507,17 @@ def test_mattermost_refuses_wrong_tokens_forged_clicks_and_ignores_its_own_posts
     user, channel = f"user{next(_ids)}", f"chan{next(_ids)}"
     mark = fakes.mattermost.mark()
     url = webhook(channel_server, "mattermost")
-    assert requests.post(url, json=mattermost_outgoing(user, channel, "taai hoi", token="guess"),
-                         timeout=60).status_code == 403
+    assert (
+        requests.post(url, json=mattermost_outgoing(user, channel, "taai hoi", token="guess"), timeout=60).status_code
+        == 403
+    )
     forged = {"user_id": user, "channel_id": channel, "context": {"action": "/start_over"}}
     assert requests.post(url, json=forged, timeout=60).status_code == 403
-    signed_elsewhere = {"user_id": user, "channel_id": channel,
-                        "context": {"action": "/start_over", "taai_signature": "0" * 64}}
+    signed_elsewhere = {
+        "user_id": user,
+        "channel_id": channel,
+        "context": {"action": "/start_over", "taai_signature": "0" * 64},
+    }
     assert requests.post(url, json=signed_elsewhere, timeout=60).status_code == 403
     own = mattermost_outgoing(FakeMattermost.bot_user_id, channel, "taai Hoi! Ik ben Taai.")
     assert requests.post(url, json=own, timeout=60).status_code == 200
@@ -397,13 +527,22 @@ def test_mattermost_refuses_wrong_tokens_forged_clicks_and_ignores_its_own_posts
 
 # --- Microsoft Teams (Bot Framework) -----------------------------------------------------------
 
+
 def teams_activity(fakes: Fakes, user: str, conversation: str, text: str, **extra) -> dict:
-    return {"type": "message", "id": f"act{next(_ids)}", "timestamp": "2026-01-15T10:00:00.000Z",
-            "serviceUrl": f"{fakes.botframework.base_url}/emea/", "channelId": "msteams",
-            "from": {"id": user, "name": "Sanne", "aadObjectId": str(uuid.uuid4())},
-            "conversation": {"id": conversation, "conversationType": "personal", "tenantId": "tenant"},
-            "recipient": {"id": f"28:{BOTFRAMEWORK_APP_ID}", "name": "Taai"},
-            "text": text, "textFormat": "plain", "locale": "nl-NL", **extra}
+    return {
+        "type": "message",
+        "id": f"act{next(_ids)}",
+        "timestamp": "2026-01-15T10:00:00.000Z",
+        "serviceUrl": f"{fakes.botframework.base_url}/emea/",
+        "channelId": "msteams",
+        "from": {"id": user, "name": "Sanne", "aadObjectId": str(uuid.uuid4())},
+        "conversation": {"id": conversation, "conversationType": "personal", "tenantId": "tenant"},
+        "recipient": {"id": f"28:{BOTFRAMEWORK_APP_ID}", "name": "Taai"},
+        "text": text,
+        "textFormat": "plain",
+        "locale": "nl-NL",
+        **extra,
+    }
 
 
 def post_teams(server, activity: dict, token: str | None) -> requests.Response:
@@ -459,8 +598,14 @@ def test_teams_refuses_activities_without_a_valid_token(channel_server, fakes):
     forged = {
         "no token": None,
         "signed with another key": fakes.botframework.sign(
-            {"iss": "https://api.botframework.com", "aud": BOTFRAMEWORK_APP_ID, "serviceUrl": service_url,
-             "exp": now + 600}, private_key=other_key),
+            {
+                "iss": "https://api.botframework.com",
+                "aud": BOTFRAMEWORK_APP_ID,
+                "serviceUrl": service_url,
+                "exp": now + 600,
+            },
+            private_key=other_key,
+        ),
         "for another bot": fakes.botframework.channel_token(service_url, aud="another-app-id"),
         "from another issuer": fakes.botframework.channel_token(service_url, iss="https://evil.example"),
         "expired": fakes.botframework.channel_token(service_url, exp=now - 3600, nbf=now - 7200),
@@ -480,18 +625,30 @@ TWILIO_WEBHOOK_PUBLIC = f"{PUBLIC_URL}/webhooks/twilio/webhook"
 
 
 def whatsapp_form(phone: str, body: str, **extra) -> dict:
-    return {"SmsMessageSid": f"SM{next(_ids)}", "NumMedia": "0", "ProfileName": "Sanne",
-            "MessageType": "text", "SmsSid": f"SM{next(_ids)}", "WaId": phone.lstrip("+"),
-            "SmsStatus": "received", "Body": body, "To": f"whatsapp:{TWILIO_NUMBER}", "NumSegments": "1",
-            "ReferralNumMedia": "0", "MessageSid": f"SM{next(_ids)}", "AccountSid": TWILIO_SID,
-            "From": f"whatsapp:{phone}", "ApiVersion": "2010-04-01", **extra}
+    return {
+        "SmsMessageSid": f"SM{next(_ids)}",
+        "NumMedia": "0",
+        "ProfileName": "Sanne",
+        "MessageType": "text",
+        "SmsSid": f"SM{next(_ids)}",
+        "WaId": phone.lstrip("+"),
+        "SmsStatus": "received",
+        "Body": body,
+        "To": f"whatsapp:{TWILIO_NUMBER}",
+        "NumSegments": "1",
+        "ReferralNumMedia": "0",
+        "MessageSid": f"SM{next(_ids)}",
+        "AccountSid": TWILIO_SID,
+        "From": f"whatsapp:{phone}",
+        "ApiVersion": "2010-04-01",
+        **extra,
+    }
 
 
 def post_whatsapp(server, form: dict, token: str = TWILIO_TOKEN) -> requests.Response:
     # Twilio signs the URL it was configured with, not the one the server sees.
     signature = RequestValidator(token).compute_signature(TWILIO_WEBHOOK_PUBLIC, form)
-    return requests.post(webhook(server, "twilio"), data=form, headers={"X-Twilio-Signature": signature},
-                         timeout=120)
+    return requests.post(webhook(server, "twilio"), data=form, headers={"X-Twilio-Signature": signature}, timeout=120)
 
 
 def whatsapp_sent(fakes: Fakes, mark: int, phone: str) -> list[dict]:
@@ -538,8 +695,14 @@ def test_whatsapp_conversation_reaches_the_plan_in_messages_within_twilios_limit
 def test_whatsapp_media_without_text_gets_an_explanation(channel_server, fakes):
     phone = new_phone()
     mark = fakes.twilio.mark()
-    form = whatsapp_form(phone, "", NumMedia="1", MessageType="image", MediaContentType0="image/jpeg",
-                         MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/x/Messages/y/Media/z")
+    form = whatsapp_form(
+        phone,
+        "",
+        NumMedia="1",
+        MessageType="image",
+        MediaContentType0="image/jpeg",
+        MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/x/Messages/y/Media/z",
+    )
     assert post_whatsapp(channel_server, form).status_code == 200
     sent = whatsapp_sent(fakes, mark, phone)
     assert len(sent) == 1 and "alleen tekst" in sent[0]["Body"]
@@ -554,14 +717,16 @@ def test_whatsapp_refuses_requests_without_a_valid_twilio_signature(channel_serv
     tampered = dict(form)
     signature = RequestValidator(TWILIO_TOKEN).compute_signature(TWILIO_WEBHOOK_PUBLIC, form)
     tampered["From"] = "whatsapp:+31600000000"
-    response = requests.post(webhook(channel_server, "twilio"), data=tampered,
-                             headers={"X-Twilio-Signature": signature}, timeout=60)
+    response = requests.post(
+        webhook(channel_server, "twilio"), data=tampered, headers={"X-Twilio-Signature": signature}, timeout=60
+    )
     assert response.status_code == 403
     time.sleep(1)
     assert fakes.twilio.since(mark) == []
 
 
 # --- the always-on channels ----------------------------------------------------------------------
+
 
 def test_rest_still_works_next_to_the_messaging_channels(channel_server):
     replies = channel_server.say(f"rest-{uuid.uuid4().hex[:8]}", "hoi")

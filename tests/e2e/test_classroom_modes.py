@@ -1,12 +1,19 @@
 """Demo and quiz over REST against the real servers, as a trainer runs them in a course."""
+
 from __future__ import annotations
 
 import json
 
 from bot.conversation import classroom
 
-CONTRACT_SLOTS = ("value_consensus", "knowledge_certainty", "problem_type", "participation_level",
-                  "stakeholders", "legal_routes")
+CONTRACT_SLOTS = (
+    "value_consensus",
+    "knowledge_certainty",
+    "problem_type",
+    "participation_level",
+    "stakeholders",
+    "legal_routes",
+)
 
 
 def texts(replies):
@@ -24,8 +31,11 @@ def test_the_demo_walks_through_cases_with_the_reasoning(server, sender, kb):
 
 
 def test_a_quiz_keeps_score_and_leaves_a_diagnosis_alone(server, sender, kb):
-    for message in ("Veel jongeren in onze gemeente verlaten school zonder diploma. Wat moeten we doen?",
-                    "ja hoor", "ja, het is bewezen effectief"):
+    for message in (
+        "Veel jongeren in onze gemeente verlaten school zonder diploma. Wat moeten we doen?",
+        "ja hoor",
+        "ja, het is bewezen effectief",
+    ):
         server.say(sender, message)
     diagnosis = {s: server.tracker(sender)["slots"][s] for s in CONTRACT_SLOTS}
     assert diagnosis["problem_type"] == "structured"

@@ -5,38 +5,55 @@ One conversation per problem type, each walked from a description to a plan, plu
 corrections, direct route questions and starting over. The slot names and values are
 the contract of ../shared/design.md.
 """
+
 from __future__ import annotations
 
 import pytest
 
 from tests.e2e.replies import payloads, slots, texts
 
-CONTRACT_SLOTS = ("value_consensus", "knowledge_certainty", "problem_type", "participation_level",
-                  "stakeholders", "legal_routes")
+CONTRACT_SLOTS = (
+    "value_consensus",
+    "knowledge_certainty",
+    "problem_type",
+    "participation_level",
+    "stakeholders",
+    "legal_routes",
+)
 
 
 # (description, answer about values, answer about knowledge, expected slots)
 CONVERSATIONS = {
     "structured": (
         "Veel jongeren in onze gemeente verlaten school zonder diploma. Wat moeten we doen?",
-        "ja hoor", "ja, het is bewezen effectief",
+        "ja hoor",
+        "ja, het is bewezen effectief",
         {"value_consensus": "agree", "knowledge_certainty": "certain", "problem_type": "structured"},
     ),
     "moderately_structured_values_contested": (
         "We moeten kiezen waar de nieuwe daklozenopvang in de stad komt.",
-        "nee, daar lopen de meningen sterk uiteen", "grotendeels wel",
-        {"value_consensus": "disagree", "knowledge_certainty": "certain",
-         "problem_type": "moderately_structured_values_contested"},
+        "nee, daar lopen de meningen sterk uiteen",
+        "grotendeels wel",
+        {
+            "value_consensus": "disagree",
+            "knowledge_certainty": "certain",
+            "problem_type": "moderately_structured_values_contested",
+        },
     ),
     "moderately_structured_knowledge_uncertain": (
         "Eenzaamheid onder ouderen in onze wijk neemt toe en we willen er iets aan doen.",
-        "ja, iedereen wil hetzelfde", "niemand weet wat werkt",
-        {"value_consensus": "agree", "knowledge_certainty": "uncertain",
-         "problem_type": "moderately_structured_knowledge_uncertain"},
+        "ja, iedereen wil hetzelfde",
+        "niemand weet wat werkt",
+        {
+            "value_consensus": "agree",
+            "knowledge_certainty": "uncertain",
+            "problem_type": "moderately_structured_knowledge_uncertain",
+        },
     ),
     "unstructured": (
         "Wat doen we met de bijstand: mensen vertrouwen geven of juist strenger controleren?",
-        "niet echt", "nee, dat weten we niet",
+        "niet echt",
+        "nee, dat weten we niet",
         {"value_consensus": "disagree", "knowledge_certainty": "uncertain", "problem_type": "unstructured"},
     ),
 }
@@ -57,8 +74,14 @@ def test_a_description_is_walked_to_a_type_advice_routes_and_a_plan(server, send
     state = slots(server, sender)
     for slot, value in expected.items():
         assert state[slot] == value, (slot, texts(concluded))
-    assert state["participation_level"] in ("passive", "information", "consultation", "functional",
-                                            "interactive", "self_mobilisation")
+    assert state["participation_level"] in (
+        "passive",
+        "information",
+        "consultation",
+        "functional",
+        "interactive",
+        "self_mobilisation",
+    )
     assert state["stakeholders"] and all(isinstance(s, str) for s in state["stakeholders"])
     assert state["legal_routes"] is None  # routes only once they are given
     assert "/ask_plan" in payloads(concluded)
@@ -75,8 +98,11 @@ def test_a_description_is_walked_to_a_type_advice_routes_and_a_plan(server, send
         if slots(server, sender)["legal_routes"]:
             break
         asked = slots(server, sender)["requested_slot"]
-        answer = {"policy_domain": "werk en inkomen", "initiator": "de gemeente",
-                  "deviation": "de regels over de sollicitatieplicht"}[asked]
+        answer = {
+            "policy_domain": "werk en inkomen",
+            "initiator": "de gemeente",
+            "deviation": "de regels over de sollicitatieplicht",
+        }[asked]
         replies = server.say(sender, answer)
     routes = slots(server, sender)["legal_routes"]
     assert routes and routes[0] == "participatiewet_art83", texts(replies)
@@ -84,8 +110,17 @@ def test_a_description_is_walked_to_a_type_advice_routes_and_a_plan(server, send
     assert "gecontroleerd op" in answer and "wetten.overheid.nl" in answer and "geen juridisch advies" in answer
 
     plan = texts(server.say(sender, "maak het plan"))
-    for heading in ("Het vraagstuk", "Type en waarom", "Betrokkenen", "Participatieniveau", "Juridische route",
-                    "Fasen", "Bewijs", "Risico", "Bronnen"):
+    for heading in (
+        "Het vraagstuk",
+        "Type en waarom",
+        "Betrokkenen",
+        "Participatieniveau",
+        "Juridische route",
+        "Fasen",
+        "Bewijs",
+        "Risico",
+        "Bronnen",
+    ):
         assert heading in plan, heading
 
     final = slots(server, sender)
@@ -123,11 +158,14 @@ def test_dont_know_twice_takes_the_less_structured_pole_and_says_so(server, send
     assert "klassieke fout" in reply
 
 
-@pytest.mark.parametrize("question, route, words", [
-    ("bestaat de Experimentenwet?", "experimentenwet", "Nooit wet geworden"),
-    ("wat is right to challenge?", "uitdaagrecht", "participatieverordening"),
-    ("kan artikel 83 hier?", "participatiewet_art83", "AMvB"),
-])
+@pytest.mark.parametrize(
+    "question, route, words",
+    [
+        ("bestaat de Experimentenwet?", "experimentenwet", "Nooit wet geworden"),
+        ("wat is right to challenge?", "uitdaagrecht", "participatieverordening"),
+        ("kan artikel 83 hier?", "participatiewet_art83", "AMvB"),
+    ],
+)
 def test_direct_route_questions_are_answered_at_once(server, sender, question, route, words):
     replies = server.say(sender, question)
     assert words in texts(replies)

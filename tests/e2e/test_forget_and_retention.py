@@ -8,6 +8,7 @@
   ("hoe lang bewaren jullie mijn gegevens?"), the bot asks first and deletes nothing
   until the button is pressed.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -22,8 +23,10 @@ from tests.server_process import Server, start_server, stop_server
 DAY = 24 * 60 * 60
 FORGOTTEN = "Ik heb dit gesprek gewist"
 ASKS_FIRST = "Wil je dat ik dit gesprek nu wis?"
-DESCRIPTION = ("Steeds meer jongeren in onze gemeente verlaten school zonder diploma. "
-               "Het onderwijs, de jeugdzorg en werkgevers wijzen naar elkaar.")
+DESCRIPTION = (
+    "Steeds meer jongeren in onze gemeente verlaten school zonder diploma. "
+    "Het onderwijs, de jeugdzorg en werkgevers wijzen naar elkaar."
+)
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +103,10 @@ def test_the_cleanup_deletes_exactly_the_expired_conversation(retention_server):
     # Coming back after the deletion is a new conversation, without the old turns.
     assert server.say(expired, "hoi")
     with connect(server) as db:
-        stored = [row[0] for row in db.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (expired,))]
+        stored = [
+            row[0]
+            for row in db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (expired,))
+        ]
     assert len(stored) == 1 and "school zonder diploma" not in stored[0]
 
 
@@ -169,8 +174,9 @@ def test_a_question_about_storage_asks_first_and_the_button_deletes(retention_se
     assert event_count(server, sender) == 0
 
 
-@pytest.mark.parametrize("text", ["vergeten", "ik wil mijn gegevens inzien", "verwijder de laatste zin",
-                                  "ik vergeet steeds dingen"])
+@pytest.mark.parametrize(
+    "text", ["vergeten", "ik wil mijn gegevens inzien", "verwijder de laatste zin", "ik vergeet steeds dingen"]
+)
 def test_only_the_command_deletes(retention_server, text):
     # Messages that NLU may take for the command (measured); deleting cannot be undone.
     server = retention_server

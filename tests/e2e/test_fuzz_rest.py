@@ -13,6 +13,7 @@ For any request a client can send to /webhooks/rest/webhook:
 
 Runs are reproducible: derandomized, and no example database is written.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -37,8 +38,12 @@ FUZZ = settings(
     derandomize=True,
     database=None,
     print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.large_base_example, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+        HealthCheck.filter_too_much,
+    ],
 )
 
 # --- strategies ------------------------------------------------------------------------
@@ -47,13 +52,55 @@ FUZZ = settings(
 ANY_CHAR = st.characters(exclude_categories=("Cs",))
 # What tends to break text handling: right-to-left text and overrides, zero-width and
 # joiners, byte order mark, emoji with modifiers and ZWJ sequences, combining marks.
-SPECIAL_CHARS = st.sampled_from([
-    "\u202e", "\u202d", "\u200f", "\u200e", "\u2066", "\u2069", "ש", "ل", "ﷺ",
-    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad",
-    "😀", "👩🏽‍💻", "🏳️‍🌈", "🇳🇱", "\U0001f3fb", "\ufe0f",
-    "\u0301", "\u0489", "Z\u0351\u036b\u0343", "\x00", "\x1b", "\x7f", "\u2028", "\u2029",
-    "\r\n", "\t", " ", "{", "}", "{{", "%s", "\\", '"', "<", "&", "/restart", "/", "*", "_", "`",
-])
+SPECIAL_CHARS = st.sampled_from(
+    [
+        "\u202e",
+        "\u202d",
+        "\u200f",
+        "\u200e",
+        "\u2066",
+        "\u2069",
+        "ש",
+        "ل",
+        "ﷺ",
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u2060",
+        "\ufeff",
+        "\u00ad",
+        "😀",
+        "👩🏽‍💻",
+        "🏳️‍🌈",
+        "🇳🇱",
+        "\U0001f3fb",
+        "\ufe0f",
+        "\u0301",
+        "\u0489",
+        "Z\u0351\u036b\u0343",
+        "\x00",
+        "\x1b",
+        "\x7f",
+        "\u2028",
+        "\u2029",
+        "\r\n",
+        "\t",
+        " ",
+        "{",
+        "}",
+        "{{",
+        "%s",
+        "\\",
+        '"',
+        "<",
+        "&",
+        "/restart",
+        "/",
+        "*",
+        "_",
+        "`",
+    ]
+)
 UNICODE_TEXT = st.one_of(
     st.text(ANY_CHAR, max_size=300),
     st.lists(st.one_of(SPECIAL_CHARS, st.text(ANY_CHAR, max_size=5)), max_size=40).map("".join),
@@ -66,65 +113,141 @@ def _repeat(seed: str, length: int) -> str:
 
 # Up to ~200 KB: a short random seed repeated (generating 200 KB with Hypothesis itself
 # would be slow and exceed its data budget).
-LONG_TEXT = st.builds(_repeat, st.lists(st.one_of(ANY_CHAR, SPECIAL_CHARS), min_size=1, max_size=10).map("".join),
-                      st.integers(min_value=1_000, max_value=200_000))
+LONG_TEXT = st.builds(
+    _repeat,
+    st.lists(st.one_of(ANY_CHAR, SPECIAL_CHARS), min_size=1, max_size=10).map("".join),
+    st.integers(min_value=1_000, max_value=200_000),
+)
 
 # Rasa reads a message "/intent{...}" as that intent with those entities (buttons send
 # these); anyone can type one. Names from domain.yml, plus made-up ones.
-INTENTS = ["greet", "describe_problem", "affirm", "deny", "dont_know", "inform_axis", "inform_axis",
-           "ask_plan", "ask_concept", "start_over", "start_demo", "start_quiz", "next_step", "quiz_answer",
-           "stop_trainer", "too_long", "restart", "session_start", "nlu_fallback", "back"]
-ENTITY_NAMES = ["policy_domain", "initiator", "concept", "quiz_choice", "value_consensus",
-                "knowledge_certainty", "problem_type", "stakeholders", "legal_routes", "quiz_stage",
-                "quiz_cases", "requested_slot", "feedback"]
+INTENTS = [
+    "greet",
+    "describe_problem",
+    "affirm",
+    "deny",
+    "dont_know",
+    "inform_axis",
+    "inform_axis",
+    "ask_plan",
+    "ask_concept",
+    "start_over",
+    "start_demo",
+    "start_quiz",
+    "next_step",
+    "quiz_answer",
+    "stop_trainer",
+    "too_long",
+    "restart",
+    "session_start",
+    "nlu_fallback",
+    "back",
+]
+ENTITY_NAMES = [
+    "policy_domain",
+    "initiator",
+    "concept",
+    "quiz_choice",
+    "value_consensus",
+    "knowledge_certainty",
+    "problem_type",
+    "stakeholders",
+    "legal_routes",
+    "quiz_stage",
+    "quiz_cases",
+    "requested_slot",
+    "feedback",
+]
 
-JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(),
-                         st.floats(allow_nan=False, allow_infinity=False), st.text(ANY_CHAR, max_size=30))
-JSON_VALUES = st.recursive(JSON_SCALARS, lambda children: st.one_of(
-    st.lists(children, max_size=4), st.dictionaries(st.text(ANY_CHAR, max_size=10), children, max_size=4)),
-    max_leaves=12)
+JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(ANY_CHAR, max_size=30),
+)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(ANY_CHAR, max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 INTENT_PAYLOAD = st.builds(
     lambda intent, entities, tail: f"/{intent}{entities}{tail}",
     st.one_of(st.sampled_from(INTENTS), st.text(ANY_CHAR, max_size=12)),
-    st.one_of(st.just(""),
-              st.dictionaries(st.one_of(st.sampled_from(ENTITY_NAMES), st.text(ANY_CHAR, max_size=8)),
-                              JSON_VALUES, max_size=3).map(json.dumps),
-              st.text(ANY_CHAR, max_size=20).map(lambda t: "{" + t)),
-    st.one_of(st.just(""), st.sampled_from(["@0.5", "@", "@-1", "@1e999", "@nan", "}", "{}"]),
-              st.text(ANY_CHAR, max_size=10)),
+    st.one_of(
+        st.just(""),
+        st.dictionaries(
+            st.one_of(st.sampled_from(ENTITY_NAMES), st.text(ANY_CHAR, max_size=8)), JSON_VALUES, max_size=3
+        ).map(json.dumps),
+        st.text(ANY_CHAR, max_size=20).map(lambda t: "{" + t),
+    ),
+    st.one_of(
+        st.just(""), st.sampled_from(["@0.5", "@", "@-1", "@1e999", "@nan", "}", "{}"]), st.text(ANY_CHAR, max_size=10)
+    ),
 )
 DESCRIPTION = "In onze wijk zijn bewoners het oneens over de komst van een opvang"
 
 VALID_SENDER = st.text(st.characters(categories=("L", "M", "N", "P", "S")), min_size=1, max_size=128)
 SENDER = st.one_of(
     VALID_SENDER,
-    st.builds(lambda s: f"  {s}\t", VALID_SENDER),           # stripped, then valid
-    st.text(ANY_CHAR, max_size=140),                           # anything, control characters too
+    st.builds(lambda s: f"  {s}\t", VALID_SENDER),  # stripped, then valid
+    st.text(ANY_CHAR, max_size=140),  # anything, control characters too
     st.builds(_repeat, st.text(ANY_CHAR, min_size=1, max_size=5), st.integers(129, 100_000)),  # huge
     JSON_VALUES,
     st.just(MISSING),
 )
 MESSAGE = st.one_of(st.just(MISSING), st.none(), UNICODE_TEXT, LONG_TEXT, JSON_VALUES)
-METADATA = st.one_of(st.just(MISSING), st.none(), st.dictionaries(st.text(ANY_CHAR, max_size=10), JSON_VALUES,
-                                                                  max_size=5), JSON_VALUES)
-MESSAGE_ID = st.one_of(st.just(MISSING), st.none(), st.from_regex(r"[A-Za-z0-9_-]{1,64}", fullmatch=True),
-                       st.text(ANY_CHAR, max_size=80), JSON_VALUES)
+METADATA = st.one_of(
+    st.just(MISSING), st.none(), st.dictionaries(st.text(ANY_CHAR, max_size=10), JSON_VALUES, max_size=5), JSON_VALUES
+)
+MESSAGE_ID = st.one_of(
+    st.just(MISSING),
+    st.none(),
+    st.from_regex(r"[A-Za-z0-9_-]{1,64}", fullmatch=True),
+    st.text(ANY_CHAR, max_size=80),
+    JSON_VALUES,
+)
 KNOWN = {"sender", "message", "metadata", "message_id"}
 EXTRA = st.dictionaries(st.text(ANY_CHAR, max_size=15).filter(lambda k: k not in KNOWN), JSON_VALUES, max_size=3)
 CONTENT_TYPES = st.one_of(
-    st.sampled_from(["application/json", "application/json; charset=utf-8", "text/plain",
-                     "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                     "application/xml", "application/octet-stream", "application/json; charset=latin-1",
-                     "", "*/*", "text/html; charset=utf-16"]),
+    st.sampled_from(
+        [
+            "application/json",
+            "application/json; charset=utf-8",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/xml",
+            "application/octet-stream",
+            "application/json; charset=latin-1",
+            "",
+            "*/*",
+            "text/html; charset=utf-16",
+        ]
+    ),
     # requests refuses leading spaces in a header value
-    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7e), max_size=60).map(str.lstrip),
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60).map(str.lstrip),
 )
-INVALID_UTF8 = st.sampled_from([b"\xff", b"\xfe\xff", b"\x80", b"\xc0\xaf", b"\xc3", b"\xe2\x82",
-                                b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xf8\x88\x80\x80\x80"])
+INVALID_UTF8 = st.sampled_from(
+    [
+        b"\xff",
+        b"\xfe\xff",
+        b"\x80",
+        b"\xc0\xaf",
+        b"\xc3",
+        b"\xe2\x82",
+        b"\xed\xa0\x80",
+        b"\xf4\x90\x80\x80",
+        b"\xf8\x88\x80\x80\x80",
+    ]
+)
 
 
 # --- the rules, worked out from the specification ---------------------------------------
+
 
 def depth(value: Any) -> int:
     if isinstance(value, dict):
@@ -163,8 +286,9 @@ def expected_status(body: Any, size: int) -> int:
     if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
         return 400
     message_id = body.get("message_id")
-    if message_id is not None and not (isinstance(message_id, str)
-                                       and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", message_id)):
+    if message_id is not None and not (
+        isinstance(message_id, str) and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", message_id)
+    ):
         return 400
     return 200
 
@@ -179,6 +303,7 @@ def parsed_or_none(data: bytes) -> Any:
 
 # --- talking to the server ---------------------------------------------------------------
 
+
 class Client:
     """Posts fuzzed requests and checks the properties every answer must have."""
 
@@ -188,8 +313,9 @@ class Client:
         self.requests = itertools.count(1)
         self.checks = 0
 
-    def post(self, data: bytes, content_type: Optional[str] = "application/json",
-             params: Optional[dict] = None) -> requests.Response:
+    def post(
+        self, data: bytes, content_type: Optional[str] = "application/json", params: Optional[dict] = None
+    ) -> requests.Response:
         headers = {} if content_type is None else {"Content-Type": content_type}
         response = requests.post(self.url, data=data, headers=headers, params=params, timeout=120)
         assert response.status_code < 500, f"{response.status_code}: {response.text[:500]}"
@@ -205,8 +331,9 @@ class Client:
             self.still_answers()
         return response
 
-    def post_body(self, body: Any, ensure_ascii: bool = True, follow_up: bool = True,
-                  **kwargs: Any) -> requests.Response:
+    def post_body(
+        self, body: Any, ensure_ascii: bool = True, follow_up: bool = True, **kwargs: Any
+    ) -> requests.Response:
         data = json.dumps(body, ensure_ascii=ensure_ascii).encode("utf-8")
         response = self.post(data, **kwargs)
         assert response.status_code == expected_status(body, len(data)), response.text[:500]
@@ -238,6 +365,7 @@ def build(fields: dict) -> dict:
 
 # --- the properties ----------------------------------------------------------------------
 
+
 @settings(FUZZ, max_examples=60)
 @given(text=UNICODE_TEXT, ensure_ascii=st.booleans())
 def test_any_unicode_text_is_answered(client, text, ensure_ascii):
@@ -263,12 +391,13 @@ def test_very_long_texts_are_answered_or_refused_as_too_large(client, text, ensu
 
 
 @settings(FUZZ, max_examples=200)
-@given(sender=SENDER, message=MESSAGE, metadata=METADATA, message_id=MESSAGE_ID, extra=EXTRA,
-       ensure_ascii=st.booleans())
-def test_odd_json_shapes_get_the_status_the_rules_give(client, sender, message, metadata, message_id, extra,
-                                                      ensure_ascii):
-    body = {**extra, **build({"sender": sender, "message": message, "metadata": metadata,
-                              "message_id": message_id})}
+@given(
+    sender=SENDER, message=MESSAGE, metadata=METADATA, message_id=MESSAGE_ID, extra=EXTRA, ensure_ascii=st.booleans()
+)
+def test_odd_json_shapes_get_the_status_the_rules_give(
+    client, sender, message, metadata, message_id, extra, ensure_ascii
+):
+    body = {**extra, **build({"sender": sender, "message": message, "metadata": metadata, "message_id": message_id})}
     client.post_body(body, ensure_ascii=ensure_ascii)
 
 
@@ -287,9 +416,15 @@ def test_invalid_utf8_anywhere_in_the_body_is_400(client, message, bad, where):
 
 
 @settings(FUZZ, max_examples=40)
-@given(data=st.one_of(st.binary(max_size=300), st.text(ANY_CHAR, max_size=100).map(str.encode),
-                      st.builds(bytes.__add__, st.sampled_from([b"{", b"[", b'{"sender":', b"\xef\xbb\xbf{"]),
-                                st.binary(max_size=100))))
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.text(ANY_CHAR, max_size=100).map(str.encode),
+        st.builds(
+            bytes.__add__, st.sampled_from([b"{", b"[", b'{"sender":', b"\xef\xbb\xbf{"]), st.binary(max_size=100)
+        ),
+    )
+)
 def test_arbitrary_bytes_as_the_body(client, data):
     parsed = parsed_or_none(data)
     expected = 400 if parsed is MISSING else expected_status(parsed, len(data))
@@ -323,8 +458,9 @@ def test_any_content_type_and_stream_argument(client, content_type, stream):
 
 # Texts Rasa itself takes apart (and used to log whole when it could not): "/", "/{",
 # "/@", an unfinished "/intent{...".
-LOG_PREFIX = st.one_of(st.sampled_from(["", "/", "/{", "/@", "/greet{", '/greet{"concept": "', "/greet@", "//"]),
-                       UNICODE_TEXT)
+LOG_PREFIX = st.one_of(
+    st.sampled_from(["", "/", "/{", "/@", "/greet{", '/greet{"concept": "', "/greet@", "//"]), UNICODE_TEXT
+)
 
 
 @settings(FUZZ, max_examples=30)

@@ -1,5 +1,6 @@
 """`make run` contract: both servers on loopback, SQLite under the state directory,
 the HTTP API behind the token, and Ctrl-C stops everything."""
+
 from __future__ import annotations
 
 import os
@@ -77,8 +78,9 @@ def test_a_conversation_exports_as_a_markdown_transcript(server, sender):
 
     server.say(sender, "hoi")
     env = dict(os.environ, TAAI_PORT=str(urlparse(server.base_url).port), BOT_API_TOKEN=server.token)
-    result = subprocess.run([sys.executable, "-m", "bot.export.transcript", sender], env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.export.transcript", sender], env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "**Gebruiker:** hoi" in result.stdout and "**Taai:** Hoi! Ik ben Taai" in result.stdout
 
@@ -138,8 +140,15 @@ def test_make_shell_talks_to_the_same_server_with_its_hooks(tmp_path):
     env = dict(os.environ, TAAI_VAR_DIR=str(tmp_path), TAAI_PORT=str(port), TAAI_ACTIONS_PORT=str(actions_port))
     env.pop("BOT_API_TOKEN", None)
     typed = "hoi\nIk ben Jan de Vries, mijn BSN is 111222333.\n1\n/stop\n"
-    result = subprocess.run([sys.executable, "-m", "bot.runtime.launcher", "--shell"], input=typed, env=env,
-                            cwd=ROOT, capture_output=True, text=True, timeout=400)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.runtime.launcher", "--shell"],
+        input=typed,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Taai: " in result.stdout and "[1] " in result.stdout
     with sqlite3.connect(tmp_path / "tracker.db") as connection:

@@ -26,6 +26,7 @@ tests/e2e/test_privacy_channels.py and tests/cluster/test_privacy_postgres.py us
 search helpers below (`leaks`, `assert_no_leaks`) for the messaging channels and
 PostgreSQL.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -49,13 +50,23 @@ from tests.e2e.test_socketio import WidgetSession
 
 # What a civil servant might paste about a client. Every value here must be gone.
 PERSONAL_VALUES = (
-    "Fatima", "el Amrani", "Amrani", "Jan de Vries", "de Vries",
-    "Kerkstraat 12", "3511 AB",
-    "06-12345678", "+31 20 123 4567",
-    "fatima.elamrani@voorbeeld.nl", "elamrani@",
-    "111222333", "1112.22.333",
-    "NL91ABNA0417164300", "NL91 ABNA 0417 1643 00",
-    "12-03-1985", "12 maart 1985",
+    "Fatima",
+    "el Amrani",
+    "Amrani",
+    "Jan de Vries",
+    "de Vries",
+    "Kerkstraat 12",
+    "3511 AB",
+    "06-12345678",
+    "+31 20 123 4567",
+    "fatima.elamrani@voorbeeld.nl",
+    "elamrani@",
+    "111222333",
+    "1112.22.333",
+    "NL91ABNA0417164300",
+    "NL91 ABNA 0417 1643 00",
+    "12-03-1985",
+    "12 maart 1985",
 )
 # Numbers as they might be stored in another notation: digits only, without the
 # trunk prefix ("0612345678", "+31612345678" and "06 12 34 56 78" all contain these).
@@ -72,8 +83,9 @@ def _compact(text: str) -> str:
 
 
 _NEEDLES_FOLDED = tuple(dict.fromkeys(value.casefold() for value in PERSONAL_VALUES))
-_NEEDLES_COMPACT = tuple(dict.fromkeys([_compact(v) for v in PERSONAL_VALUES if len(_compact(v)) >= 6]
-                                       + list(DIGIT_FORMS)))
+_NEEDLES_COMPACT = tuple(
+    dict.fromkeys([_compact(v) for v in PERSONAL_VALUES if len(_compact(v)) >= 6] + list(DIGIT_FORMS))
+)
 
 
 def leaks(blob: str | bytes) -> list[str]:
@@ -91,14 +103,19 @@ def leaks(blob: str | bytes) -> list[str]:
 
 def _where(blob: str, needle: str, width: int = 80) -> str:
     index = blob.casefold().find(needle.casefold())
-    return blob[max(0, index - width):index + len(needle) + width] if index >= 0 else ""
+    return blob[max(0, index - width) : index + len(needle) + width] if index >= 0 else ""
 
 
 def assert_no_leaks(blob: Any, what: str) -> None:
     found = leaks(blob)
     if found:
-        text = blob.decode("utf-8", errors="replace") if isinstance(blob, bytes) else \
-            blob if isinstance(blob, str) else json.dumps(blob, ensure_ascii=False)
+        text = (
+            blob.decode("utf-8", errors="replace")
+            if isinstance(blob, bytes)
+            else blob
+            if isinstance(blob, str)
+            else json.dumps(blob, ensure_ascii=False)
+        )
         context = _where(text, found[0].removesuffix(" (compact)"))
         pytest.fail(f"personal data in {what}: {found}" + (f"\n... {context!r} ..." if context else ""))
 
@@ -136,14 +153,20 @@ DEVIATION = (
     "de sollicitatieplicht: Jan de Vries, geboren op 12 maart 1985, BSN 1112.22.333, rekening "
     "NL91 ABNA 0417 1643 00, tel. +31 20 123 4567, krijgt daardoor steeds een boete"
 )
-ANSWERS = {"value_consensus": "niet echt", "knowledge_certainty": "nee, dat weten we niet",
-           "policy_domain": "werk en inkomen", "initiator": "de gemeente", "deviation": DEVIATION}
+ANSWERS = {
+    "value_consensus": "niet echt",
+    "knowledge_certainty": "nee, dat weten we niet",
+    "policy_domain": "werk en inkomen",
+    "initiator": "de gemeente",
+    "deviation": DEVIATION,
+}
 PLAN_MARK = "Experimentplan"
 
 
 @dataclass
 class Conversation:
     """One conversation as the user saw it: each message and the bot's replies to it."""
+
     sender: str
     turns: list[tuple[str, list[dict]]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -159,6 +182,7 @@ def walk_to_plan(say: Callable[[str], list[dict]], slots: Callable[[], dict], co
     """Describe the problem, answer both questions, ask about experimenting and answer
     what the routes form asks, then ask for the plan. Personal data goes in with the
     description and with the answer about the rule in the way (the deviation)."""
+
     def turn(message: str) -> list[dict]:
         replies = say(message)
         conversation.turns.append((message, replies))
@@ -181,15 +205,20 @@ def walk_to_plan(say: Callable[[str], list[dict]], slots: Callable[[], dict], co
         assert asked in ANSWERS, (asked, texts_of(replies))
         replies = turn(ANSWERS[asked])
     assert slots()["legal_routes"], texts_of(replies)
-    assert DEVIATION in [sent for sent, _ in conversation.turns], \
+    assert DEVIATION in [sent for sent, _ in conversation.turns], (
         "the routes form did not ask about the rule in the way; the second message with personal data was not sent"
+    )
 
     replies = turn("maak het plan")
     assert any(PLAN_MARK in text for text in texts_of(replies)), texts_of(replies)
 
 
 def notice_events(tracker: dict) -> list[dict]:
-    return [e for e in tracker["events"] if e["event"] == "bot" and (e.get("metadata") or {}).get("taai") == "privacy_notice"]
+    return [
+        e
+        for e in tracker["events"]
+        if e["event"] == "bot" and (e.get("metadata") or {}).get("taai") == "privacy_notice"
+    ]
 
 
 def user_events(tracker: dict) -> list[dict]:
@@ -221,7 +250,14 @@ def assert_stored_with_placeholders(tracker: dict) -> None:
         assert context in description["text"], (context, description["text"])
     assert description["parse_data"]["text"] == description["text"]
     assert set(description["metadata"]["taai_redacted"]) == {
-        "naam", "adres", "telefoonnummer", "e-mailadres", "bsn", "iban", "geboortedatum"}
+        "naam",
+        "adres",
+        "telefoonnummer",
+        "e-mailadres",
+        "bsn",
+        "iban",
+        "geboortedatum",
+    }
     deviation = next(e for e in users if (e.get("text") or "").startswith("de sollicitatieplicht"))
     for placeholder in ("[NAAM]", "[GEBOORTEDATUM]", "[BSN]", "[IBAN]", "[TELEFOONNUMMER]"):
         assert placeholder in deviation["text"], (placeholder, deviation["text"])
@@ -250,8 +286,11 @@ def long_id() -> str:
 @pytest.fixture(scope="module")
 def rest_talk(server) -> Conversation:
     conversation = Conversation(long_id())
-    walk_to_plan(lambda text: server.say(conversation.sender, text),
-                 lambda: server.tracker(conversation.sender)["slots"], conversation)
+    walk_to_plan(
+        lambda text: server.say(conversation.sender, text),
+        lambda: server.tracker(conversation.sender)["slots"],
+        conversation,
+    )
     return conversation
 
 
@@ -291,6 +330,7 @@ def socket_talk(server) -> Conversation:
 
 # --- REST ---------------------------------------------------------------------------------
 
+
 def test_rest_conversation_stores_placeholders_keeps_context_and_notices_once(server, rest_talk):
     tracker = server.tracker(rest_talk.sender)
     assert_stored_with_placeholders(tracker)
@@ -314,6 +354,7 @@ def test_rest_replies_and_plan_hold_no_personal_data(rest_talk):
 
 
 # --- socket.io, the widget ------------------------------------------------------------------
+
 
 def test_socketio_conversation_stores_placeholders_and_notices_once(server, socket_talk):
     tracker = server.tracker(socket_talk.sender)
@@ -361,16 +402,22 @@ def test_the_replay_shows_the_notice_after_the_message_it_is_about(socket_talk):
 
 # --- the HTTP API -----------------------------------------------------------------------------
 
-API_MESSAGE = ("Jan de Vries (BSN 111222333, 06-12345678) woont aan de Kerkstraat 12 in de wijk Overvecht "
-               "en ontvangt de bijstand van de gemeente Utrecht.")
-API_EVENT = ("Mevrouw Fatima el Amrani, geb. 12-03-1985, IBAN NL91 ABNA 0417 1643 00, mail "
-             "fatima.elamrani@voorbeeld.nl: de gemeente Utrecht twijfelt over de bijstand.")
+API_MESSAGE = (
+    "Jan de Vries (BSN 111222333, 06-12345678) woont aan de Kerkstraat 12 in de wijk Overvecht "
+    "en ontvangt de bijstand van de gemeente Utrecht."
+)
+API_EVENT = (
+    "Mevrouw Fatima el Amrani, geb. 12-03-1985, IBAN NL91 ABNA 0417 1643 00, mail "
+    "fatima.elamrani@voorbeeld.nl: de gemeente Utrecht twijfelt over de bijstand."
+)
 
 
 def _user_event(text: str) -> dict:
-    return {"event": "user", "text": text,
-            "parse_data": {"text": text, "intent": {"name": "describe_problem", "confidence": 1.0},
-                           "entities": []}}
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"text": text, "intent": {"name": "describe_problem", "confidence": 1.0}, "entities": []},
+    }
 
 
 def test_http_api_messages_and_events_are_stored_with_placeholders(server):
@@ -391,7 +438,9 @@ def test_http_api_messages_and_events_are_stored_with_placeholders(server):
     assert len(texts) == 3, texts
     assert "[NAAM]" in texts[0] and "[BSN]" in texts[0] and "[TELEFOONNUMMER]" in texts[0] and "[ADRES]" in texts[0]
     assert "in de wijk Overvecht" in texts[0] and "de gemeente Utrecht" in texts[0] and "de bijstand" in texts[0]
-    assert "[NAAM]" in texts[1] and "[GEBOORTEDATUM]" in texts[1] and "[IBAN]" in texts[1] and "[E-MAILADRES]" in texts[1]
+    assert (
+        "[NAAM]" in texts[1] and "[GEBOORTEDATUM]" in texts[1] and "[IBAN]" in texts[1] and "[E-MAILADRES]" in texts[1]
+    )
     assert "[NAAM]" in texts[2] and "[BSN]" in texts[2]
     assert all(e["parse_data"]["text"] == e["text"] for e in user_events(tracker))
     # The message went through NLU as text with placeholders: still understood.
@@ -416,6 +465,7 @@ def test_model_parse_sees_only_placeholders(server):
 
 # --- everything stored and logged ------------------------------------------------------------
 
+
 def _db_files(server) -> list[Path]:
     return sorted(server.var_dir.glob("tracker.db*"))  # the file, and a journal or WAL when there is one
 
@@ -435,8 +485,9 @@ def test_nothing_personal_in_the_database_file_the_events_or_the_logs(server, re
     assert {sender for sender, _, _ in rows} >= ours
     for sender, type_name, data in rows:
         assert_no_leaks(data, f"events.data ({type_name}) of {sender}")
-    stored_users = [json.loads(data)["text"] for sender, type_name, data in rows
-                    if sender in ours and type_name == "user"]
+    stored_users = [
+        json.loads(data)["text"] for sender, type_name, data in rows if sender in ours and type_name == "user"
+    ]
     assert sum("[BSN]" in text and "[IBAN]" in text for text in stored_users) == 4  # 2 per conversation
     assert all(context in "\n".join(stored_users) for context in POLICY_CONTEXT)
 
@@ -490,8 +541,9 @@ def test_a_forgotten_conversation_leaves_no_readable_trace_in_the_sqlite_file(se
     stay readable in the database file's free pages. (Debian's SQLite is built with
     secure_delete on, which zeroes them; a build without it would fail here.)"""
     for path in _db_files(server):
-        assert forgotten["marker"].encode() not in path.read_bytes(), \
+        assert forgotten["marker"].encode() not in path.read_bytes(), (
             f"the text of a forgotten conversation is still readable in {path.name}"
+        )
 
 
 def test_forget_in_the_middle_of_the_diagnosis_is_confirmed_too(server):
@@ -520,8 +572,13 @@ def test_text_that_merely_starts_with_a_slash_is_redacted_too(server):
     api(server, "POST", f"/conversations/{sender}/messages", json={"text": SLASHED, "sender": "user"})
     stored = [e.get("text") for e in user_events(server.tracker(sender))]
     log_files = sorted(p for p in (server.var_dir / "logs").rglob("*") if p.is_file())
-    found = {what: leaks(blob) for what, blob in [
-        ("the replies", replies), ("the stored texts (REST, then POST /conversations/<id>/messages)", stored),
-        *((f"log {path.name}", path.read_bytes()) for path in log_files)]}
+    found = {
+        what: leaks(blob)
+        for what, blob in [
+            ("the replies", replies),
+            ("the stored texts (REST, then POST /conversations/<id>/messages)", stored),
+            *((f"log {path.name}", path.read_bytes()) for path in log_files),
+        ]
+    }
     found = {what: values for what, values in found.items() if values}
     assert not found, f"personal data in a text that starts with '/': {found}; stored: {stored}"

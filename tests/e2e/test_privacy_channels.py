@@ -13,6 +13,7 @@ checks that
 
 Afterwards the channel server's SQLite file and logs are searched as well.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,12 +23,32 @@ import requests
 from bot.conversation.service_messages import PRIVACY_NOTICE_NL
 from tests.channels.fakes import Recorded
 from tests.e2e.test_channels import (  # noqa: F401 - fakes and channel_server are fixtures
-    _ids, channel_server, fakes, mattermost_outgoing, mattermost_posts_to, post_slack_json, post_teams,
-    post_telegram, post_whatsapp, slack_dm_event, teams_activity, teams_replies, telegram_message, tracker_of,
-    webhook, whatsapp_form, whatsapp_sent, new_phone,
+    _ids,
+    channel_server,
+    fakes,
+    mattermost_outgoing,
+    mattermost_posts_to,
+    new_phone,
+    post_slack_json,
+    post_teams,
+    post_telegram,
+    post_whatsapp,
+    slack_dm_event,
+    teams_activity,
+    teams_replies,
+    telegram_message,
+    tracker_of,
+    webhook,
+    whatsapp_form,
+    whatsapp_sent,
 )
 from tests.e2e.test_privacy import (
-    DESCRIPTION, PLACEHOLDERS, POLICY_CONTEXT, assert_no_leaks, assert_no_leaks_in_files, unescaped,
+    DESCRIPTION,
+    PLACEHOLDERS,
+    POLICY_CONTEXT,
+    assert_no_leaks,
+    assert_no_leaks_in_files,
+    unescaped,
 )
 
 # Slack writes e-mail addresses and phone numbers in a message as links.
@@ -51,7 +72,11 @@ def assert_private(server, sender: str, outgoing: list[str]) -> None:
     # Understood: the diagnosis started with this description, which the form asks about now.
     assert tracker["slots"]["problem_description"] == stored
     assert tracker["slots"]["requested_slot"] == "value_consensus"
-    notices = [e for e in tracker["events"] if e["event"] == "bot" and (e.get("metadata") or {}).get("taai") == "privacy_notice"]
+    notices = [
+        e
+        for e in tracker["events"]
+        if e["event"] == "bot" and (e.get("metadata") or {}).get("taai") == "privacy_notice"
+    ]
     assert len(notices) == 1
 
     assert outgoing, "the bot sent nothing"
@@ -71,8 +96,12 @@ def test_telegram_message_with_personal_data_is_stored_redacted(channel_server, 
     mark = fakes.telegram.mark()
     response = post_telegram(channel_server, fakes, telegram_message(chat, DESCRIPTION))
     assert response.status_code == 200, response.text
-    sent = [r.data for r in fakes.telegram.wait_since(
-        mark, lambda r: r.meta.get("method") == "sendMessage" and r.data.get("chat_id") == str(chat))]
+    sent = [
+        r.data
+        for r in fakes.telegram.wait_since(
+            mark, lambda r: r.meta.get("method") == "sendMessage" and r.data.get("chat_id") == str(chat)
+        )
+    ]
     assert_private(channel_server, str(chat), [m["text"] for m in sent])
 
 
@@ -87,8 +116,11 @@ def test_slack_message_with_personal_data_is_stored_redacted(channel_server, fak
 def test_mattermost_message_with_personal_data_is_stored_redacted(channel_server, fakes):
     user, channel = f"user{next(_ids)}", f"chan{next(_ids)}"
     mark = fakes.mattermost.mark()
-    response = requests.post(webhook(channel_server, "mattermost"),
-                             json=mattermost_outgoing(user, channel, f"taai {DESCRIPTION}"), timeout=120)
+    response = requests.post(
+        webhook(channel_server, "mattermost"),
+        json=mattermost_outgoing(user, channel, f"taai {DESCRIPTION}"),
+        timeout=120,
+    )
     assert response.status_code == 200, response.text
     fakes.mattermost.wait_since(mark, lambda r: r.path == "/api/v4/posts" and r.data.get("channel_id") == channel)
     posts = mattermost_posts_to(fakes, mark, channel)

@@ -6,6 +6,7 @@ Most tests talk to the running server (`server` fixture). The 503 and 500 answer
 a failing Rasa, so those call the channel's handler in-process with a stand-in for
 Rasa's message handler.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,8 @@ import pytest
 import requests
 
 from bot.rasa_ext.channels import rest as rest_channel
-from bot.rasa_ext.errors import StorageUnavailable
 from bot.rasa_ext.channels.rest import TaaiRestInput
+from bot.rasa_ext.errors import StorageUnavailable
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 
@@ -47,6 +48,7 @@ def user_events(server, sender: str) -> list[dict]:
 
 
 # --- valid input: the same answers as Rasa's RestInput --------------------------------
+
 
 def test_a_valid_message_is_answered_with_the_list_of_bot_messages(server, sender):
     response = post_json(server, {"sender": sender, "message": "hoi"})
@@ -89,8 +91,15 @@ def test_a_sender_of_128_characters_and_any_script_is_accepted(server):
 
 def test_metadata_and_message_id_reach_the_tracker(server, sender):
     message_id = f"client-{uuid.uuid4().hex}"
-    response = post_json(server, {"sender": sender, "message": "hoi", "message_id": message_id,
-                                  "metadata": {"bron": "intranet", "versie": [1, 2]}})
+    response = post_json(
+        server,
+        {
+            "sender": sender,
+            "message": "hoi",
+            "message_id": message_id,
+            "metadata": {"bron": "intranet", "versie": [1, 2]},
+        },
+    )
     assert response.status_code == 200, response.text
     event = user_events(server, sender)[-1]
     assert event["message_id"] == message_id
@@ -115,20 +124,26 @@ def test_stream_false_is_the_normal_answer(server, sender):
 
 # --- the body ------------------------------------------------------------------------
 
+
 def test_a_body_over_1_mb_is_413(server, sender):
     body = json.dumps({"sender": sender, "message": "a" * (1024 * 1024)}).encode()
     assert_refused(post_raw(server, body), 413, rest_channel.ERROR_TOO_LARGE)
 
 
-@pytest.mark.parametrize("data", [b"", b"hallo", b'{"sender": "a",', b"{'sender': 'a'}",
-                                  b'{"sender": "a", "message": NaN}', b"[" * 100_000],
-                         ids=["empty", "text", "cut off", "single quotes", "NaN", "very deep"])
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"hallo", b'{"sender": "a",', b"{'sender': 'a'}", b'{"sender": "a", "message": NaN}', b"[" * 100_000],
+    ids=["empty", "text", "cut off", "single quotes", "NaN", "very deep"],
+)
 def test_a_body_that_is_not_json_is_400(server, data):
     assert_refused(post_raw(server, data), 400, rest_channel.ERROR_NOT_JSON)
 
 
-@pytest.mark.parametrize("body", [[{"sender": "a", "message": "hoi"}], "hoi", 42, None, True],
-                         ids=["list", "string", "number", "null", "boolean"])
+@pytest.mark.parametrize(
+    "body",
+    [[{"sender": "a", "message": "hoi"}], "hoi", 42, None, True],
+    ids=["list", "string", "number", "null", "boolean"],
+)
 def test_a_body_that_is_not_an_object_is_400(server, body):
     assert_refused(post_raw(server, json.dumps(body).encode()), 400, rest_channel.ERROR_NOT_OBJECT)
 
@@ -155,9 +170,19 @@ def test_metadata_nested_too_deep_is_400(server, sender):
 
 # --- sender --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("body", [{"message": "hoi"}, {"sender": None}, {"sender": 12345},
-                                  {"sender": ["a"]}, {"sender": {"id": "a"}}, {"sender": True}],
-                         ids=["missing", "null", "number", "list", "object", "boolean"])
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"message": "hoi"},
+        {"sender": None},
+        {"sender": 12345},
+        {"sender": ["a"]},
+        {"sender": {"id": "a"}},
+        {"sender": True},
+    ],
+    ids=["missing", "null", "number", "list", "object", "boolean"],
+)
 def test_a_sender_that_is_missing_or_not_a_string_is_400(server, body):
     assert_refused(post_json(server, body), 400, rest_channel.ERROR_SENDER_MISSING)
 
@@ -167,32 +192,45 @@ def test_a_sender_of_the_wrong_length_is_400(server, sender):
     assert_refused(post_json(server, {"sender": sender, "message": "hoi"}), 400, rest_channel.ERROR_SENDER_LENGTH)
 
 
-@pytest.mark.parametrize("sender", ["a\nb", "a\x00b", "a\x1b[31mb", "a\u200bb", "a\u202eb", "a\u00a0b"],
-                         ids=["newline", "NUL", "escape", "zero width space", "RTL override", "no-break space"])
+@pytest.mark.parametrize(
+    "sender",
+    ["a\nb", "a\x00b", "a\x1b[31mb", "a\u200bb", "a\u202eb", "a\u00a0b"],
+    ids=["newline", "NUL", "escape", "zero width space", "RTL override", "no-break space"],
+)
 def test_a_sender_with_control_or_invisible_characters_is_400(server, sender):
-    assert_refused(post_json(server, {"sender": sender, "message": "hoi"}), 400,
-                   rest_channel.ERROR_SENDER_CHARACTERS)
+    assert_refused(post_json(server, {"sender": sender, "message": "hoi"}), 400, rest_channel.ERROR_SENDER_CHARACTERS)
 
 
 # --- message, metadata, message_id, stream ---------------------------------------------
 
-@pytest.mark.parametrize("message", [42, 1.5, True, ["hoi"], {"text": "hoi"}],
-                         ids=["integer", "float", "boolean", "list", "object"])
+
+@pytest.mark.parametrize(
+    "message", [42, 1.5, True, ["hoi"], {"text": "hoi"}], ids=["integer", "float", "boolean", "list", "object"]
+)
 def test_a_message_that_is_not_a_string_is_400(server, sender, message):
     assert_refused(post_json(server, {"sender": sender, "message": message}), 400, rest_channel.ERROR_MESSAGE_TYPE)
 
 
 @pytest.mark.parametrize("metadata", ["bron=intranet", 1, ["a"], True], ids=["string", "number", "list", "boolean"])
 def test_metadata_that_is_not_an_object_is_400(server, sender, metadata):
-    assert_refused(post_json(server, {"sender": sender, "message": "hoi", "metadata": metadata}), 400,
-                   rest_channel.ERROR_METADATA_TYPE)
+    assert_refused(
+        post_json(server, {"sender": sender, "message": "hoi", "metadata": metadata}),
+        400,
+        rest_channel.ERROR_METADATA_TYPE,
+    )
 
 
-@pytest.mark.parametrize("message_id", ["", "x" * 65, "abc def", "abc/../x", "bericht.1", "ïd", 42, ["a"]],
-                         ids=["empty", "65 characters", "space", "slash", "dot", "accent", "number", "list"])
+@pytest.mark.parametrize(
+    "message_id",
+    ["", "x" * 65, "abc def", "abc/../x", "bericht.1", "ïd", 42, ["a"]],
+    ids=["empty", "65 characters", "space", "slash", "dot", "accent", "number", "list"],
+)
 def test_a_bad_message_id_is_400(server, sender, message_id):
-    assert_refused(post_json(server, {"sender": sender, "message": "hoi", "message_id": message_id}), 400,
-                   rest_channel.ERROR_MESSAGE_ID)
+    assert_refused(
+        post_json(server, {"sender": sender, "message": "hoi", "message_id": message_id}),
+        400,
+        rest_channel.ERROR_MESSAGE_ID,
+    )
 
 
 def test_a_message_id_of_64_characters_is_accepted(server, sender):
@@ -209,8 +247,9 @@ def test_streaming_is_refused(server, sender, value):
 
 
 def user_events_or_none(server, sender: str) -> list[dict]:
-    response = requests.get(f"{server.base_url}/conversations/{sender}/tracker",
-                            params={"token": server.token}, timeout=30)
+    response = requests.get(
+        f"{server.base_url}/conversations/{sender}/tracker", params={"token": server.token}, timeout=30
+    )
     return [e for e in response.json().get("events") or [] if e["event"] == "user"] if response.ok else []
 
 
@@ -221,9 +260,14 @@ def test_a_refused_request_stores_nothing(server, sender):
 
 def test_errors_are_dutch_and_never_repeat_the_input(server, sender):
     marker = f"geheim-{uuid.uuid4().hex}"
-    bodies = [{"sender": sender, "message": {marker: marker}}, {"sender": marker + "\n" + marker},
-              {"sender": sender, "message_id": marker + "!"}, {"sender": sender, "metadata": [marker]},
-              [marker], {"sender": marker * 10}]
+    bodies = [
+        {"sender": sender, "message": {marker: marker}},
+        {"sender": marker + "\n" + marker},
+        {"sender": sender, "message_id": marker + "!"},
+        {"sender": sender, "metadata": [marker]},
+        [marker],
+        {"sender": marker * 10},
+    ]
     for body in bodies:
         response = post_json(server, body)
         assert response.status_code == 400
@@ -233,6 +277,7 @@ def test_errors_are_dutch_and_never_repeat_the_input(server, sender):
 
 
 # --- logs ----------------------------------------------------------------------------
+
 
 def test_no_user_text_in_the_logs(server, sender):
     marker = f"vertrouwelijk{uuid.uuid4().hex}"
@@ -255,6 +300,7 @@ def test_no_user_text_in_the_logs(server, sender):
 
 
 # --- 503 and 500: handler in-process with a failing Rasa -------------------------------
+
 
 def call_handler(on_new_message, body: dict, args=None):
     """Run the channel's POST /webhook handling on a request stand-in; the response."""
@@ -307,13 +353,20 @@ def test_the_message_reaches_rasa_with_sender_metadata_and_message_id():
         received.append(message)
         await message.output_channel.send_text_message(message.sender_id, "antwoord")
 
-    result = call_handler(handle, {"sender": " a ", "message": "hoi", "metadata": {"x": 1},
-                                   "message_id": "m-1", "input_channel": "telegram"})
+    result = call_handler(
+        handle,
+        {"sender": " a ", "message": "hoi", "metadata": {"x": 1}, "message_id": "m-1", "input_channel": "telegram"},
+    )
     assert result.status == 200
     assert json.loads(result.body) == [{"recipient_id": "a", "text": "antwoord"}]
     (message,) = received
-    assert (message.sender_id, message.text, message.metadata, message.message_id, message.input_channel) == \
-        ("a", "hoi", {"x": 1}, "m-1", "rest")
+    assert (message.sender_id, message.text, message.metadata, message.message_id, message.input_channel) == (
+        "a",
+        "hoi",
+        {"x": 1},
+        "m-1",
+        "rest",
+    )
 
 
 def test_a_cancelled_request_is_logged_without_text_and_stays_cancelled(caplog):

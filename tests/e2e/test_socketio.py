@@ -5,6 +5,7 @@ The python-socketio client talks long-polling here: its asyncio websocket transp
 needs aiohttp >= 3.10, and Rasa pins 3.9.5. The websocket transport that browsers use
 is checked separately with the Engine.IO protocol spoken by hand over `websockets`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -14,10 +15,10 @@ from typing import Any
 
 import socketio
 import websockets
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
 from bot.core.ids import is_unguessable_session_id
 from bot.rasa_ext.channels.socketio import history_messages
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
 REPLY_TIMEOUT_S = 90  # a turn runs NLU, policies and the action server on a busy machine
 
@@ -55,8 +56,9 @@ class WidgetSession:
         await asyncio.sleep(0.5)  # taai_history, when there is one, follows session_confirm at once
         return self.confirmed
 
-    async def say(self, text: str, session_id: str | None = None,
-                  timeout: float = REPLY_TIMEOUT_S) -> list[dict[str, Any]]:
+    async def say(
+        self, text: str, session_id: str | None = None, timeout: float = REPLY_TIMEOUT_S
+    ) -> list[dict[str, Any]]:
         """Send a message; return the bot messages of this turn (they come one by one)."""
         start = len(self.bot)
         self._replied.clear()
@@ -108,7 +110,8 @@ def test_a_reconnect_with_the_same_session_id_replays_the_conversation_in_order(
     replayed_bot = [m for m in history if m["sender"] == "bot"]
     assert [m["text"] for m in replayed_bot] == [m.get("text", "") for m in greeting + asked]
     assert replayed_bot[len(greeting) - 1]["buttons"] == [
-        {"title": b["title"], "payload": b["payload"]} for b in greeting[-1]["quick_replies"]]
+        {"title": b["title"], "payload": b["payload"]} for b in greeting[-1]["quick_replies"]
+    ]
     # A click is replayed as the button's title, as the widget showed it.
     assert history[1 + len(greeting)] == {"sender": "user", "text": clicked_title}
 
@@ -189,10 +192,12 @@ def test_the_websocket_transport_replays_history_too(server):
 
 # --- the history itself, from real Rasa events (no server needed) -------------------------
 
+
 def test_history_keeps_order_maps_clicks_to_titles_and_carries_custom_payloads():
     buttons = [{"title": "Ja", "payload": "/affirm"}, {"title": "Nee", "payload": "/deny"}]
     events = [
-        ActionExecuted("action_session_start"), ActionExecuted("action_listen"),
+        ActionExecuted("action_session_start"),
+        ActionExecuted("action_listen"),
         UserUttered("Ons vraagstuk <b>is</b> lastig"),
         BotUttered("Zijn de waarden helder?", {"buttons": buttons}),
         ActionExecuted("action_listen"),

@@ -9,6 +9,7 @@ Two kinds of conversation:
   problem type a description and answers whose labels give that type, plus "weet ik
   niet" twice and "not understood" twice. The held-out part is never used here.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -27,10 +28,17 @@ def converse(server, sender, messages: list[str]) -> str:
 
 # --- the phrasings of the issue -------------------------------------------------------------
 
+
 def test_a_policy_question_starts_the_diagnosis_and_clear_answers_are_understood(server, sender):
-    said = converse(server, sender, ["Zullen we de toeristenbelasting verhogen?",
-                                     "Bewoners en ondernemers zijn het hier helemaal over eens.",
-                                     "Daar twijfelt niemand aan."])
+    said = converse(
+        server,
+        sender,
+        [
+            "Zullen we de toeristenbelasting verhogen?",
+            "Bewoners en ondernemers zijn het hier helemaal over eens.",
+            "Daar twijfelt niemand aan.",
+        ],
+    )
     state = slots(server, sender)
     assert state["problem_description"] == "Zullen we de toeristenbelasting verhogen?"
     assert (state["value_consensus"], state["knowledge_certainty"]) == ("agree", "certain")
@@ -39,9 +47,15 @@ def test_a_policy_question_starts_the_diagnosis_and_clear_answers_are_understood
 
 
 def test_a_short_statement_is_a_description_with_its_domain(server, sender):
-    said = converse(server, sender, ["Eenzame ouderen in onze wijk.",
-                                     "Over het doel is iedereen het er wel mee eens.",
-                                     "nee joh, niemand weet wat nou echt werkt"])
+    said = converse(
+        server,
+        sender,
+        [
+            "Eenzame ouderen in onze wijk.",
+            "Over het doel is iedereen het er wel mee eens.",
+            "nee joh, niemand weet wat nou echt werkt",
+        ],
+    )
     state = slots(server, sender)
     assert state["policy_domain"] == "zorg_wmo"  # not leefomgeving: "wijk" says little
     assert state["problem_type"] == "moderately_structured_knowledge_uncertain"
@@ -61,8 +75,9 @@ def test_how_to_show_that_it_works_gets_the_evidence_levels(server, sender):
 
 
 def test_an_experiment_in_an_obvious_domain_gets_the_routes_at_once(server, sender):
-    replies = server.say(sender, "We willen experimenteren met een bijstand zonder sollicitatieplicht, "
-                                 "welke juridische ruimte is er?")
+    replies = server.say(
+        sender, "We willen experimenteren met een bijstand zonder sollicitatieplicht, welke juridische ruimte is er?"
+    )
     state = slots(server, sender)
     assert "participatiewet_art83" in state["legal_routes"]
     assert state["policy_domain"] == "werk_inkomen"
@@ -71,6 +86,7 @@ def test_an_experiment_in_an_obvious_domain_gets_the_routes_at_once(server, send
 
 
 # --- not understood, and "weet ik niet" ------------------------------------------------------
+
 
 def test_not_understood_twice_pauses_without_recording_then_a_button_goes_on(server, sender):
     server.say(sender, "De wachtlijst voor schuldhulp wordt steeds langer.")
@@ -94,6 +110,7 @@ def test_not_understood_twice_pauses_without_recording_then_a_button_goes_on(ser
 
 # --- a sample of the development corpus ------------------------------------------------------
 
+
 def _dev_corpus() -> dict[str, list[dict]]:
     merged: dict[str, list[dict]] = {"axis_answers": [], "first_messages": []}
     for part in DEV_PARTS:
@@ -106,19 +123,29 @@ def _dev_corpus() -> dict[str, list[dict]]:
 
 
 CORPUS = _dev_corpus()
-TYPES = {("agree", "certain"): "structured", ("disagree", "certain"): "moderately_structured_values_contested",
-         ("agree", "uncertain"): "moderately_structured_knowledge_uncertain", ("disagree", "uncertain"): "unstructured"}
+TYPES = {
+    ("agree", "certain"): "structured",
+    ("disagree", "certain"): "moderately_structured_values_contested",
+    ("agree", "uncertain"): "moderately_structured_knowledge_uncertain",
+    ("disagree", "uncertain"): "unstructured",
+}
 SAMPLE = 2  # conversations per problem type
 
 
 def _answers(question: str, expected: str) -> list[str]:
-    return [a["text"] for a in CORPUS["axis_answers"]
-            if a["question"] == question and a["expected"] == expected and not a.get("sharper")]
+    return [
+        a["text"]
+        for a in CORPUS["axis_answers"]
+        if a["question"] == question and a["expected"] == expected and not a.get("sharper")
+    ]
 
 
 def _descriptions() -> list[str]:
-    return [f["text"] for f in CORPUS["first_messages"]
-            if f["expected"] == "describe" and f.get("values") == "open" and f.get("knowledge") == "open"]
+    return [
+        f["text"]
+        for f in CORPUS["first_messages"]
+        if f["expected"] == "describe" and f.get("values") == "open" and f.get("knowledge") == "open"
+    ]
 
 
 def _sample() -> list[tuple[str, str, str, str]]:
@@ -129,14 +156,21 @@ def _sample() -> list[tuple[str, str, str, str]]:
     for n, ((values, knowledge), type_id) in enumerate(TYPES.items()):
         for k in range(SAMPLE):
             index = n * SAMPLE + k
-            cases.append((descriptions[index % len(descriptions)], _answers("values", values)[index],
-                          _answers("knowledge", knowledge)[index], type_id))
+            cases.append(
+                (
+                    descriptions[index % len(descriptions)],
+                    _answers("values", values)[index],
+                    _answers("knowledge", knowledge)[index],
+                    type_id,
+                )
+            )
     return cases
 
 
 @pytest.mark.parametrize("description, values_answer, knowledge_answer, problem_type", _sample())
-def test_corpus_conversations_end_in_the_right_type(server, sender, description, values_answer,
-                                                    knowledge_answer, problem_type):
+def test_corpus_conversations_end_in_the_right_type(
+    server, sender, description, values_answer, knowledge_answer, problem_type
+):
     first = server.say(sender, description)
     assert slots(server, sender)["requested_slot"] == "value_consensus", texts(first)
     said = converse(server, sender, [values_answer, knowledge_answer])
@@ -169,4 +203,3 @@ def test_corpus_unclear_twice_records_nothing(server, sender):
     server.say(sender, _descriptions()[2])
     converse(server, sender, unclear[:2])
     assert slots(server, sender)["value_consensus"] is None
-

@@ -2,6 +2,7 @@
 and as a Word file, feedback stored with the conversation, static files and the demo
 page. None of them needs the API token: these requests carry none.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -14,17 +15,27 @@ import uuid
 import docx
 import pytest
 import requests
-
-from bot.rasa_ext.channels.web import stored_feedback
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.rasa_ext.channels.web import stored_feedback
 from tests.server_process import start_server, stop_server
 
 EVIL = "<img src=x onerror=alert(1)>"
 DESCRIPTION = f"We moeten kiezen waar de nieuwe daklozenopvang in de stad komt. {EVIL}"
-HEADINGS = ("1. Het vraagstuk", "2. Type en waarom", "3. Aanpak", "4. Betrokkenen", "5. Participatieniveau",
-            "6. Juridische route", "7. Fasen en eerstvolgende stappen", "8. Bewijs", "9. Risico's", "10. Bronnen")
+HEADINGS = (
+    "1. Het vraagstuk",
+    "2. Type en waarom",
+    "3. Aanpak",
+    "4. Betrokkenen",
+    "5. Participatieniveau",
+    "6. Juridische route",
+    "7. Fasen en eerstvolgende stappen",
+    "8. Bewijs",
+    "9. Risico's",
+    "10. Bronnen",
+)
 INTRANET = "https://intranet.gemeente.example"  # a page that embeds the widget
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -71,6 +82,7 @@ def planned(server) -> str:
 
 # --- the plan --------------------------------------------------------------------------
 
+
 def test_the_plan_page_is_complete_escaped_printable_and_private(server, planned):
     response = get(server, f"/plan/{planned}.html")
     assert response.status_code == 200, response.text
@@ -107,13 +119,16 @@ def test_a_conversation_without_a_plan_gets_404(server):
         assert "niet gevonden" in response.text
 
 
-@pytest.mark.parametrize("name", [
-    f"{uuid.uuid4().hex}.html",  # unknown
-    f"{uuid.uuid4().hex}.docx",
-    "kort.html",  # too short to be unguessable
-    "abc123-abc123.html",  # 13 characters
-    "%3Cscript%3Ealert(1)%3C%2Fscript%3Eaaaaaaaaaaaaaaaa.html",  # characters outside [A-Za-z0-9_-]
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"{uuid.uuid4().hex}.html",  # unknown
+        f"{uuid.uuid4().hex}.docx",
+        "kort.html",  # too short to be unguessable
+        "abc123-abc123.html",  # 13 characters
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3Eaaaaaaaaaaaaaaaa.html",  # characters outside [A-Za-z0-9_-]
+    ],
+)
 def test_unknown_or_guessable_plan_ids_get_the_same_404(server, name):
     response = get(server, f"/plan/{name}")
     assert response.status_code == 404
@@ -136,6 +151,7 @@ def test_a_short_rest_conversation_is_not_reachable_even_with_a_plan(server):
 
 
 # --- feedback --------------------------------------------------------------------------
+
 
 def test_feedback_is_stored_with_the_conversation_and_the_conversation_goes_on(server):
     session_id = long_id()
@@ -160,18 +176,21 @@ def test_feedback_is_stored_with_the_conversation_and_the_conversation_goes_on(s
     assert after and "Taai" in after[0]["text"]
 
 
-@pytest.mark.parametrize("body", [
-    "dit is geen json",
-    "[1, 2, 3]",
-    {"session_id": "x" * 32, "message_index": "1", "helpful": True},
-    {"session_id": "x" * 32, "message_index": -1, "helpful": True},
-    {"session_id": "x" * 32, "message_index": 1.5, "helpful": True},
-    {"session_id": "x" * 32, "message_index": True, "helpful": True},
-    {"session_id": "x" * 32, "message_index": 1, "helpful": "ja"},
-    {"session_id": "x" * 32, "message_index": 1, "helpful": None},
-    {"session_id": 12345678901234567890, "message_index": 1, "helpful": True},
-    {"message_index": 1, "helpful": True},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "dit is geen json",
+        "[1, 2, 3]",
+        {"session_id": "x" * 32, "message_index": "1", "helpful": True},
+        {"session_id": "x" * 32, "message_index": -1, "helpful": True},
+        {"session_id": "x" * 32, "message_index": 1.5, "helpful": True},
+        {"session_id": "x" * 32, "message_index": True, "helpful": True},
+        {"session_id": "x" * 32, "message_index": 1, "helpful": "ja"},
+        {"session_id": "x" * 32, "message_index": 1, "helpful": None},
+        {"session_id": 12345678901234567890, "message_index": 1, "helpful": True},
+        {"message_index": 1, "helpful": True},
+    ],
+)
 def test_malformed_feedback_gets_400_in_dutch(server, body):
     response = feedback(server, body)
     assert response.status_code == 400
@@ -186,6 +205,7 @@ def test_feedback_for_an_unknown_or_guessable_conversation_gets_404(server, sess
 
 
 # --- static files and the demo page ---------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def web_server(tmp_path_factory):
@@ -214,11 +234,14 @@ def web_server(tmp_path_factory):
     stop_server(running.process)
 
 
-@pytest.mark.parametrize("path, content_type, text", [
-    ("taai-widget.js", "text/javascript", "console.log"),
-    ("css/widget.css", "text/css", "color: black"),
-    ("icon.svg", "image/svg+xml", "<svg"),
-])
+@pytest.mark.parametrize(
+    "path, content_type, text",
+    [
+        ("taai-widget.js", "text/javascript", "console.log"),
+        ("css/widget.css", "text/css", "color: black"),
+        ("icon.svg", "image/svg+xml", "<svg"),
+    ],
+)
 def test_static_files_are_served_with_their_content_type(web_server, path, content_type, text):
     response = get(web_server, f"/static/{path}")
     assert response.status_code == 200
@@ -234,51 +257,70 @@ def test_the_demo_page_is_served(web_server):
     assert "Taai demo" in response.text
 
 
-@pytest.mark.parametrize("path", [
-    "/webhooks/taai/static/missing.js",
-    "/webhooks/taai/static/css",  # a directory
-    "/webhooks/taai/static/.env",  # hidden files stay hidden
-    "/webhooks/taai/static/../outside-dist.txt",
-    "/webhooks/taai/static/..%2foutside-dist.txt",
-    "/webhooks/taai/static/css/..%2F..%2Foutside-dist.txt",
-    "/webhooks/taai/static/%2e%2e/outside-dist.txt",
-    "/webhooks/taai/static/../../../../../../etc/passwd",
-    "/webhooks/taai/static//etc/passwd",
-    "/webhooks/taai/static/%2Fetc%2Fpasswd",
-    "/webhooks/taai/static/taai-widget.js%00.txt",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/webhooks/taai/static/missing.js",
+        "/webhooks/taai/static/css",  # a directory
+        "/webhooks/taai/static/.env",  # hidden files stay hidden
+        "/webhooks/taai/static/../outside-dist.txt",
+        "/webhooks/taai/static/..%2foutside-dist.txt",
+        "/webhooks/taai/static/css/..%2F..%2Foutside-dist.txt",
+        "/webhooks/taai/static/%2e%2e/outside-dist.txt",
+        "/webhooks/taai/static/../../../../../../etc/passwd",
+        "/webhooks/taai/static//etc/passwd",
+        "/webhooks/taai/static/%2Fetc%2Fpasswd",
+        "/webhooks/taai/static/taai-widget.js%00.txt",
+    ],
+)
 def test_nothing_outside_dist_is_served(web_server, path):
     assert raw_get(web_server, path) == 404
 
 
 def test_project_files_are_not_reachable_through_the_default_web_dir(server):
     # Without TAAI_WEB_DIR the files come from <project>/web/dist: two levels up is the project.
-    for path in ("/webhooks/taai/static/../../credentials.yml", "/webhooks/taai/static/..%2f..%2fcredentials.yml",
-                 "/webhooks/taai/static/no-such-file.js"):
+    for path in (
+        "/webhooks/taai/static/../../credentials.yml",
+        "/webhooks/taai/static/..%2f..%2fcredentials.yml",
+        "/webhooks/taai/static/no-such-file.js",
+    ):
         assert raw_get(server, path) == 404, path
 
 
 # --- CORS: the widget embedded on another origin ---------------------------------------
 
+
 def test_the_configured_origin_may_send_feedback_from_the_browser(web_server):
-    preflight = requests.options(f"{web_server.base_url}/webhooks/taai/feedback", timeout=30, headers={
-        "Origin": INTRANET, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    preflight = requests.options(
+        f"{web_server.base_url}/webhooks/taai/feedback",
+        timeout=30,
+        headers={
+            "Origin": INTRANET,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.status_code in (200, 204)
     assert preflight.headers.get("Access-Control-Allow-Origin") == INTRANET
-    response = requests.post(f"{web_server.base_url}/webhooks/taai/feedback", timeout=30, headers={"Origin": INTRANET},
-                             json={"session_id": uuid.uuid4().hex, "message_index": 0, "helpful": True})
+    response = requests.post(
+        f"{web_server.base_url}/webhooks/taai/feedback",
+        timeout=30,
+        headers={"Origin": INTRANET},
+        json={"session_id": uuid.uuid4().hex, "message_index": 0, "helpful": True},
+    )
     assert response.status_code == 404  # no such conversation, but the browser may read the answer
     assert response.headers.get("Access-Control-Allow-Origin") == INTRANET
 
 
 def test_another_origin_gets_no_cors_permission(web_server):
-    response = requests.get(f"{web_server.base_url}/webhooks/taai/demo", timeout=30,
-                            headers={"Origin": "https://elders.example"})
+    response = requests.get(
+        f"{web_server.base_url}/webhooks/taai/demo", timeout=30, headers={"Origin": "https://elders.example"}
+    )
     assert "Access-Control-Allow-Origin" not in response.headers
 
 
 # --- where earlier feedback is read from (real Rasa trackers, no server needed) --------
+
 
 def _tracker_with_feedback(declared: bool) -> DialogueStateTracker:
     # The slot as domain.yml declares it: {type: any, influence_conversation: false, custom mapping}.

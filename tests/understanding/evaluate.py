@@ -19,6 +19,7 @@ It prints accuracy per part and per phenomenon and writes a JSON report. With
     python -m tests.understanding.evaluate [--parts dev,heldout] [--no-nlu]
         [--report results/understanding/report.json] [--errors dev]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ import asyncio
 import json
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -46,10 +47,18 @@ DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
 AXIS_OF_QUESTION = {"values": "value_consensus", "knowledge": "knowledge_certainty"}
 
 # The path a first message must take, by the author's label.
-FIRST_PATHS = {"describe": "describe_problem", "start_diagnosis": "start_diagnosis", "greet": "greet",
-               "goodbye": "goodbye", "thank": "thank", "bot_challenge": "bot_challenge",
-               "capabilities": "ask_capabilities", "out_of_scope": "out_of_scope", "demo": "start_demo",
-               "quiz": "start_quiz"}
+FIRST_PATHS = {
+    "describe": "describe_problem",
+    "start_diagnosis": "start_diagnosis",
+    "greet": "greet",
+    "goodbye": "goodbye",
+    "thank": "thank",
+    "bot_challenge": "bot_challenge",
+    "capabilities": "ask_capabilities",
+    "out_of_scope": "out_of_scope",
+    "demo": "start_demo",
+    "quiz": "start_quiz",
+}
 
 Parser = Callable[[str], tuple[str | None, float]]
 
@@ -66,8 +75,12 @@ class Tally:
         self.opposite += opposite
 
     def as_dict(self) -> dict[str, Any]:
-        return {"right": self.right, "total": self.total, "accuracy": round(self.right / self.total, 4)
-                if self.total else None, "opposite": self.opposite}
+        return {
+            "right": self.right,
+            "total": self.total,
+            "accuracy": round(self.right / self.total, 4) if self.total else None,
+            "opposite": self.opposite,
+        }
 
 
 @dataclass
@@ -88,13 +101,20 @@ class PartReport:
     def as_dict(self, with_errors: bool) -> dict[str, Any]:
         def table(d: dict[str, Tally]) -> dict[str, Any]:
             return {k: v.as_dict() for k, v in sorted(d.items())}
+
         out = {
-            "axis_answers": {**self.axis.as_dict(), "by_phenomenon": table(self.axis_by_phenomenon),
-                             "by_label": table(self.axis_by_label)},
-            "first_messages": {**self.first.as_dict(), "by_label": table(self.first_by_label),
-                               "by_phenomenon": table(self.first_by_phenomenon),
-                               "axes_filled_from_description": self.prefill.as_dict(),
-                               "domain_noted": self.domain.as_dict()},
+            "axis_answers": {
+                **self.axis.as_dict(),
+                "by_phenomenon": table(self.axis_by_phenomenon),
+                "by_label": table(self.axis_by_label),
+            },
+            "first_messages": {
+                **self.first.as_dict(),
+                "by_label": table(self.first_by_label),
+                "by_phenomenon": table(self.first_by_phenomenon),
+                "axes_filled_from_description": self.prefill.as_dict(),
+                "domain_noted": self.domain.as_dict(),
+            },
             "direct_questions": {**self.questions.as_dict(), "by_kind": table(self.questions_by_kind)},
         }
         if with_errors:
@@ -123,8 +143,16 @@ def evaluate_axis(kb: KnowledgeBase, items: list[dict], report: PartReport) -> N
         for phenomenon in item.get("phenomena") or []:
             report.axis_by_phenomenon[phenomenon].add(good, opposite)
         if not good:
-            report.errors.append({"id": item["id"], "part": "axis", "expected": expected, "got": got,
-                                  "cue": reading.cue, "text": item["text"]})
+            report.errors.append(
+                {
+                    "id": item["id"],
+                    "part": "axis",
+                    "expected": expected,
+                    "got": got,
+                    "cue": reading.cue,
+                    "text": item["text"],
+                }
+            )
 
 
 def _routed(kb: KnowledgeBase, parse: Parser | None, text: str) -> Routed:
@@ -142,25 +170,51 @@ def evaluate_first(kb: KnowledgeBase, items: list[dict], parse: Parser | None, r
         for phenomenon in item.get("phenomena") or []:
             report.first_by_phenomenon[phenomenon].add(good)
         if not good:
-            report.errors.append({"id": item["id"], "part": "first", "expected": expected, "got": routed.intent,
-                                  "rule": routed.rule, "text": item["text"]})
+            report.errors.append(
+                {
+                    "id": item["id"],
+                    "part": "first",
+                    "expected": expected,
+                    "got": routed.intent,
+                    "rule": routed.rule,
+                    "text": item["text"],
+                }
+            )
         if item["expected"] == "describe":
             started = diagnosis.start_diagnosis(kb, item["text"])
-            for axis, label in (("value_consensus", item.get("values")), ("knowledge_certainty", item.get("knowledge"))):
+            for axis, label in (
+                ("value_consensus", item.get("values")),
+                ("knowledge_certainty", item.get("knowledge")),
+            ):
                 filled = started.slots.get(axis)
                 if filled is None:
                     continue
                 right = filled == label
                 report.prefill.add(right, opposite=label in OPPOSITE and OPPOSITE[label] == filled)
                 if not right:
-                    report.errors.append({"id": item["id"], "part": "prefill", "axis": axis, "expected": label,
-                                          "got": filled, "text": item["text"]})
+                    report.errors.append(
+                        {
+                            "id": item["id"],
+                            "part": "prefill",
+                            "axis": axis,
+                            "expected": label,
+                            "got": filled,
+                            "text": item["text"],
+                        }
+                    )
             if item.get("domain") not in (None, "open"):
                 noted = started.slots.get("policy_domain")
                 report.domain.add(noted == item["domain"])
                 if noted != item["domain"]:
-                    report.errors.append({"id": item["id"], "part": "domain", "expected": item["domain"],
-                                          "got": noted, "text": item["text"]})
+                    report.errors.append(
+                        {
+                            "id": item["id"],
+                            "part": "domain",
+                            "expected": item["domain"],
+                            "got": noted,
+                            "text": item["text"],
+                        }
+                    )
 
 
 def _answers_question(kb: KnowledgeBase, routed: Routed, text: str, expected: dict) -> bool:
@@ -194,9 +248,16 @@ def evaluate_questions(kb: KnowledgeBase, items: list[dict], parse: Parser | Non
         report.questions.add(good)
         report.questions_by_kind[item["expected"]["kind"]].add(good)
         if not good:
-            report.errors.append({"id": item["id"], "part": "question", "expected": item["expected"],
-                                  "got": {"intent": routed.intent, **routed.entities}, "rule": routed.rule,
-                                  "text": item["text"]})
+            report.errors.append(
+                {
+                    "id": item["id"],
+                    "part": "question",
+                    "expected": item["expected"],
+                    "got": {"intent": routed.intent, **routed.entities},
+                    "rule": routed.rule,
+                    "text": item["text"],
+                }
+            )
 
 
 def nlu_parser(model: Path) -> Parser:
@@ -222,8 +283,9 @@ def nlu_parser(model: Path) -> Parser:
     return parse
 
 
-def run(parts: list[str], parse: Parser | None, kb: KnowledgeBase | None = None,
-        axis_only: bool = False) -> dict[str, PartReport]:
+def run(
+    parts: list[str], parse: Parser | None, kb: KnowledgeBase | None = None, axis_only: bool = False
+) -> dict[str, PartReport]:
     kb = kb or load_knowledge()
     reports = {}
     for name in parts:
@@ -260,15 +322,20 @@ def print_report(reports: dict[str, PartReport], show_errors: set[str]) -> None:
         print(f"\n== {name} ==")
         print(f"axis answers:     {_fmt(r.axis)}; turned into the opposite pole: {r.axis.opposite}")
         print("  by label:       " + ", ".join(f"{k} {v.right}/{v.total}" for k, v in sorted(r.axis_by_label.items())))
-        print("  by phenomenon:  " + ", ".join(f"{k} {v.right}/{v.total}"
-                                              for k, v in sorted(r.axis_by_phenomenon.items())))
+        print(
+            "  by phenomenon:  "
+            + ", ".join(f"{k} {v.right}/{v.total}" for k, v in sorted(r.axis_by_phenomenon.items()))
+        )
         print(f"first messages:   {_fmt(r.first)}")
         print("  by label:       " + ", ".join(f"{k} {v.right}/{v.total}" for k, v in sorted(r.first_by_label.items())))
-        print(f"  axes filled from a description: {_fmt(r.prefill)}, opposite: {r.prefill.opposite}; "
-              f"domain noted: {_fmt(r.domain)}")
+        print(
+            f"  axes filled from a description: {_fmt(r.prefill)}, opposite: {r.prefill.opposite}; "
+            f"domain noted: {_fmt(r.domain)}"
+        )
         print(f"direct questions: {_fmt(r.questions)}")
-        print("  by kind:        " + ", ".join(f"{k} {v.right}/{v.total}"
-                                              for k, v in sorted(r.questions_by_kind.items())))
+        print(
+            "  by kind:        " + ", ".join(f"{k} {v.right}/{v.total}" for k, v in sorted(r.questions_by_kind.items()))
+        )
         if name in show_errors:
             for error in r.errors:
                 print("  ERROR", json.dumps(error, ensure_ascii=False))
@@ -277,8 +344,10 @@ def print_report(reports: dict[str, PartReport], show_errors: set[str]) -> None:
         held = combined(reports, ("heldout",))
         print("\n== summary ==")
         for key, label in (("axis", "axis answers"), ("first", "first messages"), ("questions", "direct questions")):
-            print(f"{label:17} development {_fmt(dev[key]):20} held-out {_fmt(held[key])}"
-                  + (f"   (opposite: {dev[key].opposite} / {held[key].opposite})" if key == "axis" else ""))
+            print(
+                f"{label:17} development {_fmt(dev[key]):20} held-out {_fmt(held[key])}"
+                + (f"   (opposite: {dev[key].opposite} / {held[key].opposite})" if key == "axis" else "")
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -287,8 +356,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-nlu", action="store_true", help="route without the trained model")
     parser.add_argument("--model", default=str(ROOT / "models" / "taai.tar.gz"))
     parser.add_argument("--report", default=str(ROOT / "results" / "understanding" / "report.json"))
-    parser.add_argument("--errors", default="", help="parts whose errors to print (never use for heldout "
-                                                      "while improving Taai)")
+    parser.add_argument(
+        "--errors", default="", help="parts whose errors to print (never use for heldout while improving Taai)"
+    )
     args = parser.parse_args(argv)
     parts = [p for p in args.parts.split(",") if p]
     started = time.monotonic()
@@ -298,9 +368,18 @@ def main(argv: list[str] | None = None) -> int:
     print_report(reports, show)
     out = Path(args.report)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"nlu": not args.no_nlu, "seconds": round(time.monotonic() - started, 1),
-                               "parts": {n: r.as_dict(with_errors=n != "heldout") for n, r in reports.items()}},
-                              ensure_ascii=False, indent=2), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                "nlu": not args.no_nlu,
+                "seconds": round(time.monotonic() - started, 1),
+                "parts": {n: r.as_dict(with_errors=n != "heldout") for n, r in reports.items()},
+            },
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     print(f"\nReport: {out}")
     return 0
 

@@ -11,11 +11,12 @@ question aims yet; its floors sit just under what it measures today (README,
 *Understanding*), so that a change which makes Taai read unseen text worse fails here,
 without pretending that the aim is met.
 """
+
 from __future__ import annotations
 
 import pytest
 
-from tests.understanding.evaluate import DEV_PARTS, PARTS, combined, nlu_parser, run, ROOT
+from tests.understanding.evaluate import DEV_PARTS, PARTS, ROOT, combined, nlu_parser, run
 
 GROUPS = {"development": DEV_PARTS, "held-out": ("heldout",)}
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
@@ -26,6 +27,7 @@ AIMS = {"development": (0.97, 0, 0.95, 0.95, 0), "held-out": (0.90, 1, 0.95, 0.9
 
 def _available(parts):
     from tests.understanding.evaluate import CORPUS_DIR
+
     return tuple(p for p in parts if (CORPUS_DIR / f"{p}.yml").exists())
 
 
@@ -55,8 +57,9 @@ def test_first_messages_take_the_right_path(full_reports, group):
     figures = combined(full_reports, _available(GROUPS[group]))
     first, prefill = figures["first"], figures["prefill"]
     assert first.right / first.total >= AIMS[group][2], f"{group}: {first.right}/{first.total}"
-    assert prefill.opposite <= AIMS[group][4], f"{group}: {prefill.opposite} axes filled in from a description " \
-                                               "as the opposite of what it says"
+    assert prefill.opposite <= AIMS[group][4], (
+        f"{group}: {prefill.opposite} axes filled in from a description as the opposite of what it says"
+    )
 
 
 @pytest.mark.model

@@ -1,5 +1,6 @@
 """Action-server responses are validated as strictly as Rasa does, with a validator
 built once (bot/rasa_ext/hooks/action_validation.py)."""
+
 from __future__ import annotations
 
 import jsonschema
@@ -13,10 +14,14 @@ from bot.rasa_ext.hooks import action_validation
 VALID = [
     {},
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "problem_type", "value": "unstructured", "timestamp": None}],
-     "responses": [{"text": "Hallo", "buttons": [{"title": "Ja", "payload": "/affirm"}]}]},
-    {"events": [{"event": "active_loop", "name": None}, {"event": "followup", "name": "action_x"}],
-     "responses": [{"response": "utter_greet"}, {"custom": {"plan": "…"}}]},
+    {
+        "events": [{"event": "slot", "name": "problem_type", "value": "unstructured", "timestamp": None}],
+        "responses": [{"text": "Hallo", "buttons": [{"title": "Ja", "payload": "/affirm"}]}],
+    },
+    {
+        "events": [{"event": "active_loop", "name": None}, {"event": "followup", "name": "action_x"}],
+        "responses": [{"response": "utter_greet"}, {"custom": {"plan": "…"}}],
+    },
 ]
 INVALID = [
     {"events": "not a list"},
@@ -50,8 +55,7 @@ def test_invalid_responses_fail_as_with_rasas_own_check(action, result):
 def test_the_schema_itself_is_checked_once_not_per_response(action, monkeypatch):
     calls = []
     validator_class = type(action_validation._validator())
-    monkeypatch.setattr(validator_class, "check_schema",
-                        classmethod(lambda cls, schema, *a, **k: calls.append(1)))
+    monkeypatch.setattr(validator_class, "check_schema", classmethod(lambda cls, schema, *a, **k: calls.append(1)))
     for _ in range(3):
         action._validate_action_result(VALID[2])
     assert calls == []

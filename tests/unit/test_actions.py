@@ -8,6 +8,7 @@ it, so extraction, validation and the returned SlotSet events are all exercised.
 
 Expected ids and wording come from knowledge/*.yml (messages.yml for Taai's own sentences).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,15 +17,43 @@ import pytest
 from rasa_sdk.events import ActiveLoop, AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.advice import (ActionAdvise, ActionAnswerConcept, ActionAskDeviation, ActionAskInitiator,
-                            ActionAskPolicyDomain, ActionLegalRoutes, ActionNoteContext, ActionPlan,
-                            ActionPreparePlan, ValidateRoutesForm)
-from actions.diagnosis import (ActionAskKnowledgeCertainty, ActionAskProblemDescription, ActionAskValueConsensus,
-                               ActionConclude, ActionCorrect, ActionExplainWhy, ActionStartOver,
-                               ActionStartDiagnosis, ValidateDiagnosisForm, ActionAnswerOutsideQuestion)
+from actions.advice import (
+    ActionAdvise,
+    ActionAnswerConcept,
+    ActionAskDeviation,
+    ActionAskInitiator,
+    ActionAskPolicyDomain,
+    ActionLegalRoutes,
+    ActionNoteContext,
+    ActionPlan,
+    ActionPreparePlan,
+    ValidateRoutesForm,
+)
+from actions.diagnosis import (
+    ActionAnswerOutsideQuestion,
+    ActionAskKnowledgeCertainty,
+    ActionAskProblemDescription,
+    ActionAskValueConsensus,
+    ActionConclude,
+    ActionCorrect,
+    ActionExplainWhy,
+    ActionStartDiagnosis,
+    ActionStartOver,
+    ValidateDiagnosisForm,
+)
 from bot.core.render import nl_date
-from tests.unit.tracker_fixtures import (DOMAIN, all_text, buttons, form_tracker, make_tracker, run_action,
-                                         run_extract, slots_set, texts, user_event)
+from tests.unit.tracker_fixtures import (
+    DOMAIN,
+    all_text,
+    buttons,
+    form_tracker,
+    make_tracker,
+    run_action,
+    run_extract,
+    slots_set,
+    texts,
+    user_event,
+)
 
 DIAGNOSIS = "diagnosis_form"
 ROUTES = "routes_form"
@@ -32,8 +61,10 @@ ROUTES = "routes_form"
 # Both axes are clear from this description: "lopen de meningen sterk uiteen" (values
 # disagree) and "niemand weet" (knowledge uncertain); "bijstand" names the domain and
 # "de gemeente" the initiator (knowledge/cues.yml, knowledge/context.yml).
-CLEAR = ("Over de tegenprestatie in de bijstand lopen de meningen sterk uiteen en niemand weet wat werkt. "
-         "De gemeente wil iets doen.")
+CLEAR = (
+    "Over de tegenprestatie in de bijstand lopen de meningen sterk uiteen en niemand weet wat werkt. "
+    "De gemeente wil iets doen."
+)
 # No axis cue, no domain, no initiator.
 VAGUE = "Er is een probleem met de samenwerking tussen een paar partijen."
 ANSWER_PAYLOADS = ["/affirm", "/deny", "/dont_know"]
@@ -49,8 +80,15 @@ TYPES = {  # (value_consensus, knowledge_certainty) -> problem_type, participati
 def diagnosed(vc: str = "agree", kc: str = "uncertain", **extra) -> dict:
     """Slots after a finished diagnosis (no context unless given)."""
     problem_type, level = TYPES[(vc, kc)]
-    return {"problem_description": VAGUE, "value_consensus": vc, "knowledge_certainty": kc,
-            "problem_type": problem_type, "participation_level": level, "last_conclusion": "type", **extra}
+    return {
+        "problem_description": VAGUE,
+        "value_consensus": vc,
+        "knowledge_certainty": kc,
+        "problem_type": problem_type,
+        "participation_level": level,
+        "last_conclusion": "type",
+        **extra,
+    }
 
 
 def run_diagnosis_form(requested: str, text: str, intent: str | None = None, **slots):
@@ -58,16 +96,34 @@ def run_diagnosis_form(requested: str, text: str, intent: str | None = None, **s
 
 
 def run_routes_form(requested: str | None, text: str, intent: str | None = "inform_context", entities=None, **slots):
-    return run_action(ValidateRoutesForm(), form_tracker(ROUTES, requested, text, intent, slots=slots,
-                                                         entities=entities))
+    return run_action(
+        ValidateRoutesForm(), form_tracker(ROUTES, requested, text, intent, slots=slots, entities=entities)
+    )
 
 
 # --- action names match the domain --------------------------------------------------------
 
-ALL_ACTIONS = [ActionStartDiagnosis, ValidateDiagnosisForm, ActionAskValueConsensus, ActionAskKnowledgeCertainty,
-               ActionAskProblemDescription, ActionConclude, ActionCorrect, ActionExplainWhy, ActionStartOver,
-               ActionAdvise, ValidateRoutesForm, ActionAskPolicyDomain, ActionAskInitiator, ActionAskDeviation,
-               ActionLegalRoutes, ActionPreparePlan, ActionPlan, ActionAnswerConcept, ActionNoteContext]
+ALL_ACTIONS = [
+    ActionStartDiagnosis,
+    ValidateDiagnosisForm,
+    ActionAskValueConsensus,
+    ActionAskKnowledgeCertainty,
+    ActionAskProblemDescription,
+    ActionConclude,
+    ActionCorrect,
+    ActionExplainWhy,
+    ActionStartOver,
+    ActionAdvise,
+    ValidateRoutesForm,
+    ActionAskPolicyDomain,
+    ActionAskInitiator,
+    ActionAskDeviation,
+    ActionLegalRoutes,
+    ActionPreparePlan,
+    ActionPlan,
+    ActionAnswerConcept,
+    ActionNoteContext,
+]
 
 
 def test_every_action_tested_here_is_declared_in_the_domain():
@@ -77,6 +133,7 @@ def test_every_action_tested_here_is_declared_in_the_domain():
 
 
 # --- action_start_diagnosis -----------------------------------------------------------------
+
 
 def test_start_diagnosis_prefills_axes_and_context_from_a_clear_description():
     events, dispatcher = run_action(ActionStartDiagnosis(), make_tracker(CLEAR, "describe_problem"))
@@ -116,6 +173,7 @@ def test_start_diagnosis_maps_an_entity_surface_form_to_its_id():
 
 # --- validate_diagnosis_form: problem_description ------------------------------------------
 
+
 def test_form_reads_a_requested_description_and_prefills_its_axes():
     events, dispatcher = run_diagnosis_form("problem_description", CLEAR, "describe_problem")
     slots = slots_set(events)
@@ -139,6 +197,7 @@ def test_form_run_keeps_the_context_read_from_a_description():
 
 # --- validate_diagnosis_form: the axes ------------------------------------------------------
 
+
 @pytest.mark.parametrize("axis, expected", [("value_consensus", "agree"), ("knowledge_certainty", "certain")])
 def test_yes_is_read_through_the_question_asked(axis, expected):
     events, dispatcher = run_diagnosis_form(axis, "ja", "affirm", problem_description=VAGUE)
@@ -151,22 +210,25 @@ def test_no_is_read_through_the_question_asked(axis, expected):
     assert slots_set(run_diagnosis_form(axis, "nee", "deny", problem_description=VAGUE)[0])[axis] == expected
 
 
-@pytest.mark.parametrize("payload, intent, expected", [("/affirm", "affirm", "certain"),
-                                                       ("/deny", "deny", "uncertain")])
+@pytest.mark.parametrize(
+    "payload, intent, expected", [("/affirm", "affirm", "certain"), ("/deny", "deny", "uncertain")]
+)
 def test_a_button_payload_is_read_from_its_intent(payload, intent, expected):
     events, _ = run_diagnosis_form("knowledge_certainty", payload, intent, problem_description=VAGUE)
     assert slots_set(events)["knowledge_certainty"] == expected
 
 
 def test_an_answer_with_a_cue_beats_the_intent():
-    events, _ = run_diagnosis_form("value_consensus", "de meningen lopen sterk uiteen", "affirm",
-                                   problem_description=VAGUE)
+    events, _ = run_diagnosis_form(
+        "value_consensus", "de meningen lopen sterk uiteen", "affirm", problem_description=VAGUE
+    )
     assert slots_set(events)["value_consensus"] == "disagree"
 
 
 def test_an_answer_fills_only_the_requested_axis():
-    events, _ = run_diagnosis_form("knowledge_certainty", "ja", "affirm", problem_description=VAGUE,
-                                   value_consensus="disagree")
+    events, _ = run_diagnosis_form(
+        "knowledge_certainty", "ja", "affirm", problem_description=VAGUE, value_consensus="disagree"
+    )
     # The other axis is left alone; the retry counter starts again for the next question.
     assert slots_set(events) == {"knowledge_certainty": "certain", "axis_attempts": 0}
 
@@ -179,8 +241,9 @@ def test_an_unclear_answer_counts_an_attempt_and_says_it_will_ask_differently():
 
 
 def test_unclear_twice_ends_the_form_without_a_pole_and_offers_the_buttons():
-    events, dispatcher = run_diagnosis_form("value_consensus", "fiets", "nlu_fallback", problem_description=VAGUE,
-                                            axis_attempts=1.0)
+    events, dispatcher = run_diagnosis_form(
+        "value_consensus", "fiets", "nlu_fallback", problem_description=VAGUE, axis_attempts=1.0
+    )
     assert slots_set(events) == {"axis_attempts": 0, "requested_slot": None}  # the form stops: no question loop
     assert "vul niets in" in all_text(dispatcher)
     assert [payload for _, payload in buttons(dispatcher.messages[-1])] == ANSWER_PAYLOADS
@@ -191,7 +254,8 @@ def test_after_a_pause_a_button_answers_the_open_question_and_the_form_goes_on()
     events, dispatcher = run_action(ActionAnswerOutsideQuestion(), tracker)
     assert slots_set(events)["value_consensus"] == "agree"
     assert {"event": "followup", "name": "diagnosis_form"} in [
-        {k: e[k] for k in ("event", "name")} for e in events if e.get("event") == "followup"]
+        {k: e[k] for k in ("event", "name")} for e in events if e.get("event") == "followup"
+    ]
 
 
 def test_after_a_pause_the_last_answer_concludes_at_once():
@@ -214,8 +278,9 @@ def test_typeer_dit_uses_the_description_just_before():
 
 
 def test_a_first_dont_know_counts_an_attempt_without_choosing_a_pole():
-    tracker = form_tracker(DIAGNOSIS, "knowledge_certainty", "weet ik niet", "dont_know",
-                           slots={"problem_description": VAGUE})
+    tracker = form_tracker(
+        DIAGNOSIS, "knowledge_certainty", "weet ik niet", "dont_know", slots={"problem_description": VAGUE}
+    )
     extracted, dispatcher = run_extract(ValidateDiagnosisForm(), "extract_knowledge_certainty", tracker)
     assert extracted == {"axis_attempts": 1}
     assert texts(dispatcher)[0].startswith("Geen probleem.")
@@ -228,24 +293,27 @@ def test_form_run_counts_an_attempt_after_an_unclear_answer():
 
 @pytest.mark.parametrize("axis, pole", [("value_consensus", "disagree"), ("knowledge_certainty", "uncertain")])
 def test_dont_know_after_one_retry_takes_the_less_structured_pole_and_says_so(axis, pole):
-    events, dispatcher = run_diagnosis_form(axis, "weet ik niet", "dont_know", problem_description=VAGUE,
-                                            axis_attempts=1.0)  # a float slot, as Rasa stores it
+    events, dispatcher = run_diagnosis_form(
+        axis, "weet ik niet", "dont_know", problem_description=VAGUE, axis_attempts=1.0
+    )  # a float slot, as Rasa stores it
     assert slots_set(events)[axis] == pole
     message = texts(dispatcher)[0]
     assert message.startswith("Dan ga ik uit van") and "klassieke fout" in message
 
 
 def test_after_a_retry_a_clear_answer_resets_the_attempts():
-    tracker = form_tracker(DIAGNOSIS, "value_consensus", "ja", "affirm",
-                           slots={"problem_description": VAGUE, "axis_attempts": 1})
+    tracker = form_tracker(
+        DIAGNOSIS, "value_consensus", "ja", "affirm", slots={"problem_description": VAGUE, "axis_attempts": 1}
+    )
     extracted, _ = run_extract(ValidateDiagnosisForm(), "extract_value_consensus", tracker)
     assert extracted == {"value_consensus": "agree", "axis_attempts": 0}
 
 
 @pytest.mark.parametrize("intent", ["ask_why", "ask_concept", "start_over", "out_of_scope"])
 def test_an_interruption_does_not_fill_the_requested_axis(intent):
-    events, dispatcher = run_diagnosis_form("value_consensus", "ja, maar waarom vraag je dat?", intent,
-                                            problem_description=VAGUE)
+    events, dispatcher = run_diagnosis_form(
+        "value_consensus", "ja, maar waarom vraag je dat?", intent, problem_description=VAGUE
+    )
     assert "value_consensus" not in slots_set(events)
     assert dispatcher.messages == []
 
@@ -257,19 +325,23 @@ def test_nothing_is_extracted_when_the_form_asks_nothing():
 
 # --- the form's questions -------------------------------------------------------------------
 
-@pytest.mark.parametrize("action, axis", [(ActionAskValueConsensus, "value_consensus"),
-                                          (ActionAskKnowledgeCertainty, "knowledge_certainty")])
+
+@pytest.mark.parametrize(
+    "action, axis", [(ActionAskValueConsensus, "value_consensus"), (ActionAskKnowledgeCertainty, "knowledge_certainty")]
+)
 def test_an_axis_question_has_answer_buttons(kb, action, axis):
     events, dispatcher = run_action(action(), make_tracker())
     message = dispatcher.messages[0]
     assert events == []
     assert message["text"] == kb.axes[axis]["question"]
-    assert buttons(message) == list(zip([p["button"] for p in kb.axes[axis]["poles"]] + ["Weet ik niet"],
-                                        ANSWER_PAYLOADS))
+    assert buttons(message) == list(
+        zip([p["button"] for p in kb.axes[axis]["poles"]] + ["Weet ik niet"], ANSWER_PAYLOADS, strict=False)
+    )
 
 
-@pytest.mark.parametrize("action, axis", [(ActionAskValueConsensus, "value_consensus"),
-                                          (ActionAskKnowledgeCertainty, "knowledge_certainty")])
+@pytest.mark.parametrize(
+    "action, axis", [(ActionAskValueConsensus, "value_consensus"), (ActionAskKnowledgeCertainty, "knowledge_certainty")]
+)
 def test_after_an_unclear_answer_the_question_is_sharper(kb, action, axis):
     _, dispatcher = run_action(action(), make_tracker(slots={"axis_attempts": 1.0}))
     message = dispatcher.messages[0]
@@ -285,12 +357,14 @@ def test_ask_problem_description_asks_for_a_few_sentences():
 
 # --- action_conclude ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("axes, expected", list(TYPES.items()))
 def test_conclude_sets_type_level_and_stakeholders(kb, axes, expected):
     vc, kc = axes
     problem_type, level = expected
-    tracker = make_tracker("ja", "affirm", slots={"problem_description": VAGUE, "value_consensus": vc,
-                                                  "knowledge_certainty": kc})
+    tracker = make_tracker(
+        "ja", "affirm", slots={"problem_description": VAGUE, "value_consensus": vc, "knowledge_certainty": kc}
+    )
     events, dispatcher = run_action(ActionConclude(), tracker)
     slots = slots_set(events)
     assert slots["problem_type"] == problem_type
@@ -304,8 +378,14 @@ def test_conclude_sets_type_level_and_stakeholders(kb, axes, expected):
 
 
 def test_conclude_puts_the_initiators_partners_first(kb):
-    tracker = make_tracker(slots={"value_consensus": "agree", "knowledge_certainty": "uncertain",
-                                  "initiator": "gemeente", "policy_domain": "werk_inkomen"})
+    tracker = make_tracker(
+        slots={
+            "value_consensus": "agree",
+            "knowledge_certainty": "uncertain",
+            "initiator": "gemeente",
+            "policy_domain": "werk_inkomen",
+        }
+    )
     stakeholders = slots_set(run_action(ActionConclude(), tracker)[0])["stakeholders"]
     partners = [c["id"] for c in kb.stakeholders.values() if "gemeente" in c["initiators"]]
     assert partners and stakeholders[0] == partners[0]
@@ -320,8 +400,12 @@ def test_conclude_does_nothing_when_an_axis_is_missing(missing):
 
 
 def test_conclude_hands_over_the_plan_when_one_was_asked_for():
-    slots = {"problem_description": VAGUE, "value_consensus": "disagree", "knowledge_certainty": "uncertain",
-             "plan_requested": True}
+    slots = {
+        "problem_description": VAGUE,
+        "value_consensus": "disagree",
+        "knowledge_certainty": "uncertain",
+        "plan_requested": True,
+    }
     events, dispatcher = run_action(ActionConclude(), make_tracker(slots=slots))
     result = slots_set(events)
     assert result["plan_requested"] is False
@@ -331,9 +415,13 @@ def test_conclude_hands_over_the_plan_when_one_was_asked_for():
 
 # --- action_correct -------------------------------------------------------------------------
 
+
 def test_correct_reclassifies_and_recomputes_the_advice():
-    tracker = make_tracker("nee, eigenlijk zijn de waarden wel omstreden", "inform_axis",
-                           slots=diagnosed("agree", "uncertain", stakeholders=["experts_by_experience"]))
+    tracker = make_tracker(
+        "nee, eigenlijk zijn de waarden wel omstreden",
+        "inform_axis",
+        slots=diagnosed("agree", "uncertain", stakeholders=["experts_by_experience"]),
+    )
     events, dispatcher = run_action(ActionCorrect(), tracker)
     slots = slots_set(events)
     assert slots["value_consensus"] == "disagree"
@@ -344,27 +432,32 @@ def test_correct_reclassifies_and_recomputes_the_advice():
 
 
 def test_correct_recomputes_routes_that_were_already_given():
-    tracker = make_tracker("we weten wat werkt", "inform_axis",
-                           slots=diagnosed("agree", "uncertain", legal_routes=["uitdaagrecht"],
-                                           policy_domain="werk_inkomen", initiator="gemeente"))
+    tracker = make_tracker(
+        "we weten wat werkt",
+        "inform_axis",
+        slots=diagnosed(
+            "agree", "uncertain", legal_routes=["uitdaagrecht"], policy_domain="werk_inkomen", initiator="gemeente"
+        ),
+    )
     slots = slots_set(run_action(ActionCorrect(), tracker)[0])
     assert slots["knowledge_certainty"] == "certain" and slots["problem_type"] == "structured"
     assert slots["legal_routes"][0] == "participatiewet_art83"
 
 
 def test_correct_without_an_axis_cue_offers_the_corrections():
-    events, dispatcher = run_action(ActionCorrect(), make_tracker("dat klopt niet", "inform_axis",
-                                                                  slots=diagnosed()))
+    events, dispatcher = run_action(ActionCorrect(), make_tracker("dat klopt niet", "inform_axis", slots=diagnosed()))
     assert events == []
     assert texts(dispatcher)[0].startswith("Wat wil je aanpassen?")
     assert len(buttons(dispatcher.messages[0])) == 4
 
 
 # The payloads action_correct offers as buttons; each goes back through NLU as text.
-CORRECTIONS = [("De waarden zijn toch omstreden", "value_consensus", "disagree"),
-               ("we zijn het toch eens over het doel", "value_consensus", "agree"),
-               ("het is toch onzeker wat werkt", "knowledge_certainty", "uncertain"),
-               ("het is toch bekend wat werkt", "knowledge_certainty", "certain")]
+CORRECTIONS = [
+    ("De waarden zijn toch omstreden", "value_consensus", "disagree"),
+    ("we zijn het toch eens over het doel", "value_consensus", "agree"),
+    ("het is toch onzeker wat werkt", "knowledge_certainty", "uncertain"),
+    ("het is toch bekend wat werkt", "knowledge_certainty", "certain"),
+]
 OPPOSITE = {"agree": "disagree", "disagree": "agree", "certain": "uncertain", "uncertain": "certain"}
 
 
@@ -381,13 +474,15 @@ def test_every_offered_correction_changes_its_axis(payload, axis, value):
 
 
 def test_correct_with_the_same_answer_changes_nothing():
-    events, dispatcher = run_action(ActionCorrect(), make_tracker("we zijn het eens over het doel",
-                                                                  slots=diagnosed("agree")))
+    events, dispatcher = run_action(
+        ActionCorrect(), make_tracker("we zijn het eens over het doel", slots=diagnosed("agree"))
+    )
     assert events == []
     assert "Er verandert niets" in texts(dispatcher)[0]
 
 
 # --- action_explain_why ---------------------------------------------------------------------
+
 
 def test_explain_why_explains_the_type_with_its_source(kb):
     tracker = make_tracker("waarom?", "ask_why", slots=diagnosed("disagree", "certain"))
@@ -416,6 +511,7 @@ def test_explain_why_before_any_conclusion_says_so():
 
 # --- action_start_over ----------------------------------------------------------------------
 
+
 def test_start_over_closes_the_form_and_resets_all_slots():
     tracker = make_tracker("opnieuw beginnen", "start_over", slots=diagnosed(), active_loop=DIAGNOSIS)
     events, dispatcher = run_action(ActionStartOver(), tracker)
@@ -425,6 +521,7 @@ def test_start_over_closes_the_form_and_resets_all_slots():
 
 
 # --- action_advise --------------------------------------------------------------------------
+
 
 def test_advise_names_level_and_stakeholders_for_the_type(kb):
     tracker = make_tracker("wie betrek ik?", "ask_stakeholders", slots=diagnosed("disagree", "certain"))
@@ -447,6 +544,7 @@ def test_advise_before_a_diagnosis_offers_to_start_one():
 
 # --- validate_routes_form -------------------------------------------------------------------
 
+
 def required_routes_slots(text: str, requested: str | None = None) -> list:
     form = ValidateRoutesForm()
     tracker = form_tracker(ROUTES, requested, text, "ask_experiment")
@@ -458,13 +556,19 @@ def test_routes_form_asks_nothing_when_the_question_names_a_route():
 
 
 def test_routes_form_asks_domain_initiator_and_rule_otherwise():
-    assert required_routes_slots("welke ruimte is er om te experimenteren?") == ["policy_domain", "initiator",
-                                                                                 "deviation"]
+    assert required_routes_slots("welke ruimte is er om te experimenteren?") == [
+        "policy_domain",
+        "initiator",
+        "deviation",
+    ]
 
 
 def test_routes_form_keeps_asking_once_a_question_is_open():
-    assert required_routes_slots("de experimentenwet", requested="deviation") == ["policy_domain", "initiator",
-                                                                                   "deviation"]
+    assert required_routes_slots("de experimentenwet", requested="deviation") == [
+        "policy_domain",
+        "initiator",
+        "deviation",
+    ]
 
 
 def test_routes_form_run_ends_at_once_for_a_named_route():
@@ -545,10 +649,14 @@ def test_every_initiator_button_fills_its_own_initiator(kb):
 
 # --- the routes form's questions ------------------------------------------------------------
 
-@pytest.mark.parametrize("action, question, options", [
-    (ActionAskPolicyDomain, "Om welk beleidsdomein gaat het?", "domains"),
-    (ActionAskInitiator, "Wie neemt het initiatief?", "initiators"),
-])
+
+@pytest.mark.parametrize(
+    "action, question, options",
+    [
+        (ActionAskPolicyDomain, "Om welk beleidsdomein gaat het?", "domains"),
+        (ActionAskInitiator, "Wie neemt het initiatief?", "initiators"),
+    ],
+)
 def test_context_questions_offer_every_option_and_dont_know(kb, action, question, options):
     events, dispatcher = run_action(action(), make_tracker())
     message = dispatcher.messages[0]
@@ -566,9 +674,11 @@ def test_ask_deviation_invites_own_words_or_dont_know():
 
 # --- action_legal_routes --------------------------------------------------------------------
 
+
 def test_legal_routes_for_the_bijstand_and_the_gemeente_start_with_article_83(kb):
-    tracker = make_tracker("de gemeente", "inform_context",
-                           slots={"policy_domain": "werk_inkomen", "initiator": "gemeente"})
+    tracker = make_tracker(
+        "de gemeente", "inform_context", slots={"policy_domain": "werk_inkomen", "initiator": "gemeente"}
+    )
     events, dispatcher = run_action(ActionLegalRoutes(), tracker)
     slots = slots_set(events)
     assert slots["legal_routes"][0] == "participatiewet_art83"
@@ -583,16 +693,21 @@ def test_legal_routes_for_the_bijstand_and_the_gemeente_start_with_article_83(kb
 
 
 def test_legal_routes_without_a_rule_asks_which_rule():
-    tracker = make_tracker("de gemeente", "inform_context",
-                           slots={"policy_domain": "werk_inkomen", "initiator": "gemeente", "deviation": "unknown"})
+    tracker = make_tracker(
+        "de gemeente",
+        "inform_context",
+        slots={"policy_domain": "werk_inkomen", "initiator": "gemeente", "deviation": "unknown"},
+    )
     _, dispatcher = run_action(ActionLegalRoutes(), tracker)
     assert texts(dispatcher)[-1] == "Over welke regel gaat het precies? Dan zoek ik gerichter."
 
 
 def test_legal_routes_with_a_known_rule_does_not_ask_again():
-    tracker = make_tracker("/dont_know", "dont_know",
-                           slots={"policy_domain": "werk_inkomen", "initiator": "gemeente",
-                                  "deviation": "de sollicitatieplicht"})
+    tracker = make_tracker(
+        "/dont_know",
+        "dont_know",
+        slots={"policy_domain": "werk_inkomen", "initiator": "gemeente", "deviation": "de sollicitatieplicht"},
+    )
     assert len(run_action(ActionLegalRoutes(), tracker)[1].messages) == 1
 
 
@@ -608,24 +723,30 @@ def test_a_question_about_the_experimentenwet_says_it_was_never_enacted():
 
 
 def test_legal_routes_answer_the_question_that_started_the_form():
-    earlier = [user_event("Bestaat de Experimentenwet nog?", "ask_experiment"),
-               {"event": "action", "name": "routes_form"}]
+    earlier = [
+        user_event("Bestaat de Experimentenwet nog?", "ask_experiment"),
+        {"event": "action", "name": "routes_form"},
+    ]
     tracker = make_tracker("de gemeente", "inform_context", slots={"initiator": "gemeente"}, earlier=earlier)
     message = texts(run_action(ActionLegalRoutes(), tracker)[1])[0]
     assert "**1. Experimentenwet gemeenten" in message
 
 
 def test_legal_routes_forget_a_question_from_before_a_start_over():
-    earlier = [user_event("Bestaat de Experimentenwet nog?", "ask_experiment"),
-               {"event": "action", "name": "action_legal_routes"},
-               user_event("opnieuw beginnen", "start_over"),
-               {"event": "action", "name": "action_start_over"}, {"event": "reset_slots"}]
+    earlier = [
+        user_event("Bestaat de Experimentenwet nog?", "ask_experiment"),
+        {"event": "action", "name": "action_legal_routes"},
+        user_event("opnieuw beginnen", "start_over"),
+        {"event": "action", "name": "action_start_over"},
+        {"event": "reset_slots"},
+    ]
     tracker = make_tracker("het gaat om wonen", "inform_context", slots={"policy_domain": "wonen"}, earlier=earlier)
     message = texts(run_action(ActionLegalRoutes(), tracker)[1])[0]
     assert "Experimentenwet gemeenten" not in message
 
 
 # --- plans ----------------------------------------------------------------------------------
+
 
 def test_prepare_plan_names_what_is_missing():
     tracker = make_tracker("maak een plan", "ask_plan", slots={"value_consensus": "agree"})
@@ -637,14 +758,23 @@ def test_prepare_plan_names_what_is_missing():
 
 
 def test_prepare_plan_is_silent_when_nothing_is_missing():
-    events, dispatcher = run_action(ActionPreparePlan(), make_tracker("maak een plan", "ask_plan",
-                                                                      slots=diagnosed()))
+    events, dispatcher = run_action(ActionPreparePlan(), make_tracker("maak een plan", "ask_plan", slots=diagnosed()))
     assert slots_set(events) == {"plan_requested": True} and dispatcher.messages == []
 
 
-PLAN_SECTIONS = ["# Experimentplan", "## 1. Het vraagstuk", "## 2. Type en waarom", "## 3. Aanpak",
-                 "## 4. Betrokkenen", "## 5. Participatieniveau", "## 6. Juridische route",
-                 "## 7. Fasen en eerstvolgende stappen", "## 8. Bewijs", "## 9. Risico's", "## 10. Bronnen"]
+PLAN_SECTIONS = [
+    "# Experimentplan",
+    "## 1. Het vraagstuk",
+    "## 2. Type en waarom",
+    "## 3. Aanpak",
+    "## 4. Betrokkenen",
+    "## 5. Participatieniveau",
+    "## 6. Juridische route",
+    "## 7. Fasen en eerstvolgende stappen",
+    "## 8. Bewijs",
+    "## 9. Risico's",
+    "## 10. Bronnen",
+]
 
 
 def test_plan_contains_every_section_and_the_users_description():
@@ -670,8 +800,10 @@ def test_plan_offers_download_links_only_for_an_unguessable_session():
     tracker.sender_id = "3f9c2b7e1a8d4c6f9e0b1a2c3d4e5f60"
     _, dispatcher = run_action(ActionPlan(), tracker)
     custom = dispatcher.messages[-1]["custom"]["taai_plan"]
-    assert custom == {"html": f"/webhooks/taai/plan/{tracker.sender_id}.html",
-                      "docx": f"/webhooks/taai/plan/{tracker.sender_id}.docx"}
+    assert custom == {
+        "html": f"/webhooks/taai/plan/{tracker.sender_id}.html",
+        "docx": f"/webhooks/taai/plan/{tracker.sender_id}.docx",
+    }
 
 
 def test_plan_without_a_diagnosis_asks_for_what_is_missing():
@@ -681,6 +813,7 @@ def test_plan_without_a_diagnosis_asks_for_what_is_missing():
 
 
 # --- action_answer_concept ------------------------------------------------------------------
+
 
 def sources_of(kb, entry) -> str:
     return "Bron: " + "; ".join(s["short"] for s in kb.source_list(entry["sources"])) + "."
@@ -711,20 +844,23 @@ def test_answer_concept_about_a_case(kb):
 
 
 def test_answer_concept_about_a_problem_type(kb):
-    message = texts(run_action(ActionAnswerConcept(), make_tracker("wat is een gestructureerd probleem?",
-                                                                   "ask_concept"))[1])[0]
+    message = texts(
+        run_action(ActionAnswerConcept(), make_tracker("wat is een gestructureerd probleem?", "ask_concept"))[1]
+    )[0]
     assert message.startswith(f"**{kb.types['structured']['name']}**") and "Bron:" in message
 
 
 def test_answer_concept_about_the_unstructured_type(kb):
-    message = texts(run_action(ActionAnswerConcept(), make_tracker("wat is een ongestructureerd probleem?",
-                                                                   "ask_concept"))[1])[0]
+    message = texts(
+        run_action(ActionAnswerConcept(), make_tracker("wat is een ongestructureerd probleem?", "ask_concept"))[1]
+    )[0]
     assert message.startswith(f"**{kb.types['unstructured']['name']}**")
 
 
 def test_answer_concept_does_not_mistake_partly_structured_for_structured(kb):
-    message = texts(run_action(ActionAnswerConcept(), make_tracker("wat is een deels gestructureerd probleem?",
-                                                                   "ask_concept"))[1])[0]
+    message = texts(
+        run_action(ActionAnswerConcept(), make_tracker("wat is een deels gestructureerd probleem?", "ask_concept"))[1]
+    )[0]
     assert not message.startswith(f"**{kb.types['structured']['name']}**")
 
 
@@ -735,9 +871,13 @@ def test_answer_concept_admits_what_it_does_not_know():
 
 # --- action_note_context --------------------------------------------------------------------
 
+
 def test_note_context_stores_domain_and_initiator_from_entities():
-    tracker = make_tracker("het gaat om jeugd, bewoners willen het", "inform_context",
-                           entities={"policy_domain": "jeugd", "initiator": "bewoners"})
+    tracker = make_tracker(
+        "het gaat om jeugd, bewoners willen het",
+        "inform_context",
+        entities={"policy_domain": "jeugd", "initiator": "bewoners"},
+    )
     events, dispatcher = run_action(ActionNoteContext(), tracker)
     assert slots_set(events) == {"policy_domain": "jeugd", "initiator": "bewoners"}
     assert texts(dispatcher)[0] == "Genoteerd: domein jeugd, initiatief bij bewoners."
@@ -754,8 +894,9 @@ def test_note_context_takes_other_words_as_the_rule_in_the_way():
 def test_note_context_then_routes_use_the_new_context():
     noted, _ = run_action(ActionNoteContext(), make_tracker("wij als gemeente, in de bijstand", "inform_context"))
     assert slots_set(noted)["initiator"] == "gemeente" and slots_set(noted)["policy_domain"] == "werk_inkomen"
-    events, _ = run_action(ActionLegalRoutes(), make_tracker("wij als gemeente, in de bijstand", "inform_context",
-                                                             slots=slots_set(noted)))
+    events, _ = run_action(
+        ActionLegalRoutes(), make_tracker("wij als gemeente, in de bijstand", "inform_context", slots=slots_set(noted))
+    )
     assert slots_set(events)["legal_routes"][0] == "participatiewet_art83"
 
 

@@ -15,6 +15,7 @@ Besides, every layer and actions/ may import bot.runtime.settings, and of bot.ru
 only that module: it is where every setting is read (the environment is read nowhere
 else), and it imports nothing of bot/ itself.
 """
+
 from __future__ import annotations
 
 import ast
@@ -102,15 +103,22 @@ def test_the_settings_import_nothing_of_bot_and_no_framework():
 
 def test_the_check_itself_sees_a_violation(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("def f():\n    from rasa.core.agent import Agent\n    import bot.rasa_ext.server\n"
-                   "from bot.runtime.settings import load_settings\nfrom bot.runtime import settings, launcher\n"
-                   "import bot.runtime.processes\nfrom bot import rasa_ext\n", encoding="utf-8")
+    bad.write_text(
+        "def f():\n    from rasa.core.agent import Agent\n    import bot.rasa_ext.server\n"
+        "from bot.runtime.settings import load_settings\nfrom bot.runtime import settings, launcher\n"
+        "import bot.runtime.processes\nfrom bot import rasa_ext\n",
+        encoding="utf-8",
+    )
     assert _violations([bad], FRAMEWORKS, root=tmp_path) == ["bad.py:2 imports rasa.core.agent.Agent"]
     assert sorted(_violations([bad], ["bot.rasa_ext"], root=tmp_path)) == [
-        "bad.py:3 imports bot.rasa_ext.server", "bad.py:7 imports bot.rasa_ext"]
+        "bad.py:3 imports bot.rasa_ext.server",
+        "bad.py:7 imports bot.rasa_ext",
+    ]
     # Of bot.runtime, only the settings module is open to every layer.
     assert _violations([bad], ["bot.runtime"], root=tmp_path) == [
-        "bad.py:5 imports bot.runtime.launcher", "bad.py:6 imports bot.runtime.processes"]
+        "bad.py:5 imports bot.runtime.launcher",
+        "bad.py:6 imports bot.runtime.processes",
+    ]
     assert len(_violations([bad], ["bot.runtime"], root=tmp_path, allowed=())) == 4
 
 
@@ -124,8 +132,12 @@ READ_METHODS = {"get", "setdefault", "pop"}
 
 
 def _is_os_environ(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Attribute) and node.attr == "environ"
-            and isinstance(node.value, ast.Name) and node.value.id == "os")
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "environ"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "os"
+    )
 
 
 def _environment_reads(path: Path) -> list[int]:
@@ -133,17 +145,24 @@ def _environment_reads(path: Path) -> list[int]:
     "X" in os.environ, os.getenv(...), or importing environ/getenv from os."""
     lines = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and (
                 (node.func.attr in READ_METHODS and _is_os_environ(node.func.value))
-                or (node.func.attr == "getenv" and isinstance(node.func.value, ast.Name)
-                    and node.func.value.id == "os")):
+                or (node.func.attr == "getenv" and isinstance(node.func.value, ast.Name) and node.func.value.id == "os")
+            )
+        ):
             lines.append(node.lineno)
         elif isinstance(node, ast.Subscript) and _is_os_environ(node.value) and isinstance(node.ctx, ast.Load):
             lines.append(node.lineno)
         elif isinstance(node, ast.Compare) and any(_is_os_environ(c) for c in node.comparators):
             lines.append(node.lineno)
-        elif isinstance(node, ast.ImportFrom) and node.module == "os" and \
-                {a.name for a in node.names} & {"environ", "getenv"}:
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "os"
+            and {a.name for a in node.names} & {"environ", "getenv"}
+        ):
             lines.append(node.lineno)
     return sorted(lines)
 
@@ -157,7 +176,10 @@ def test_only_the_settings_read_the_environment():
 
 def test_the_environment_check_sees_each_kind_of_read(tmp_path):
     code = tmp_path / "reads.py"
-    code.write_text("import os\nfrom os import getenv\n"
-                    "a = os.environ.get('A')\nb = os.environ['B']\nc = 'C' in os.environ\nd = os.getenv('D')\n"
-                    "env = dict(os.environ)\nos.environ['E'] = '1'\nos.environ.update(F='1')\n", encoding="utf-8")
+    code.write_text(
+        "import os\nfrom os import getenv\n"
+        "a = os.environ.get('A')\nb = os.environ['B']\nc = 'C' in os.environ\nd = os.getenv('D')\n"
+        "env = dict(os.environ)\nos.environ['E'] = '1'\nos.environ.update(F='1')\n",
+        encoding="utf-8",
+    )
     assert _environment_reads(code) == [2, 3, 4, 5, 6]

@@ -1,4 +1,5 @@
 """bot/runtime/channel_config.py: which channels are on, and the credentials file it writes."""
+
 from __future__ import annotations
 
 import stat
@@ -7,9 +8,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.runtime.channel_config import (BASE_CREDENTIALS, CHANNELS, ChannelConfigError, build_credentials,
-                                configured_channels, describe_channels, read_base_credentials,
-                                render_credentials, write_credentials)
+from bot.runtime.channel_config import (
+    BASE_CREDENTIALS,
+    CHANNELS,
+    ChannelConfigError,
+    build_credentials,
+    configured_channels,
+    describe_channels,
+    read_base_credentials,
+    render_credentials,
+    write_credentials,
+)
 from bot.runtime.settings import Settings
 
 SECRETS = {
@@ -23,17 +32,28 @@ SECRETS = {
 }
 
 FULL = {
-    "telegram": {"TELEGRAM_ACCESS_TOKEN": SECRETS["TELEGRAM_ACCESS_TOKEN"], "TELEGRAM_VERIFY": "@taai_bot",
-                 "TELEGRAM_WEBHOOK_URL": "https://taai.example.nl/webhooks/telegram/webhook"},
+    "telegram": {
+        "TELEGRAM_ACCESS_TOKEN": SECRETS["TELEGRAM_ACCESS_TOKEN"],
+        "TELEGRAM_VERIFY": "@taai_bot",
+        "TELEGRAM_WEBHOOK_URL": "https://taai.example.nl/webhooks/telegram/webhook",
+    },
     "slack": {"SLACK_TOKEN": SECRETS["SLACK_TOKEN"], "SLACK_SIGNING_SECRET": SECRETS["SLACK_SIGNING_SECRET"]},
-    "mattermost": {"MATTERMOST_URL": "https://chat.example.nl/", "MATTERMOST_TOKEN": SECRETS["MATTERMOST_TOKEN"],
-                   "MATTERMOST_WEBHOOK_URL": "https://taai.example.nl/webhooks/mattermost/webhook",
-                   "MATTERMOST_WEBHOOK_TOKEN": SECRETS["MATTERMOST_WEBHOOK_TOKEN"]},
-    "botframework": {"BOTFRAMEWORK_APP_ID": "0f6a3c52-7d1e-4c1b-9a53-5b1e0c7d2a11",
-                     "BOTFRAMEWORK_APP_PASSWORD": SECRETS["BOTFRAMEWORK_APP_PASSWORD"]},
-    "twilio": {"TWILIO_ACCOUNT_SID": "AC0123", "TWILIO_AUTH_TOKEN": SECRETS["TWILIO_AUTH_TOKEN"],
-               "TWILIO_WHATSAPP_NUMBER": "+31 6 12345678",
-               "TWILIO_WEBHOOK_URL": "https://taai.example.nl/webhooks/twilio/webhook"},
+    "mattermost": {
+        "MATTERMOST_URL": "https://chat.example.nl/",
+        "MATTERMOST_TOKEN": SECRETS["MATTERMOST_TOKEN"],
+        "MATTERMOST_WEBHOOK_URL": "https://taai.example.nl/webhooks/mattermost/webhook",
+        "MATTERMOST_WEBHOOK_TOKEN": SECRETS["MATTERMOST_WEBHOOK_TOKEN"],
+    },
+    "botframework": {
+        "BOTFRAMEWORK_APP_ID": "0f6a3c52-7d1e-4c1b-9a53-5b1e0c7d2a11",
+        "BOTFRAMEWORK_APP_PASSWORD": SECRETS["BOTFRAMEWORK_APP_PASSWORD"],
+    },
+    "twilio": {
+        "TWILIO_ACCOUNT_SID": "AC0123",
+        "TWILIO_AUTH_TOKEN": SECRETS["TWILIO_AUTH_TOKEN"],
+        "TWILIO_WHATSAPP_NUMBER": "+31 6 12345678",
+        "TWILIO_WEBHOOK_URL": "https://taai.example.nl/webhooks/twilio/webhook",
+    },
 }
 ALL = {name: value for variables in FULL.values() for name, value in variables.items()}
 BASE = {"rest": None, "bot.rasa_ext.channels.socketio.TaaiSocketIOInput": {"session_persistence": True}}
@@ -93,16 +113,21 @@ def test_values_are_checked_and_normalised():
     assert entry(credentials, "mattermost")["url"] == "https://chat.example.nl/api/v4"
     assert entry(credentials, "twilio")["twilio_number"] == "whatsapp:+31612345678"
     assert entry(credentials, "twilio")["webhook_url"] == "https://taai.example.nl/webhooks/twilio/webhook"
-    assert entry(credentials, "slack") == {"slack_token": "${SLACK_TOKEN}",
-                                           "slack_signing_secret": "${SLACK_SIGNING_SECRET}"}
+    assert entry(credentials, "slack") == {
+        "slack_token": "${SLACK_TOKEN}",
+        "slack_signing_secret": "${SLACK_SIGNING_SECRET}",
+    }
 
 
-@pytest.mark.parametrize("variable, value", [
-    ("TWILIO_WHATSAPP_NUMBER", "0612345678"),
-    ("TWILIO_WEBHOOK_URL", "taai.example.nl/webhooks/twilio/webhook"),
-    ("TELEGRAM_ACCESS_TOKEN", "not a token"),
-    ("MATTERMOST_URL", "chat.example.nl"),
-])
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("TWILIO_WHATSAPP_NUMBER", "0612345678"),
+        ("TWILIO_WEBHOOK_URL", "taai.example.nl/webhooks/twilio/webhook"),
+        ("TELEGRAM_ACCESS_TOKEN", "not a token"),
+        ("MATTERMOST_URL", "chat.example.nl"),
+    ],
+)
 def test_unusable_values_are_refused_with_a_message(variable, value):
     environ = {**ALL, variable: value}
     with pytest.raises(ChannelConfigError) as error:
@@ -113,8 +138,12 @@ def test_unusable_values_are_refused_with_a_message(variable, value):
 
 def test_optional_variables_are_added_only_when_set():
     assert "api_base" not in entry(build_credentials(BASE, ALL), "telegram")
-    environ = {**ALL, "TAAI_TELEGRAM_API_BASE": "http://127.0.0.1:8081/", "BOTFRAMEWORK_TENANT_ID": "tenant-1",
-               "SLACK_CHANNEL": "C0123"}
+    environ = {
+        **ALL,
+        "TAAI_TELEGRAM_API_BASE": "http://127.0.0.1:8081/",
+        "BOTFRAMEWORK_TENANT_ID": "tenant-1",
+        "SLACK_CHANNEL": "C0123",
+    }
     credentials = build_credentials(BASE, environ)
     assert entry(credentials, "telegram")["api_base"] == "http://127.0.0.1:8081"
     assert entry(credentials, "botframework")["tenant_id"] == "tenant-1"
@@ -133,8 +162,14 @@ def test_rasas_own_entry_for_a_configured_channel_is_replaced():
 
 
 def test_write_credentials_writes_a_private_file_in_the_var_dir(tmp_path: Path):
-    settings = Settings(host="127.0.0.1", port=5005, actions_port=5055, var_dir=tmp_path / "var",
-                        cors_origins=(), model_path=tmp_path / "model.tar.gz")
+    settings = Settings(
+        host="127.0.0.1",
+        port=5005,
+        actions_port=5055,
+        var_dir=tmp_path / "var",
+        cors_origins=(),
+        model_path=tmp_path / "model.tar.gz",
+    )
     base_path = tmp_path / "credentials.yml"
     base_path.write_text("rest:\n\nsocketio:\n  session_persistence: true\n", encoding="utf-8")
     path = write_credentials(settings, FULL["twilio"], base_path=base_path)
@@ -152,8 +187,14 @@ def test_rasa_fills_the_placeholders_from_the_environment(tmp_path: Path, monkey
 
     for name, value in ALL.items():
         monkeypatch.setenv(name, value)
-    settings = Settings(host="127.0.0.1", port=5005, actions_port=5055, var_dir=tmp_path,
-                        cors_origins=(), model_path=tmp_path / "model.tar.gz")
+    settings = Settings(
+        host="127.0.0.1",
+        port=5005,
+        actions_port=5055,
+        var_dir=tmp_path,
+        cors_origins=(),
+        model_path=tmp_path / "model.tar.gz",
+    )
     read = read_config_file(write_credentials(settings, ALL))
     assert entry(read, "telegram")["access_token"] == SECRETS["TELEGRAM_ACCESS_TOKEN"]
     assert entry(read, "botframework")["app_password"] == SECRETS["BOTFRAMEWORK_APP_PASSWORD"]

@@ -5,12 +5,15 @@ import pytest
 from bot.core.classify import classify
 
 
-@pytest.mark.parametrize("values, knowledge, expected", [
-    ("agree", "certain", "structured"),
-    ("disagree", "certain", "moderately_structured_values_contested"),
-    ("agree", "uncertain", "moderately_structured_knowledge_uncertain"),
-    ("disagree", "uncertain", "unstructured"),
-])
+@pytest.mark.parametrize(
+    "values, knowledge, expected",
+    [
+        ("agree", "certain", "structured"),
+        ("disagree", "certain", "moderately_structured_values_contested"),
+        ("agree", "uncertain", "moderately_structured_knowledge_uncertain"),
+        ("disagree", "uncertain", "unstructured"),
+    ],
+)
 def test_all_four_combinations(kb, values, knowledge, expected):
     result = classify(kb, values, knowledge)
     assert result.type_id == expected

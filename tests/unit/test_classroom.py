@@ -1,4 +1,5 @@
 """Demo and quiz for trainers (bot/conversation/classroom.py)."""
+
 from __future__ import annotations
 
 from bot.conversation import classroom
@@ -59,6 +60,7 @@ def right_answer(kb):
         if stage == "type":
             return case["problem_type"]
         return classroom._level_for(kb, case)[0]["id"]
+
     return pick
 
 

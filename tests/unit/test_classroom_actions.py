@@ -1,4 +1,5 @@
 """The demo and quiz actions on real rasa_sdk trackers."""
+
 from __future__ import annotations
 
 from rasa_sdk.events import ActiveLoop
@@ -26,9 +27,11 @@ def test_quiz_round_through_the_actions_keeps_score_and_leaves_the_diagnosis_alo
     case = state["quiz_case"]
 
     from bot.core.knowledge import default_knowledge
+
     right_type = default_knowledge().cases[case]["problem_type"]
-    events, dispatcher = run_action(ActionQuizAnswer(), make_tracker(
-        "", "quiz_answer", slots=state, entities={"quiz_choice": right_type}))
+    events, dispatcher = run_action(
+        ActionQuizAnswer(), make_tracker("", "quiz_answer", slots=state, entities={"quiz_choice": right_type})
+    )
     assert dispatcher.messages[0]["text"].startswith("Goed!")
     state.update(slots_set(events))
     assert state["quiz_score"] == 1 and state["quiz_stage"] == "level"
@@ -39,7 +42,8 @@ def test_quiz_round_through_the_actions_keeps_score_and_leaves_the_diagnosis_alo
 
 
 def test_next_during_the_demo_shows_the_next_case():
-    events, dispatcher = run_action(ActionTrainerNext(), make_tracker(
-        "volgende", "next_step", slots={"trainer_mode": "demo", "demo_step": 1}))
+    events, dispatcher = run_action(
+        ActionTrainerNext(), make_tracker("volgende", "next_step", slots={"trainer_mode": "demo", "demo_step": 1})
+    )
     assert slots_set(events)["demo_step"] == 2
     assert "Casus 2 van" in dispatcher.messages[0]["text"]

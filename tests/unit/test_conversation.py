@@ -1,4 +1,5 @@
 """The conversation logic without Rasa (bot/conversation/): what Taai says and which slots change."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,10 @@ def S(slots: dict) -> ConversationState:
     return ConversationState.from_slots(slots)
 
 
-SCHOOL = ("steeds meer jongeren in onze gemeente verlaten school zonder diploma. het onderwijs, "
-          "de jeugdzorg en werkgevers wijzen naar elkaar")
+SCHOOL = (
+    "steeds meer jongeren in onze gemeente verlaten school zonder diploma. het onderwijs, "
+    "de jeugdzorg en werkgevers wijzen naar elkaar"
+)
 
 
 def test_description_starts_the_diagnosis_and_reads_context(kb):
@@ -45,11 +48,9 @@ def test_questions_have_buttons_and_a_sharper_second_form(kb, axis):
 
 def test_short_answers_read_through_the_question(kb):
     assert diagnosis.read_axis_answer(kb, "value_consensus", "ja hoor", 0).slots["value_consensus"] == "agree"
-    assert diagnosis.read_axis_answer(kb, "knowledge_certainty", "ja hoor", 0).slots[
-        "knowledge_certainty"] == "certain"
+    assert diagnosis.read_axis_answer(kb, "knowledge_certainty", "ja hoor", 0).slots["knowledge_certainty"] == "certain"
     # A button payload carries no words, only the intent.
-    assert diagnosis.read_axis_answer(kb, "knowledge_certainty", "/deny", 0).slots[
-        "knowledge_certainty"] == "uncertain"
+    assert diagnosis.read_axis_answer(kb, "knowledge_certainty", "/deny", 0).slots["knowledge_certainty"] == "uncertain"
 
 
 def test_unclear_asks_again_then_dont_know_takes_the_less_structured_pole(kb):
@@ -63,8 +64,12 @@ def test_unclear_asks_again_then_dont_know_takes_the_less_structured_pole(kb):
 
 
 def test_conclusion_sets_the_contract_slots(kb):
-    state = {"problem_description": SCHOOL, "value_consensus": "agree", "knowledge_certainty": "uncertain",
-             "policy_domain": "onderwijs"}
+    state = {
+        "problem_description": SCHOOL,
+        "value_consensus": "agree",
+        "knowledge_certainty": "uncertain",
+        "policy_domain": "onderwijs",
+    }
     reply = diagnosis.conclude(kb, S(state))
     assert reply.slots["problem_type"] == "moderately_structured_knowledge_uncertain"
     assert reply.slots["participation_level"] == "interactive"
@@ -74,8 +79,13 @@ def test_conclusion_sets_the_contract_slots(kb):
 
 
 def test_correction_reclassifies_and_updates_advice(kb):
-    state = {"problem_description": SCHOOL, "value_consensus": "agree", "knowledge_certainty": "uncertain",
-             "problem_type": "moderately_structured_knowledge_uncertain", "legal_routes": ["existing_room"]}
+    state = {
+        "problem_description": SCHOOL,
+        "value_consensus": "agree",
+        "knowledge_certainty": "uncertain",
+        "problem_type": "moderately_structured_knowledge_uncertain",
+        "legal_routes": ["existing_room"],
+    }
     reply = diagnosis.correct(kb, S(state), "nee, eigenlijk zijn de waarden wel omstreden")
     assert reply.slots["value_consensus"] == "disagree"
     assert reply.slots["problem_type"] == "unstructured"
@@ -85,8 +95,9 @@ def test_correction_reclassifies_and_updates_advice(kb):
 
 
 def test_correction_without_a_clear_change_asks_with_buttons(kb):
-    reply = diagnosis.correct(kb, S({"problem_description": "schooluitval", "value_consensus": "agree"}),
-                             "ik wil iets aanpassen")
+    reply = diagnosis.correct(
+        kb, S({"problem_description": "schooluitval", "value_consensus": "agree"}), "ik wil iets aanpassen"
+    )
     assert reply.slots == {} and len(reply.messages[0].buttons) == 4
 
 
@@ -106,14 +117,16 @@ def test_why_explains_the_last_conclusion(kb):
 
 def test_advice_needs_a_type_first(kb):
     assert "Beschrijf eerst" in advice.advise(kb, S({})).messages[0].text
-    reply = advice.advise(kb, S({"value_consensus": "agree", "knowledge_certainty": "certain",
-                                   "initiator": "unknown"}))
+    reply = advice.advise(kb, S({"value_consensus": "agree", "knowledge_certainty": "certain", "initiator": "unknown"}))
     assert reply.slots["problem_type"] == "structured" and "Betrek" in reply.messages[0].text
 
 
 def test_routes_for_a_bijstand_experiment(kb):
-    state = {"policy_domain": "werk_inkomen", "initiator": "gemeente",
-             "deviation": "de sollicitatieplicht in de bijstand"}
+    state = {
+        "policy_domain": "werk_inkomen",
+        "initiator": "gemeente",
+        "deviation": "de sollicitatieplicht in de bijstand",
+    }
     reply = advice.legal_routes(kb, S(state), "moeten we van regels afwijken?")
     assert reply.slots["legal_routes"][0] == "participatiewet_art83"
     assert "gecontroleerd op" in reply.messages[0].text and kb.disclaimer in reply.messages[0].text
@@ -130,7 +143,8 @@ def test_direct_question_about_the_experimentenwet(kb):
 
 def test_context_answers(kb):
     assert context.read_context(kb, "policy_domain", "het gaat om de bijstand", None, "inform_context") == {
-        "policy_domain": "werk_inkomen"}
+        "policy_domain": "werk_inkomen"
+    }
     assert context.read_context(kb, "initiator", "Bewoners", None, None) == {"initiator": "bewoners"}
     assert context.read_context(kb, "initiator", "weet ik niet", None, "dont_know") == {"initiator": "unknown"}
     assert context.read_context(kb, "deviation", "de jeugdwet", None, None) == {"deviation": "de jeugdwet"}
@@ -140,21 +154,29 @@ def test_plan_asks_for_what_is_missing_then_hands_over(kb):
     prepared = plan.prepare_plan(kb, S({"problem_description": SCHOOL}))
     assert prepared.slots == {"plan_requested": True}
     assert "of men het eens is" in prepared.messages[0].text
-    state = {"problem_description": SCHOOL, "value_consensus": "agree", "knowledge_certainty": "uncertain",
-             "plan_requested": True, "problem_type": "moderately_structured_knowledge_uncertain",
-             "last_conclusion": "type"}
+    state = {
+        "problem_description": SCHOOL,
+        "value_consensus": "agree",
+        "knowledge_certainty": "uncertain",
+        "plan_requested": True,
+        "problem_type": "moderately_structured_knowledge_uncertain",
+        "last_conclusion": "type",
+    }
     reply = diagnosis.conclude(kb, S(state))
     assert reply.slots["plan_requested"] is False and reply.slots["last_conclusion"] == "plan"
     assert any("# Experimentplan" in m.text for m in reply.messages)
     assert not any("Valkuil" in m.text and "Experimentplan" not in m.text for m in reply.messages)
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("wat is sociale innovatie", "sociale_innovatie"),
-    ("wat betekent transdisciplinair?", "transdisciplinair"),
-    ("vertel eens over buurtzorg", "buurtzorg"),
-    ("wat zijn bewijsniveaus", "bewijsniveaus"),
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("wat is sociale innovatie", "sociale_innovatie"),
+        ("wat betekent transdisciplinair?", "transdisciplinair"),
+        ("vertel eens over buurtzorg", "buurtzorg"),
+        ("wat zijn bewijsniveaus", "bewijsniveaus"),
+    ],
+)
 def test_concept_answers_come_from_the_knowledge_base(kb, question, expected):
     text = concepts.answer_concept(kb, question).messages[0].text
     entry = kb.terms.get(expected) or kb.cases[expected]

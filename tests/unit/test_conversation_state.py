@@ -1,6 +1,7 @@
 """ConversationState (bot/conversation/state.py) against domain.yml: every field is a
 slot, every slot is a field or listed as not conversation state with a reason, and
 the types fit. Slot names are a contract (design.md): this keeps code and domain in step."""
+
 from __future__ import annotations
 
 import ast
@@ -10,17 +11,29 @@ from pathlib import Path
 import pytest
 
 from bot.conversation.reply import Reply
-from bot.conversation.state import (CONTRACT_SLOTS, DERIVED_SLOTS, DEVIATION, INITIATOR, KNOWLEDGE_CERTAINTY,
-                                    NOT_CONVERSATION_STATE, POLICY_DOMAIN, PROBLEM_DESCRIPTION, REQUESTED_SLOT,
-                                    SLOT_NAMES, TRAINER_SLOTS, UNKNOWN, VALUE_CONSENSUS, ConversationState)
+from bot.conversation.state import (
+    CONTRACT_SLOTS,
+    DERIVED_SLOTS,
+    DEVIATION,
+    INITIATOR,
+    KNOWLEDGE_CERTAINTY,
+    NOT_CONVERSATION_STATE,
+    POLICY_DOMAIN,
+    PROBLEM_DESCRIPTION,
+    REQUESTED_SLOT,
+    SLOT_NAMES,
+    TRAINER_SLOTS,
+    UNKNOWN,
+    VALUE_CONSENSUS,
+    ConversationState,
+)
 from bot.understanding.infer import AXES
 from tests.unit.tracker_fixtures import DOMAIN
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_SLOTS = DOMAIN["slots"]
 # domain.yml slot type -> the field's annotation
-TYPES = {"text": "str | None", "categorical": "str | None", "float": "int", "bool": "bool",
-         "list": "tuple[str, ...]"}
+TYPES = {"text": "str | None", "categorical": "str | None", "float": "int", "bool": "bool", "list": "tuple[str, ...]"}
 
 
 def test_every_field_is_a_slot_in_the_domain():
@@ -54,11 +67,19 @@ def test_the_slot_groups_name_fields_and_the_forms_ask_them():
 
 
 def test_from_slots_types_what_rasa_stores():
-    state = ConversationState.from_slots({
-        "axis_attempts": 1.0, "quiz_score": None, "stakeholders": ["politics"], "legal_routes": None,
-        "plan_requested": None, "problem_description": ["not", "text"], "feedback": {"helpful": True},
-        REQUESTED_SLOT: "value_consensus", "policy_domain": UNKNOWN,
-    })
+    state = ConversationState.from_slots(
+        {
+            "axis_attempts": 1.0,
+            "quiz_score": None,
+            "stakeholders": ["politics"],
+            "legal_routes": None,
+            "plan_requested": None,
+            "problem_description": ["not", "text"],
+            "feedback": {"helpful": True},
+            REQUESTED_SLOT: "value_consensus",
+            "policy_domain": UNKNOWN,
+        }
+    )
     assert state.axis_attempts == 1 and state.quiz_score == 0
     assert state.stakeholders == ("politics",) and state.legal_routes == ()
     assert state.plan_requested is False and state.problem_description is None
@@ -80,7 +101,9 @@ def test_slot_by_name_refuses_what_is_no_slot():
 
 def test_a_reply_refuses_a_slot_name_that_does_not_exist():
     assert Reply().set(value_consensus="agree", **{REQUESTED_SLOT: None}).slots == {
-        "value_consensus": "agree", REQUESTED_SLOT: None}
+        "value_consensus": "agree",
+        REQUESTED_SLOT: None,
+    }
     with pytest.raises(KeyError, match="valeu_consensus"):
         Reply().set(valeu_consensus="agree")
 
@@ -91,9 +114,20 @@ def test_no_slot_is_read_by_its_name_outside_the_state():
     for folder in ("actions", "bot/conversation", "bot/export"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args
-                        and isinstance(node.args[0], ast.Constant) and node.args[0].value in DOMAIN_SLOTS
-                        and (node.func.attr == "get_slot" or (node.func.attr == "get" and isinstance(
-                            node.func.value, ast.Name) and node.func.value.id in ("state", "slots", "tracker")))):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and node.args[0].value in DOMAIN_SLOTS
+                    and (
+                        node.func.attr == "get_slot"
+                        or (
+                            node.func.attr == "get"
+                            and isinstance(node.func.value, ast.Name)
+                            and node.func.value.id in ("state", "slots", "tracker")
+                        )
+                    )
+                ):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []

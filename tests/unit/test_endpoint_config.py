@@ -1,6 +1,6 @@
 """The generated endpoints file: one variable switches the profile; no secrets in it."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 import yaml
@@ -20,8 +20,11 @@ def settings(tmp_path, monkeypatch):
 
 def test_embedded_profile_uses_sqlite_in_the_var_dir_and_no_lock_store(settings):
     endpoints = build_endpoints(settings, {})
-    assert endpoints["tracker_store"] == {"type": TRACKER_STORE_CLASS, "dialect": "sqlite",
-                                          "db": str(settings.tracker_db)}
+    assert endpoints["tracker_store"] == {
+        "type": TRACKER_STORE_CLASS,
+        "dialect": "sqlite",
+        "db": str(settings.tracker_db),
+    }
     assert "lock_store" not in endpoints  # Rasa's in-memory lock: one process
     assert endpoints["action_endpoint"]["url"] == f"http://127.0.0.1:{settings.actions_port}/webhook"
 
@@ -54,8 +57,15 @@ def test_an_unknown_profile_is_refused_with_a_clear_message(monkeypatch):
         load_settings()
 
 
-@pytest.mark.parametrize("name,value", [("TAAI_LOCK_LIFETIME", "0"), ("TAAI_RETENTION_DAYS", "veel"),
-                                        ("TAAI_SANIC_WORKERS", "100"), ("TAAI_DB_PORT", "70000")])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("TAAI_LOCK_LIFETIME", "0"),
+        ("TAAI_RETENTION_DAYS", "veel"),
+        ("TAAI_SANIC_WORKERS", "100"),
+        ("TAAI_DB_PORT", "70000"),
+    ],
+)
 def test_bad_numbers_are_refused_with_the_variable_named(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(SystemExit, match=name):

@@ -1,5 +1,6 @@
 """Event classes are found by type name exactly as Rasa finds them
 (bot/rasa_ext/hooks/event_types.py)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Recognising the explicit command to forget the conversation (bot/conversation/forget.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,59 +12,65 @@ from bot.conversation.forget import ASK_FORGET_INTENT, FORGET_INTENT, gate_forge
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("text", [
-    "vergeet dit gesprek",
-    "vergeet mijn gesprek",
-    "wis dit gesprek",
-    "verwijder dit gesprek",
-    "verwijder mijn gegevens",
-    "Vergeet dit gesprek!",
-    "VERGEET DIT GESPREK",
-    "  vergeet   dit\tgesprek  ",
-    "vergeet dit gesprek, alsjeblieft",
-    "alsjeblieft vergeet dit gesprek.",
-    "Wis dit gesprek graag",
-    "graag dit gesprek wissen",
-    "verwijder mijn gegevens a.u.b.",
-    "Verwijder mijn gegevens aub!!",
-    "vergeet dit gesprek alstublieft",
-    "wis nu dit gesprek",
-    "verwijder al mijn gegevens",
-    "wis het gesprek",
-    "vergeet ons gesprek",
-    "verwijder dit hele gesprek",
-    "mijn gegevens verwijderen",
-    "dit gesprek wissen",
-    "kun je dit gesprek vergeten?",
-    "Wilt u mijn gegevens verwijderen?",
-    "vergeet dit gesprek 🙏",
-    "vérgeet dit gesprek",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vergeet dit gesprek",
+        "vergeet mijn gesprek",
+        "wis dit gesprek",
+        "verwijder dit gesprek",
+        "verwijder mijn gegevens",
+        "Vergeet dit gesprek!",
+        "VERGEET DIT GESPREK",
+        "  vergeet   dit\tgesprek  ",
+        "vergeet dit gesprek, alsjeblieft",
+        "alsjeblieft vergeet dit gesprek.",
+        "Wis dit gesprek graag",
+        "graag dit gesprek wissen",
+        "verwijder mijn gegevens a.u.b.",
+        "Verwijder mijn gegevens aub!!",
+        "vergeet dit gesprek alstublieft",
+        "wis nu dit gesprek",
+        "verwijder al mijn gegevens",
+        "wis het gesprek",
+        "vergeet ons gesprek",
+        "verwijder dit hele gesprek",
+        "mijn gegevens verwijderen",
+        "dit gesprek wissen",
+        "kun je dit gesprek vergeten?",
+        "Wilt u mijn gegevens verwijderen?",
+        "vergeet dit gesprek 🙏",
+        "vérgeet dit gesprek",
+    ],
+)
 def test_explicit_commands_are_recognised(text):
     assert is_forget_request(text)
 
 
-@pytest.mark.parametrize("text", [
-    "ik vergeet steeds dingen",
-    "vergeet dit gesprek niet",
-    "wis dit gesprek niet",
-    "vergeet",
-    "wis",
-    "gesprek",
-    "vergeet alles",  # start over, not a deletion (data/nlu/control.yml)
-    "opnieuw beginnen",
-    "wis de tabel in je plan",
-    "verwijder de tweede stap uit het plan",
-    "bewoners vergeten vaak dit gesprek met de gemeente",
-    "kun je dit gesprek samenvatten",
-    "vergeet dit gesprek en vertel me over de experimentenwet",
-    "hoe verwijder ik mijn gegevens bij de gemeente",
-    "mijn cliënt wil dat de gemeente haar gegevens verwijdert, hoe zit dat",
-    "",
-    "   ",
-    "!!!",
-    "vergeet dit gesprek " * 20,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik vergeet steeds dingen",
+        "vergeet dit gesprek niet",
+        "wis dit gesprek niet",
+        "vergeet",
+        "wis",
+        "gesprek",
+        "vergeet alles",  # start over, not a deletion (data/nlu/control.yml)
+        "opnieuw beginnen",
+        "wis de tabel in je plan",
+        "verwijder de tweede stap uit het plan",
+        "bewoners vergeten vaak dit gesprek met de gemeente",
+        "kun je dit gesprek samenvatten",
+        "vergeet dit gesprek en vertel me over de experimentenwet",
+        "hoe verwijder ik mijn gegevens bij de gemeente",
+        "mijn cliënt wil dat de gemeente haar gegevens verwijdert, hoe zit dat",
+        "",
+        "   ",
+        "!!!",
+        "vergeet dit gesprek " * 20,
+    ],
+)
 def test_other_messages_are_not_commands(text):
     assert not is_forget_request(text)
 
@@ -102,14 +109,17 @@ def test_asking_first_offers_the_command_as_a_button():
     assert is_forget_request("vergeet dit gesprek")
 
 
-@pytest.mark.parametrize("text", ["/forget_conversation", " /forget_conversation ", "vergeet dit gesprek",
-                                  "Wis dit gesprek, graag!"])
+@pytest.mark.parametrize(
+    "text", ["/forget_conversation", " /forget_conversation ", "vergeet dit gesprek", "Wis dit gesprek, graag!"]
+)
 def test_the_command_and_the_button_may_delete(text):
     assert gate_forget_intent(text, FORGET_INTENT) == FORGET_INTENT
 
 
-@pytest.mark.parametrize("text", ["vergeten", "ik wil mijn gegevens inzien", "verwijder de laatste zin",
-                                  "mag dit gesprek verwijderd worden", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["vergeten", "ik wil mijn gegevens inzien", "verwijder de laatste zin", "mag dit gesprek verwijderd worden", ""],
+)
 def test_nlu_guesses_of_the_command_ask_first(text):
     assert gate_forget_intent(text, FORGET_INTENT) == ASK_FORGET_INTENT
 

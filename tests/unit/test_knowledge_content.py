@@ -1,4 +1,5 @@
 """Required content: what the bot must know, with the correct legal status."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,22 +27,41 @@ def test_four_problem_types_on_two_axes(kb):
 def test_six_participation_levels_in_order(kb):
     order = sorted(kb.levels.values(), key=lambda level: level["rank"])
     assert [level["id"] for level in order] == [
-        "passive", "information", "consultation", "functional", "interactive", "self_mobilisation"]
+        "passive",
+        "information",
+        "consultation",
+        "functional",
+        "interactive",
+        "self_mobilisation",
+    ]
     for level in order:
         assert level["citizen_role"] and level["professional_style"]
         assert {"edelenbos", "iap2", "arnstein"} <= set(level["maps_to"])
 
 
 def test_stakeholder_categories_from_the_seed(kb):
-    assert {"experts_by_experience", "researchers", "beneficiaries", "government", "businesses",
-            "civil_society_organisations"} <= set(kb.stakeholders)
+    assert {
+        "experts_by_experience",
+        "researchers",
+        "beneficiaries",
+        "government",
+        "businesses",
+        "civil_society_organisations",
+    } <= set(kb.stakeholders)
     assert "quadruple_helix" in kb.frameworks
 
 
 def test_contract_route_ids_exist(kb):
     # design.md: the legal_routes slot carries at least these ids.
-    for route_id in ("participatiewet_art83", "experimentenwet", "uitdaagrecht", "omgevingswet_art23_3",
-                     "sector_experiment_clauses", "hardship_maatwerk", "existing_room"):
+    for route_id in (
+        "participatiewet_art83",
+        "experimentenwet",
+        "uitdaagrecht",
+        "omgevingswet_art23_3",
+        "sector_experiment_clauses",
+        "hardship_maatwerk",
+        "existing_room",
+    ):
         assert route_id in kb.routes
 
 
@@ -76,9 +96,14 @@ def test_every_route_links_to_an_official_text(kb):
     for route in kb.routes.values():
         assert route["official_texts"], route["id"]
         for text in route["official_texts"]:
-            assert text["url"].startswith(("https://wetten.overheid.nl/", "https://zoek.officielebekendmakingen.nl/",
-                                           "https://www.officielebekendmakingen.nl/",
-                                           "https://lokaleregelgeving.overheid.nl/")), route["id"]
+            assert text["url"].startswith(
+                (
+                    "https://wetten.overheid.nl/",
+                    "https://zoek.officielebekendmakingen.nl/",
+                    "https://www.officielebekendmakingen.nl/",
+                    "https://lokaleregelgeving.overheid.nl/",
+                )
+            ), route["id"]
 
 
 def test_process_evidence_and_risks(kb):
@@ -100,8 +125,12 @@ def test_disclaimer_says_orientation_not_legal_advice(kb):
 
 
 def _newest_check(kb) -> dt.date:
-    return max(dt.date.fromisoformat(e["checked"]["date"]) for name in FILES if name != "sources"
-               for e in iter_entries(kb.raw[name]))
+    return max(
+        dt.date.fromisoformat(e["checked"]["date"])
+        for name in FILES
+        if name != "sources"
+        for e in iter_entries(kb.raw[name])
+    )
 
 
 def test_stale_entries_found_after_the_review_interval(kb):

@@ -1,5 +1,6 @@
 """Schema validation and reference integrity: a broken file stops loading with a
 message that names the file, the entry and the problem."""
+
 from __future__ import annotations
 
 import re
@@ -50,7 +51,7 @@ def test_missing_required_field_names_entry(kb_copy):
     # Remove the `who_decides:` line of the uitdaagrecht entry.
     start = text.index("id: uitdaagrecht")
     line = re.compile(r"\n(\s+)who_decides:.*").search(text, start)
-    path.write_text(text[: line.start()] + text[line.end():], encoding="utf-8")
+    path.write_text(text[: line.start()] + text[line.end() :], encoding="utf-8")
     with pytest.raises(KnowledgeError) as error:
         load_knowledge(kb_copy)
     assert error.value.file == "legal_routes"

@@ -1,5 +1,6 @@
 """The bibliography and the user-facing texts: publications only, never a development path;
 every source is used, and a link goes to the page meant, not to a home page."""
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,8 @@ import pytest
 
 from bot.core.knowledge import FILES, iter_entries
 from bot.core.plan import PlanInput, build_plan
-from bot.export.plan_files import plan_docx, plan_html
 from bot.core.render import render
+from bot.export.plan_files import plan_docx, plan_html
 
 # Words that only make sense inside this project's development tree (the seed files, the
 # shared folder, the internal domain brief). A user must never read them.
@@ -35,14 +36,19 @@ def _strings(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 
 def test_no_development_paths_in_any_knowledge_text(kb):
-    found = [(name, path, text) for name in FILES for path, text in _strings(kb.raw[name])
-             if DEVELOPMENT_WORDS.search(text)]
+    found = [
+        (name, path, text) for name in FILES for path, text in _strings(kb.raw[name]) if DEVELOPMENT_WORDS.search(text)
+    ]
     assert not found, found
 
 
 def test_the_plans_source_list_cites_publications_only(kb):
-    plan = build_plan(kb, PlanInput("Jongeren verlaten school zonder diploma.", "disagree", "uncertain",
-                                    "werk_inkomen", "gemeente", "bijstand"))
+    plan = build_plan(
+        kb,
+        PlanInput(
+            "Jongeren verlaten school zonder diploma.", "disagree", "uncertain", "werk_inkomen", "gemeente", "bijstand"
+        ),
+    )
     assert any(s["id"] == "movisie_2017" for s in plan.sources)
     word = "\n".join(p.text for p in docx.Document(io.BytesIO(plan_docx(kb, plan))).paragraphs)
     for text in (render(kb, "plan.md.j2", plan=plan), plan_html(kb, plan), word):
@@ -70,12 +76,15 @@ def test_no_link_to_a_home_page(kb):
     assert "url" not in model and "Model Participatieverordening 2024" in model["note"]
 
 
-@pytest.mark.parametrize("source_id, identifier", [
-    ("wet_participatiewet_in_balans", "BWBR0051679"),
-    ("awb_art_4_84", "BWBR0005537"),
-    ("kamerbrief_pmm_2023", "kst-34477-84"),
-    ("evaluatie_experimenten_pw_2020", "kst-34352-N"),
-    ("energiewet_inwerkingtreding_2025", "stb-2025-348"),
-])
+@pytest.mark.parametrize(
+    "source_id, identifier",
+    [
+        ("wet_participatiewet_in_balans", "BWBR0051679"),
+        ("awb_art_4_84", "BWBR0005537"),
+        ("kamerbrief_pmm_2023", "kst-34477-84"),
+        ("evaluatie_experimenten_pw_2020", "kst-34352-N"),
+        ("energiewet_inwerkingtreding_2025", "stb-2025-348"),
+    ],
+)
 def test_sources_that_now_have_their_official_link(kb, source_id, identifier):
     assert identifier in kb.sources[source_id]["url"]

@@ -5,6 +5,7 @@ its key must be in the catalogue with exactly the placeholders the call fills, a
 every key in the catalogue must be used somewhere. One form of address, je/jij/jouw,
 in the catalogue and in domain.yml's responses.
 """
+
 from __future__ import annotations
 
 import ast
@@ -28,7 +29,7 @@ FORMAL_ADDRESS = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
 @dataclass(frozen=True)
 class Use:
     where: str
-    key: str | None          # None: not a literal
+    key: str | None  # None: not a literal
     names: frozenset[str] | None  # None: filled with **values
 
 
@@ -104,6 +105,7 @@ def test_each_call_fills_exactly_the_placeholders_of_its_message(kb):
 
 # --- the accessor fails loudly ----------------------------------------------------------------
 
+
 def test_the_accessor_fills_placeholders(kb):
     assert kb.message("diagnosis.answer_understood", pole="onenigheid") == "Helder: er is onenigheid."
 
@@ -127,14 +129,16 @@ def test_literal_braces_are_no_placeholders():
 
 # --- loading checks the file ------------------------------------------------------------------
 
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("template", ["Helder: er is {pole:>10}.", "Helder: er is {0}.", "Helder: er is {pole.x}.",
-                                      "Helder: er is {pole."])
+@pytest.mark.parametrize(
+    "template", ["Helder: er is {pole:>10}.", "Helder: er is {0}.", "Helder: er is {pole.x}.", "Helder: er is {pole."]
+)
 def test_a_broken_placeholder_stops_loading_and_names_the_key(kb_copy, template):
     _edit(kb_copy / "messages.yml", '"Helder: er is {pole}."', f'"{template}"')
     with pytest.raises(KnowledgeError) as error:
@@ -154,6 +158,7 @@ def test_the_catalogue_loads_on_its_own(kb):
 
 def test_the_service_messages_keep_their_old_names():
     from bot.conversation import service_messages
+
     assert service_messages.PRIVACY_NOTICE_NL == service_messages.privacy_notice()
     assert "je bericht" in service_messages.STORAGE_UNAVAILABLE_NL
     assert service_messages.ACTION_SERVER_UNAVAILABLE_NL.startswith("Sorry")
@@ -163,11 +168,15 @@ def test_the_service_messages_keep_their_old_names():
 
 # --- one form of address ----------------------------------------------------------------------
 
+
 def _response_texts() -> list[str]:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     return [variant.get("text", "") for variants in domain["responses"].values() for variant in variants] + [
-        button["title"] for variants in domain["responses"].values() for variant in variants
-        for button in variant.get("buttons", [])]
+        button["title"]
+        for variants in domain["responses"].values()
+        for variant in variants
+        for button in variant.get("buttons", [])
+    ]
 
 
 def test_taai_says_je_not_u(kb):

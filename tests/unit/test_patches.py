@@ -1,5 +1,6 @@
 """Every runtime patch of Rasa is listed in bot/rasa_ext/patches.py, installed once by
 `install_all()`, and only on the Rasa version the patches were written for."""
+
 from __future__ import annotations
 
 import ast
@@ -15,8 +16,10 @@ RASA_EXT = ROOT / "bot" / "rasa_ext"
 
 # Assignments to a Rasa class's attribute that are not patches: Taai's Teams channel
 # keeps the Bot Framework token on Rasa's class, exactly as Rasa's own channel does.
-NOT_PATCHES = {("bot/rasa_ext/channels/botframework.py", "BotFramework.token_expiration_date"),
-               ("bot/rasa_ext/channels/botframework.py", "BotFramework.headers")}
+NOT_PATCHES = {
+    ("bot/rasa_ext/channels/botframework.py", "BotFramework.token_expiration_date"),
+    ("bot/rasa_ext/channels/botframework.py", "BotFramework.headers"),
+}
 
 
 @pytest.fixture
@@ -75,8 +78,9 @@ def _rasa_names(tree: ast.AST) -> set[str]:
         if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "rasa":
             names.update(alias.asname or alias.name for alias in node.names)
         elif isinstance(node, ast.Import):
-            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names
-                         if alias.name.split(".")[0] == "rasa")
+            names.update(
+                (alias.asname or alias.name).split(".")[0] for alias in node.names if alias.name.split(".")[0] == "rasa"
+            )
     return names
 
 
@@ -94,8 +98,13 @@ def _rasa_attribute_writes(path: Path) -> list[str]:
         targets = []
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" \
-                and node.args and _root(node.args[0]) in rasa_names:
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "setattr"
+            and node.args
+            and _root(node.args[0]) in rasa_names
+        ):
             found.append(ast.unparse(node.args[0]) + ".<setattr>")
         for target in targets:
             if isinstance(target, ast.Attribute) and _root(target) in rasa_names:
@@ -116,7 +125,9 @@ def test_only_patches_py_replaces_rasa_attributes():
 
 def test_the_scan_sees_a_patch(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("import rasa.core.run\nfrom rasa.core.agent import Agent as A\n"
-                   "A.handle_message = print\nrasa.core.run.configure_app = print\nsetattr(A, 'x', 1)\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "import rasa.core.run\nfrom rasa.core.agent import Agent as A\n"
+        "A.handle_message = print\nrasa.core.run.configure_app = print\nsetattr(A, 'x', 1)\n",
+        encoding="utf-8",
+    )
     assert sorted(_rasa_attribute_writes(bad)) == ["A.<setattr>", "A.handle_message", "rasa.core.run.configure_app"]

@@ -1,4 +1,5 @@
 """The plan as a download: built from slots, as an escaped HTML page and as a real .docx."""
+
 from __future__ import annotations
 
 import io
@@ -10,15 +11,31 @@ from bot.conversation.state import UNKNOWN
 from bot.export.plan_files import plan_docx, plan_from_slots, plan_html, plan_input_from_slots
 
 EVIL = "<img src=x onerror=alert(1)> & <script>alert('x')</script>"
-HEADINGS = ("Experimentplan", "1. Het vraagstuk", "2. Type en waarom", "3. Aanpak", "4. Betrokkenen",
-            "5. Participatieniveau", "6. Juridische route", "7. Fasen en eerstvolgende stappen", "8. Bewijs",
-            "9. Risico's", "10. Bronnen")
+HEADINGS = (
+    "Experimentplan",
+    "1. Het vraagstuk",
+    "2. Type en waarom",
+    "3. Aanpak",
+    "4. Betrokkenen",
+    "5. Participatieniveau",
+    "6. Juridische route",
+    "7. Fasen en eerstvolgende stappen",
+    "8. Bewijs",
+    "9. Risico's",
+    "10. Bronnen",
+)
 
 
 def _slots(**changes):
-    slots = {"problem_description": "Bewoners zijn het oneens over de nieuwe opvang. " + EVIL,
-             "value_consensus": "disagree", "knowledge_certainty": "certain", "problem_type": None,
-             "policy_domain": "werk_inkomen", "initiator": "gemeente", "deviation": "de sollicitatieplicht"}
+    slots = {
+        "problem_description": "Bewoners zijn het oneens over de nieuwe opvang. " + EVIL,
+        "value_consensus": "disagree",
+        "knowledge_certainty": "certain",
+        "problem_type": None,
+        "policy_domain": "werk_inkomen",
+        "initiator": "gemeente",
+        "deviation": "de sollicitatieplicht",
+    }
     slots.update(changes)
     return slots
 

@@ -1,4 +1,5 @@
 """bot/runtime/processes.py: start, wait, stop, with tiny Python processes (no ports)."""
+
 from __future__ import annotations
 
 import signal
@@ -11,11 +12,14 @@ from bot.runtime import processes
 
 SLEEPER = [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(60)"]
 # A process that ignores SIGTERM, with a child in its group that does too.
-STUBBORN = [sys.executable, "-c",
-            "import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
-            "subprocess.Popen([sys.executable, '-c', 'import signal, time; "
-            "signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)']); "
-            "print('up', flush=True); time.sleep(60)"]
+STUBBORN = [
+    sys.executable,
+    "-c",
+    "import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+    "subprocess.Popen([sys.executable, '-c', 'import signal, time; "
+    "signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)']); "
+    "print('up', flush=True); time.sleep(60)",
+]
 
 
 def _up(log: Path):
@@ -26,8 +30,9 @@ def test_start_wait_and_stop(tmp_path: Path):
     log = tmp_path / "logs" / "sleeper.log"
     process = processes.start(SLEEPER, log, env={"PATH": "/usr/bin:/bin"})
     try:
-        waited = processes.wait_until_ready({"sleeper": _up(log)}, watch={"sleeper": (process, log)},
-                                            timeout=30, interval=0.05)
+        waited = processes.wait_until_ready(
+            {"sleeper": _up(log)}, watch={"sleeper": (process, log)}, timeout=30, interval=0.05
+        )
         assert 0 <= waited < 30
     finally:
         assert processes.stop(process, timeout=10) is True
@@ -47,8 +52,9 @@ def test_a_process_that_stops_while_starting_is_reported_with_its_log(tmp_path: 
     log = tmp_path / "failing.log"
     process = processes.start([sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"], log)
     with pytest.raises(processes.ProcessError, match=r"(?s)failing stopped during start-up \(exit 3\).*boom"):
-        processes.wait_until_ready({"failing": lambda: False}, watch={"failing": (process, log)},
-                                   timeout=30, interval=0.05)
+        processes.wait_until_ready(
+            {"failing": lambda: False}, watch={"failing": (process, log)}, timeout=30, interval=0.05
+        )
 
 
 def test_not_ready_in_time_names_what_is_pending(tmp_path: Path):
@@ -57,8 +63,12 @@ def test_not_ready_in_time_names_what_is_pending(tmp_path: Path):
     process = processes.start(SLEEPER, log, append=False)
     try:
         with pytest.raises(processes.ProcessError, match=r"not ready after 0 s: never, url"):
-            processes.wait_until_ready({"never": lambda: False, "url": "http://127.0.0.1:9/"},
-                                       watch={"sleeper": (process, log)}, timeout=0.2, interval=0.05)
+            processes.wait_until_ready(
+                {"never": lambda: False, "url": "http://127.0.0.1:9/"},
+                watch={"sleeper": (process, log)},
+                timeout=0.2,
+                interval=0.05,
+            )
     finally:
         processes.stop(process, timeout=10)
     assert "earlier run" not in log.read_text()  # append=False starts a fresh log

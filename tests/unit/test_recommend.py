@@ -5,14 +5,23 @@ import pytest
 from bot.core.recommend import MAX_STAKEHOLDERS, recommend
 
 
-@pytest.mark.parametrize("type_id", ["structured", "moderately_structured_values_contested",
-                                     "moderately_structured_knowledge_uncertain", "unstructured"])
+@pytest.mark.parametrize(
+    "type_id",
+    [
+        "structured",
+        "moderately_structured_values_contested",
+        "moderately_structured_knowledge_uncertain",
+        "unstructured",
+    ],
+)
 def test_every_type_gets_a_level_and_stakeholders(kb, type_id):
     result = recommend(kb, type_id)
     assert result.level["id"] == kb.types[type_id]["participation"]["level"]
     assert 2 <= len(result.stakeholders) <= MAX_STAKEHOLDERS
-    assert result.stakeholder_ids[: len(kb.types[type_id]["stakeholders"])] == \
-        [s["id"] for s in kb.types[type_id]["stakeholders"]][:MAX_STAKEHOLDERS]
+    assert (
+        result.stakeholder_ids[: len(kb.types[type_id]["stakeholders"])]
+        == [s["id"] for s in kb.types[type_id]["stakeholders"]][:MAX_STAKEHOLDERS]
+    )
     assert all(s.role for s in result.stakeholders)
 
 

@@ -8,11 +8,11 @@ That the cached model annotates exactly like a freshly built, unmodified
 deduce.Deduce() was checked by hand when the cache was written (same annotations on
 policy and client sentences); it takes minutes, too long for every `make test`.
 """
+
 from __future__ import annotations
 
 import logging
 import marshal
-import os
 import random
 import statistics
 import threading
@@ -25,7 +25,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.privacy import (
-    CATEGORIES, MAX_DEDUCE_CHARS, PLACEHOLDERS, Redaction, Redactor, _chunks, engine, get_redactor,
+    CATEGORIES,
+    MAX_DEDUCE_CHARS,
+    PLACEHOLDERS,
+    Redaction,
+    Redactor,
+    _chunks,
+    engine,
+    get_redactor,
 )
 from bot.privacy.allowlist import AllowList, collect_phrases
 from bot.privacy.patterns import IBAN_LENGTHS, is_valid_bsn, is_valid_iban
@@ -41,6 +48,7 @@ def redacted(redactor: Redactor, text: str) -> str:
 
 
 # --- the API -------------------------------------------------------------------------
+
 
 def test_get_redactor_is_one_instance_per_process():
     results = []
@@ -64,8 +72,12 @@ def test_warm_up_is_idempotent_and_quick_the_second_time(redactor):
 
 def test_placeholders_and_categories_are_the_contract():
     assert PLACEHOLDERS == {
-        "naam": "[NAAM]", "adres": "[ADRES]", "telefoonnummer": "[TELEFOONNUMMER]",
-        "e-mailadres": "[E-MAILADRES]", "bsn": "[BSN]", "iban": "[IBAN]",
+        "naam": "[NAAM]",
+        "adres": "[ADRES]",
+        "telefoonnummer": "[TELEFOONNUMMER]",
+        "e-mailadres": "[E-MAILADRES]",
+        "bsn": "[BSN]",
+        "iban": "[IBAN]",
         "geboortedatum": "[GEBOORTEDATUM]",
     }
     assert CATEGORIES == frozenset(PLACEHOLDERS)
@@ -100,50 +112,68 @@ def test_non_str_is_a_type_error_without_the_value(redactor):
 
 
 def test_full_example(redactor):
-    text = ("Mevrouw Jansen woont op de Kerkstraat 12 in Utrecht, 3512 AB, bsn 123456782, "
-            "tel 06-12345678, mail j.jansen@gmail.com, geboren 12-03-1985, rekening NL91 ABNA 0417 1643 00")
+    text = (
+        "Mevrouw Jansen woont op de Kerkstraat 12 in Utrecht, 3512 AB, bsn 123456782, "
+        "tel 06-12345678, mail j.jansen@gmail.com, geboren 12-03-1985, rekening NL91 ABNA 0417 1643 00"
+    )
     result = redactor.redact(text)
     assert result.text == (
         "[NAAM] woont op de [ADRES] in Utrecht, [ADRES], bsn [BSN], tel [TELEFOONNUMMER], "
-        "mail [E-MAILADRES], geboren [GEBOORTEDATUM], rekening [IBAN]")
+        "mail [E-MAILADRES], geboren [GEBOORTEDATUM], rekening [IBAN]"
+    )
     assert result.categories == CATEGORIES
 
 
 # --- BSN -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("digits, valid", [
-    ("123456782", True), ("111222333", True), ("999999990", True),
-    ("123456789", False), ("000000000", False), ("12345678", False), ("1234567820", False),
-])
+
+@pytest.mark.parametrize(
+    "digits, valid",
+    [
+        ("123456782", True),
+        ("111222333", True),
+        ("999999990", True),
+        ("123456789", False),
+        ("000000000", False),
+        ("12345678", False),
+        ("1234567820", False),
+    ],
+)
 def test_eleven_test(digits, valid):
     assert is_valid_bsn(digits) is valid
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("bsn 123456782", "bsn [BSN]"),
-    ("BSN: 1234.56.782.", "BSN: [BSN]."),
-    ("bsn 123 456 782", "bsn [BSN]"),
-    ("bsn 123-456-782", "bsn [BSN]"),
-    ("burgerservicenummer 12.34.56.782", "burgerservicenummer [BSN]"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("bsn 123456782", "bsn [BSN]"),
+        ("BSN: 1234.56.782.", "BSN: [BSN]."),
+        ("bsn 123 456 782", "bsn [BSN]"),
+        ("bsn 123-456-782", "bsn [BSN]"),
+        ("burgerservicenummer 12.34.56.782", "burgerservicenummer [BSN]"),
+    ],
+)
 def test_bsn_is_replaced(redactor, text, expected):
     result = redactor.redact(text)
     assert result.text == expected
     assert result.categories == {"bsn"}
 
 
-@pytest.mark.parametrize("text", [
-    "nummer 123456789",           # fails the 11-proef
-    "dossier 1234567820",         # ten digits
-    "€ 123.456.782",              # an amount
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nummer 123456789",  # fails the 11-proef
+        "dossier 1234567820",  # ten digits
+        "€ 123.456.782",  # an amount
+    ],
+)
 def test_nine_digits_that_are_no_bsn_stay(redactor, text):
     assert "bsn" not in redactor.redact(text).categories
     assert redacted(redactor, text) == text
 
 
 def _bsn(eight: str) -> str | None:
-    total = sum(int(d) * w for d, w in zip(eight, (9, 8, 7, 6, 5, 4, 3, 2)))
+    total = sum(int(d) * w for d, w in zip(eight, (9, 8, 7, 6, 5, 4, 3, 2), strict=False))
     last = total % 11
     return eight + str(last) if last < 10 else None
 
@@ -161,17 +191,27 @@ def test_every_valid_bsn_is_found_in_any_grouping(redactor, eight, sep):
 
 # --- IBAN ----------------------------------------------------------------------------
 
+
 def _iban(country: str, bban: str) -> str:
     digits = "".join(str(int(ch, 36)) for ch in (bban + country + "00").upper())
     check = 98 - int(digits) % 97
     return f"{country}{check:02d}{bban}"
 
 
-@pytest.mark.parametrize("iban", [
-    "NL91ABNA0417164300", "NL91 ABNA 0417 1643 00", "nl91 abna 0417 1643 00",
-    "BE68539007547034", "BE68 5390 0754 7034", "DE89370400440532013000", "DE89 3704 0044 0532 0130 00",
-    "GB29NWBK60161331926819", "FR1420041010050500013M02606",
-])
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "NL91ABNA0417164300",
+        "NL91 ABNA 0417 1643 00",
+        "nl91 abna 0417 1643 00",
+        "BE68539007547034",
+        "BE68 5390 0754 7034",
+        "DE89370400440532013000",
+        "DE89 3704 0044 0532 0130 00",
+        "GB29NWBK60161331926819",
+        "FR1420041010050500013M02606",
+    ],
+)
 def test_valid_ibans_are_replaced(redactor, iban):
     assert is_valid_iban(iban)
     result = redactor.redact(f"Maak het over naar {iban} graag.")
@@ -179,11 +219,14 @@ def test_valid_ibans_are_replaced(redactor, iban):
     assert result.categories == {"iban"}
 
 
-@pytest.mark.parametrize("text", [
-    "rekening NL91ABNA0417164301",   # wrong check digits
-    "code AB12CDEF3456789012",       # AB is no IBAN country
-    "NL91ABNA04171643001 is te lang",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rekening NL91ABNA0417164301",  # wrong check digits
+        "code AB12CDEF3456789012",  # AB is no IBAN country
+        "NL91ABNA04171643001 is te lang",
+    ],
+)
 def test_invalid_ibans_stay(redactor, text):
     assert "iban" not in redactor.redact(text).categories
     assert redacted(redactor, text) == text
@@ -195,34 +238,56 @@ def test_iban_lengths_are_plausible():
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=4),
-       st.text(alphabet="0123456789", min_size=10, max_size=10), st.booleans())
+@given(
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=4),
+    st.text(alphabet="0123456789", min_size=10, max_size=10),
+    st.booleans(),
+)
 def test_every_valid_dutch_iban_is_found(redactor, bank, account, spaced):
     iban = _iban("NL", bank + account)
-    written = " ".join(iban[i:i + 4] for i in range(0, len(iban), 4)) if spaced else iban
+    written = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)) if spaced else iban
     result = redactor.redact(f"IBAN: {written}.")
     assert result.text == "IBAN: [IBAN]."
 
 
 # --- e-mail and phone ----------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("mail j.jansen@gmail.com.", "mail [E-MAILADRES]."),
-    ("Jan.de-Vries+zorg@gemeente.utrecht.nl", "[E-MAILADRES]"),
-    ("(info@voorbeeld.org)", "([E-MAILADRES])"),
-    ("mail naar p.devries@zorgsaam.nl", "mail naar [E-MAILADRES]"),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("mail j.jansen@gmail.com.", "mail [E-MAILADRES]."),
+        ("Jan.de-Vries+zorg@gemeente.utrecht.nl", "[E-MAILADRES]"),
+        ("(info@voorbeeld.org)", "([E-MAILADRES])"),
+        ("mail naar p.devries@zorgsaam.nl", "mail naar [E-MAILADRES]"),
+    ],
+)
 def test_email(redactor, text, expected):
     result = redactor.redact(text)
     assert result.text == expected
     assert result.categories == {"e-mailadres"}
 
 
-@pytest.mark.parametrize("number", [
-    "06-12345678", "0612345678", "06 12345678", "06 1234 5678", "06 - 1234 5678", "+31 6 1234 5678",
-    "+31612345678", "0031 6 12345678", "+31 (0)6 12345678", "020-1234567", "020 123 4567",
-    "(020) 123 45 67", "0318-123456", "030 - 286 00 00", "+32 470 12 34 56",
-])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "06-12345678",
+        "0612345678",
+        "06 12345678",
+        "06 1234 5678",
+        "06 - 1234 5678",
+        "+31 6 1234 5678",
+        "+31612345678",
+        "0031 6 12345678",
+        "+31 (0)6 12345678",
+        "020-1234567",
+        "020 123 4567",
+        "(020) 123 45 67",
+        "0318-123456",
+        "030 - 286 00 00",
+        "+32 470 12 34 56",
+    ],
+)
 def test_phone_numbers(redactor, number):
     result = redactor.redact(f"Bel mij op {number} na vijf uur.")
     assert result.text == "Bel mij op [TELEFOONNUMMER] na vijf uur."
@@ -240,80 +305,94 @@ def test_service_numbers_and_amounts_stay(redactor, text):
 
 # --- addresses -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("Hij woont op de Kerkstraat 12 in Utrecht.", "Hij woont op de [ADRES] in Utrecht."),
-    ("woont op de Van Goghstraat 5a", "woont op de [ADRES]"),
-    ("adres: kerkstraat 12, ergens", "adres: [ADRES], ergens"),
-    ("Amsterdamsestraatweg 200 bis", "[ADRES]"),
-    ("Laan van Meerdervoort 12, Den Haag", "[ADRES], Den Haag"),
-    ("postcode 3512 AB", "postcode [ADRES]"),
-    ("3512AB 12", "[ADRES]"),
-    ("postcode 3512 ab", "postcode [ADRES]"),
-    ("Dorpsstraat 4, 1234 AB Ergens", "[ADRES], [ADRES] Ergens"),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Hij woont op de Kerkstraat 12 in Utrecht.", "Hij woont op de [ADRES] in Utrecht."),
+        ("woont op de Van Goghstraat 5a", "woont op de [ADRES]"),
+        ("adres: kerkstraat 12, ergens", "adres: [ADRES], ergens"),
+        ("Amsterdamsestraatweg 200 bis", "[ADRES]"),
+        ("Laan van Meerdervoort 12, Den Haag", "[ADRES], Den Haag"),
+        ("postcode 3512 AB", "postcode [ADRES]"),
+        ("3512AB 12", "[ADRES]"),
+        ("postcode 3512 ab", "postcode [ADRES]"),
+        ("Dorpsstraat 4, 1234 AB Ergens", "[ADRES], [ADRES] Ergens"),
+    ],
+)
 def test_addresses(redactor, text, expected):
     result = redactor.redact(text)
     assert result.text == expected
     assert result.categories == {"adres"}
 
 
-@pytest.mark.parametrize("text", [
-    "In de Kerkstraat is veel overlast.",                 # a street without a number
-    "Tussen 2015 en 2016 steeg de bijstand.",
-    "In 2025 EU-breed onderzocht.",
-    "Een dosis van 1000mg per dag.",
-    "Hij werkt al 2 jaar in het werkveld 2 dagen per week.",
-    "In Amsterdam 3 jaar geleden gestart.",
-    "Ik ga weg 5 minuten.",
-    "Ik ben onderweg 5 minuten later.",
-    "Mensen met een afstand tot de arbeidsmarkt 3 jaar lang begeleiden.",
-    "De gemeente Utrecht wil in Overvecht experimenteren met de bijstand",
-    "We zijn het oneens over de komst van een opvang in Lombok",
-    "In Rotterdam-Zuid en Amsterdam-Noord wonen veel jongeren.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In de Kerkstraat is veel overlast.",  # a street without a number
+        "Tussen 2015 en 2016 steeg de bijstand.",
+        "In 2025 EU-breed onderzocht.",
+        "Een dosis van 1000mg per dag.",
+        "Hij werkt al 2 jaar in het werkveld 2 dagen per week.",
+        "In Amsterdam 3 jaar geleden gestart.",
+        "Ik ga weg 5 minuten.",
+        "Ik ben onderweg 5 minuten later.",
+        "Mensen met een afstand tot de arbeidsmarkt 3 jaar lang begeleiden.",
+        "De gemeente Utrecht wil in Overvecht experimenteren met de bijstand",
+        "We zijn het oneens over de komst van een opvang in Lombok",
+        "In Rotterdam-Zuid en Amsterdam-Noord wonen veel jongeren.",
+    ],
+)
 def test_places_and_lookalikes_stay(redactor, text):
     assert redacted(redactor, text) == text
 
 
 # --- dates of birth ------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("geboren 12-03-1985", "geboren [GEBOORTEDATUM]"),
-    ("geb. 12 maart 1985", "geb. [GEBOORTEDATUM]"),
-    ("Meneer is 12-03-1985 geboren.", "Meneer is [GEBOORTEDATUM] geboren."),
-    ("Geboortedatum: 14-07-2001", "Geboortedatum: [GEBOORTEDATUM]"),
-    ("geboortedatum 1985-03-12", "geboortedatum [GEBOORTEDATUM]"),
-    ("zij is geboren op 3 april 1962 in Tilburg", "zij is geboren op [GEBOORTEDATUM] in Tilburg"),
-    ("geboren op 12 maart", "geboren op [GEBOORTEDATUM]"),
-    ("geb. 12/3/'85", "geb. [GEBOORTEDATUM]"),
-    ("is jarig op 5 mei", "is jarig op [GEBOORTEDATUM]"),
-    # A full date in digits without a time word before it: treated as a birth date.
-    ("Cliënt (01-02-1990) heeft schulden", "Cliënt ([GEBOORTEDATUM]) heeft schulden"),
-    ("cliënt, 12.03.1985, woont alleen", "cliënt, [GEBOORTEDATUM], woont alleen"),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("geboren 12-03-1985", "geboren [GEBOORTEDATUM]"),
+        ("geb. 12 maart 1985", "geb. [GEBOORTEDATUM]"),
+        ("Meneer is 12-03-1985 geboren.", "Meneer is [GEBOORTEDATUM] geboren."),
+        ("Geboortedatum: 14-07-2001", "Geboortedatum: [GEBOORTEDATUM]"),
+        ("geboortedatum 1985-03-12", "geboortedatum [GEBOORTEDATUM]"),
+        ("zij is geboren op 3 april 1962 in Tilburg", "zij is geboren op [GEBOORTEDATUM] in Tilburg"),
+        ("geboren op 12 maart", "geboren op [GEBOORTEDATUM]"),
+        ("geb. 12/3/'85", "geb. [GEBOORTEDATUM]"),
+        ("is jarig op 5 mei", "is jarig op [GEBOORTEDATUM]"),
+        # A full date in digits without a time word before it: treated as a birth date.
+        ("Cliënt (01-02-1990) heeft schulden", "Cliënt ([GEBOORTEDATUM]) heeft schulden"),
+        ("cliënt, 12.03.1985, woont alleen", "cliënt, [GEBOORTEDATUM], woont alleen"),
+    ],
+)
 def test_dates_of_birth(redactor, text, expected):
     result = redactor.redact(text)
     assert result.text == expected
     assert result.categories == {"geboortedatum"}
 
 
-@pytest.mark.parametrize("text", [
-    "Per 1 januari 2025 gaat de regeling in.",
-    "Sinds 1 januari 2015 is de Participatiewet van kracht.",
-    "sinds 2015",
-    "per 01-01-2025 gaat het in",
-    "sinds 1-7-2015 geldt dit",
-    "Op 12-03-2024 hadden we overleg.",
-    "van 01-01-2024 tot 31-12-2024",
-    "vanaf 01-01-2099",
-    "De pilot loopt tot 2030-12-31 door.",
-    "Participatiewet artikel 83",
-    "Omgevingswet art. 23.3",
-    "versie 1.2.30",
-    "jongeren tot 27 jaar",
-    "Hij is 45 jaar.",
-    "Het Rijk wil experimenteren met de Participatiewet, per 1 juli 2026",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Per 1 januari 2025 gaat de regeling in.",
+        "Sinds 1 januari 2015 is de Participatiewet van kracht.",
+        "sinds 2015",
+        "per 01-01-2025 gaat het in",
+        "sinds 1-7-2015 geldt dit",
+        "Op 12-03-2024 hadden we overleg.",
+        "van 01-01-2024 tot 31-12-2024",
+        "vanaf 01-01-2099",
+        "De pilot loopt tot 2030-12-31 door.",
+        "Participatiewet artikel 83",
+        "Omgevingswet art. 23.3",
+        "versie 1.2.30",
+        "jongeren tot 27 jaar",
+        "Hij is 45 jaar.",
+        "Het Rijk wil experimenteren met de Participatiewet, per 1 juli 2026",
+    ],
+)
 def test_policy_dates_numbers_and_ages_stay(redactor, text):
     assert redacted(redactor, text) == text
 
@@ -324,21 +403,25 @@ def test_a_future_date_without_cue_is_no_birth_date(redactor):
 
 # --- names ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("Jan de Vries heeft schulden", "[NAAM] heeft schulden"),
-    ("J. de Vries belde gisteren", "[NAAM] belde gisteren"),
-    ("dhr. Bakker is 45 jaar", "[NAAM] is 45 jaar"),
-    ("Mevr. de Boer heeft huurachterstand", "[NAAM] heeft huurachterstand"),
-    ("mevrouw el Idrissi belde over haar toeslag", "[NAAM] belde over haar toeslag"),
-    ("Fatima belde gisteren over haar uitkering", "[NAAM] belde gisteren over haar uitkering"),
-    ("Mijn cliënt Ahmed Yilmaz loopt vast", "Mijn cliënt [NAAM] loopt vast"),
-    ("De familie Öztürk heeft vijf kinderen", "De familie [NAAM] heeft vijf kinderen"),
-    ("K. Visser-de Groot", "[NAAM]"),
-    ("Ik ben Lisa van het wijkteam", "Ik ben [NAAM] van het wijkteam"),
-    ("Pieter en Marieke zijn het niet eens", "[NAAM] en [NAAM] zijn het niet eens"),
-    # A scholar's name with a form of address is a person, not a citation.
-    ("Mevrouw Hoppe heeft schulden", "[NAAM] heeft schulden"),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Jan de Vries heeft schulden", "[NAAM] heeft schulden"),
+        ("J. de Vries belde gisteren", "[NAAM] belde gisteren"),
+        ("dhr. Bakker is 45 jaar", "[NAAM] is 45 jaar"),
+        ("Mevr. de Boer heeft huurachterstand", "[NAAM] heeft huurachterstand"),
+        ("mevrouw el Idrissi belde over haar toeslag", "[NAAM] belde over haar toeslag"),
+        ("Fatima belde gisteren over haar uitkering", "[NAAM] belde gisteren over haar uitkering"),
+        ("Mijn cliënt Ahmed Yilmaz loopt vast", "Mijn cliënt [NAAM] loopt vast"),
+        ("De familie Öztürk heeft vijf kinderen", "De familie [NAAM] heeft vijf kinderen"),
+        ("K. Visser-de Groot", "[NAAM]"),
+        ("Ik ben Lisa van het wijkteam", "Ik ben [NAAM] van het wijkteam"),
+        ("Pieter en Marieke zijn het niet eens", "[NAAM] en [NAAM] zijn het niet eens"),
+        # A scholar's name with a form of address is a person, not a citation.
+        ("Mevrouw Hoppe heeft schulden", "[NAAM] heeft schulden"),
+    ],
+)
 def test_names(redactor, text, expected):
     result = redactor.redact(text)
     assert result.text == expected
@@ -423,13 +506,16 @@ def test_scholars_come_from_the_knowledge_base_not_from_code(redactor, kb):
     assert bare.redact("Hisschemöller en Hoppe").text != "Hisschemöller en Hoppe"
 
 
-@pytest.mark.parametrize("text", [
-    "De theory of change van Carol Weiss",      # named in the glossary's prose
-    "Jos de Blok begon Buurtzorg met één team",  # named in a case
-    "Ahmed Yilmaz ligt in het Sint Antonius Ziekenhuis",
-    "Hij is bekend bij Altrecht en Parnassia",
-    "Zie https://wetten.overheid.nl/BWBR0015703 of www.jansen.nl",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De theory of change van Carol Weiss",  # named in the glossary's prose
+        "Jos de Blok begon Buurtzorg met één team",  # named in a case
+        "Ahmed Yilmaz ligt in het Sint Antonius Ziekenhuis",
+        "Hij is bekend bij Altrecht en Parnassia",
+        "Zie https://wetten.overheid.nl/BWBR0015703 of www.jansen.nl",
+    ],
+)
 def test_people_named_in_the_knowledge_base_institutions_and_urls_stay(redactor, text):
     result = redactor.redact(text).text
     if text.startswith("Ahmed"):
@@ -458,8 +544,17 @@ def test_names_in_the_knowledge_base_prose_are_cached(monkeypatch, tmp_path):
 
 
 def test_prose_skips_ids_urls_and_dates():
-    raw = {"a": [{"id": "Some_Id", "url": "https://X.nl", "date": "2026-01-01", "summary": "Jos de Blok",
-                  "lower": "alleen kleine letters"}]}
+    raw = {
+        "a": [
+            {
+                "id": "Some_Id",
+                "url": "https://X.nl",
+                "date": "2026-01-01",
+                "summary": "Jos de Blok",
+                "lower": "alleen kleine letters",
+            }
+        ]
+    }
     from bot.privacy.allowlist import prose
 
     assert prose(raw) == ["Jos de Blok"]
@@ -476,8 +571,11 @@ def test_allow_list_needs_every_word_of_a_name():
 
 
 def test_redaction_is_idempotent(redactor):
-    for text in ("Mevrouw Jansen belt op 06-12345678 over Hoppe", "Jan de Vries, Kerkstraat 12, bsn 123456782",
-                 "Cliënt (geb. 01-02-1990) woont aan de Amsterdamsestraatweg 200 bis"):
+    for text in (
+        "Mevrouw Jansen belt op 06-12345678 over Hoppe",
+        "Jan de Vries, Kerkstraat 12, bsn 123456782",
+        "Cliënt (geb. 01-02-1990) woont aan de Amsterdamsestraatweg 200 bis",
+    ):
         once = redactor.redact(text).text
         assert redactor.redact(once).text == once
         assert not redactor.redact(once)
@@ -485,10 +583,17 @@ def test_redaction_is_idempotent(redactor):
 
 # --- slash commands ------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    '/inform{"x":"y"}', "/greet", '/inform{"problem_description": "Jan de Vries 06-12345678"}',
-    "/affirm@0.9", "/EXTERNAL_reminder",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '/inform{"x":"y"}',
+        "/greet",
+        '/inform{"problem_description": "Jan de Vries 06-12345678"}',
+        "/affirm@0.9",
+        "/EXTERNAL_reminder",
+    ],
+)
 def test_slash_commands_pass_unchanged(redactor, text):
     result = redactor.redact(text)
     assert result.text == text and not result
@@ -500,10 +605,26 @@ def test_a_slash_in_front_of_free_text_is_no_command(redactor):
 
 # --- robustness ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    " ", "\n\t", "\x00", "\ud800", "😀" * 50, "<script>alert('Jan de Vries')</script>", "[NAAM]",
-    "a" * 5000, "Jan " * 2000, "0" * 3000, "€" * 100, "\u202e06-12345678", "ǅan", "İstanbul",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ",
+        "\n\t",
+        "\x00",
+        "\ud800",
+        "😀" * 50,
+        "<script>alert('Jan de Vries')</script>",
+        "[NAAM]",
+        "a" * 5000,
+        "Jan " * 2000,
+        "0" * 3000,
+        "€" * 100,
+        "\u202e06-12345678",
+        "ǅan",
+        "İstanbul",
+    ],
+)
 def test_odd_input_never_raises(redactor, text):
     result = redactor.redact(text)
     assert isinstance(result.text, str) and result.categories <= CATEGORIES
@@ -520,10 +641,39 @@ def test_any_text_never_raises(redactor, text):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(["Jan", "de", "Vries", "06-12345678", "Kerkstraat", "12", "geboren",
-                                 "12-03-1985", "NL91", "ABNA", "0417", "1643", "00", "123456782", ",", ".",
-                                 "gemeente", "Utrecht", "mevrouw", "Hoppe", "@", "x@y.nl", "(", ")"]),
-                max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Jan",
+                "de",
+                "Vries",
+                "06-12345678",
+                "Kerkstraat",
+                "12",
+                "geboren",
+                "12-03-1985",
+                "NL91",
+                "ABNA",
+                "0417",
+                "1643",
+                "00",
+                "123456782",
+                ",",
+                ".",
+                "gemeente",
+                "Utrecht",
+                "mevrouw",
+                "Hoppe",
+                "@",
+                "x@y.nl",
+                "(",
+                ")",
+            ]
+        ),
+        max_size=40,
+    )
+)
 def test_word_salad_never_raises(redactor, words):
     result = redactor.redact(" ".join(words))
     assert result.categories <= CATEGORIES
@@ -549,8 +699,9 @@ def test_beyond_the_deduce_budget_names_are_removed_the_crude_way(redactor):
     assert "Hoppe" in result.text  # the knowledge base still counts
 
 
-@pytest.mark.parametrize("junk", ["Jan " * 25_000, "de Vries " * 10_000, "a@" * 50_000, "J. " * 30_000,
-                                  "NL91 " * 20_000, "1-1-" * 25_000])
+@pytest.mark.parametrize(
+    "junk", ["Jan " * 25_000, "de Vries " * 10_000, "a@" * 50_000, "J. " * 30_000, "NL91 " * 20_000, "1-1-" * 25_000]
+)
 def test_pathological_input_stays_cheap(redactor, junk):
     started = time.perf_counter()
     result = redactor.redact(junk)
@@ -563,7 +714,7 @@ def test_chunks_cover_the_text_exactly():
     pieces = _chunks(text)
     assert "".join(piece for _, piece in pieces) == text
     assert all(len(piece) <= 1000 for _, piece in pieces)
-    assert all(text[offset:offset + len(piece)] == piece for offset, piece in pieces)
+    assert all(text[offset : offset + len(piece)] == piece for offset, piece in pieces)
 
 
 def test_concurrent_use_gives_the_same_results(redactor):
@@ -593,6 +744,7 @@ def test_redacting_logs_no_text(redactor, caplog):
 
 class _BrokenModel:
     """A deduce stand-in that fails with the text in its error (failure injection)."""
+
     processors: list = []
 
     def deidentify(self, text, **kwargs):
@@ -627,17 +779,18 @@ def test_deduce_that_cannot_load_neither_raises_nor_keeps_names(monkeypatch, cap
 
 
 def test_crude_rule_takes_runs_of_capitalised_words():
-    from bot.privacy import _LazyCoverage, _capitalised_run, _crude_names
+    from bot.privacy import _capitalised_run, _crude_names, _LazyCoverage
 
     text = "Gisteren belde Jan van der Berg over Hoppe en de Participatiewet in Utrecht."
     covered = _LazyCoverage(AllowList(["Hoppe", "Participatiewet"]), text)
-    found = [text[s.start:s.end] for s in _crude_names(text, 0, len(text), covered)]
+    found = [text[s.start : s.end] for s in _crude_names(text, 0, len(text), covered)]
     assert found == ["Gisteren", "Jan van der Berg", "Utrecht"]
     assert _capitalised_run("Jan Jan de Jan Jan en Piet") == 4
     assert _capitalised_run("geen hoofdletters hier") == 0
 
 
 # --- the deduce model and its cache ---------------------------------------------------
+
 
 def test_cache_dir_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("TAAI_CACHE_DIR", str(tmp_path / "mine"))
@@ -704,15 +857,15 @@ def test_a_cache_of_another_version_is_not_used():
 
 
 def test_compact_trie_answers_like_docdeids_trie(redactor):
+    import deduce.lookup_sets as lookup_sets
     import docdeid as dd
     from docdeid.str import LowercaseString
 
-    import deduce.lookup_sets as lookup_sets
-
     tokenizer = redactor._model.tokenizers["default"]
 
-    lines = Path(lookup_sets.data_path, "locations", "streets", "streets_long.txt").read_text(
-        encoding="utf-8").splitlines()
+    lines = (
+        Path(lookup_sets.data_path, "locations", "streets", "streets_long.txt").read_text(encoding="utf-8").splitlines()
+    )
     sample = random.Random(7).sample(lines, 4000) + ["Laan van Meerdervoort", "Dam", "Van Goghstraat"]
     for pipeline in (None, [LowercaseString()]):
         original = dd.ds.LookupTrie(matching_pipeline=pipeline)
@@ -723,10 +876,26 @@ def test_compact_trie_answers_like_docdeids_trie(redactor):
         probes = []
         for value in sample[:1500]:
             tokens = [token.text for token in tokenizer.tokenize(value)]
-            probes += [tokens, tokens[:-1], tokens + ["12", "a"], [t.upper() for t in tokens],
-                       tokens[1:], ["in", "de"] + tokens]
-        probes += [[], ["Kerkstraat"], ["Laan", "van"], ["laan", "van", "meerdervoort", "3"],
-                   ["D"], ["Da"], ["Dam", "Dam"], ["a\x00b"], ["Van\x00Goghstraat"], ["Van", "Gogh\x00"]]
+            probes += [
+                tokens,
+                tokens[:-1],
+                tokens + ["12", "a"],
+                [t.upper() for t in tokens],
+                tokens[1:],
+                ["in", "de"] + tokens,
+            ]
+        probes += [
+            [],
+            ["Kerkstraat"],
+            ["Laan", "van"],
+            ["laan", "van", "meerdervoort", "3"],
+            ["D"],
+            ["Da"],
+            ["Dam", "Dam"],
+            ["a\x00b"],
+            ["Van\x00Goghstraat"],
+            ["Van", "Gogh\x00"],
+        ]
         for probe in probes:
             assert compact.longest_matching_prefix(probe) == original.longest_matching_prefix(probe), probe
 
@@ -735,11 +904,19 @@ def test_bounded_context_rules_match_deduce_on_real_text(redactor):
     from deduce.annotator import ContextAnnotator
 
     corpus = POLICY_SENTENCES + [
-        "J. P. K. de Vries-van Dam belde", "Mevr. A.B. van der Heijden-Jansen", "dhr. P. Bakker",
-        "Kerkstraat 12 a", "Burgemeester de Withstraat 5 III", "Jan Pieter van den Berg en Fatima el Amrani",
+        "J. P. K. de Vries-van Dam belde",
+        "Mevr. A.B. van der Heijden-Jansen",
+        "dhr. P. Bakker",
+        "Kerkstraat 12 a",
+        "Burgemeester de Withstraat 5 III",
+        "Jan Pieter van den Berg en Fatima el Amrani",
     ]
-    bounded = [sorted((a.start_char, a.end_char, a.tag) for a in
-                      redactor._model.deidentify(t, disabled={"redactor"}).annotations) for t in corpus]
+    bounded = [
+        sorted(
+            (a.start_char, a.end_char, a.tag) for a in redactor._model.deidentify(t, disabled={"redactor"}).annotations
+        )
+        for t in corpus
+    ]
     patched = []
 
     def walk(group):
@@ -753,8 +930,13 @@ def test_bounded_context_rules_match_deduce_on_real_text(redactor):
         walk(redactor._model.processors)
         try:
             assert patched
-            unbounded = [sorted((a.start_char, a.end_char, a.tag) for a in
-                                redactor._model.deidentify(t, disabled={"redactor"}).annotations) for t in corpus]
+            unbounded = [
+                sorted(
+                    (a.start_char, a.end_char, a.tag)
+                    for a in redactor._model.deidentify(t, disabled={"redactor"}).annotations
+                )
+                for t in corpus
+            ]
         finally:
             for processor, method in patched:
                 processor._annotate = method
@@ -779,10 +961,17 @@ def _realistic_messages(count: int) -> list[str]:
     rng = random.Random(42)
     messages = list(POLICY_SENTENCES)
     while len(messages) < count:
-        messages.append(rng.choice(CLIENT_TEMPLATES).format(
-            name=rng.choice(NAMES), phone=f"06-{rng.randrange(10**7, 10**8)}", street=f"Kerkstraat {rng.randrange(1, 300)}",
-            date=f"{rng.randrange(1, 29):02d}-{rng.randrange(1, 13):02d}-{rng.randrange(1940, 2010)}",
-            bsn="123456782", email="iemand@voorbeeld.nl", city=rng.choice(CITIES)))
+        messages.append(
+            rng.choice(CLIENT_TEMPLATES).format(
+                name=rng.choice(NAMES),
+                phone=f"06-{rng.randrange(10**7, 10**8)}",
+                street=f"Kerkstraat {rng.randrange(1, 300)}",
+                date=f"{rng.randrange(1, 29):02d}-{rng.randrange(1, 13):02d}-{rng.randrange(1940, 2010)}",
+                bsn="123456782",
+                email="iemand@voorbeeld.nl",
+                city=rng.choice(CITIES),
+            )
+        )
     return messages
 
 

@@ -13,16 +13,31 @@ EVIL = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 
 
 def _plan(kb, description="Jongeren verlaten school zonder diploma.", **kw):
-    given = dict(problem_description=description, value_consensus="agree", knowledge_certainty="uncertain",
-                 domain="onderwijs", initiator="gemeente")
+    given = dict(
+        problem_description=description,
+        value_consensus="agree",
+        knowledge_certainty="uncertain",
+        domain="onderwijs",
+        initiator="gemeente",
+    )
     given.update(kw)
     return build_plan(kb, PlanInput(**given))
 
 
 def test_plan_contains_every_section(kb):
     text = render(kb, "plan.md.j2", plan=_plan(kb))
-    for heading in ("Het vraagstuk", "Type en waarom", "Aanpak", "Betrokkenen", "Participatieniveau",
-                    "Juridische route", "Fasen", "Bewijs", "Risico's", "Bronnen"):
+    for heading in (
+        "Het vraagstuk",
+        "Type en waarom",
+        "Aanpak",
+        "Betrokkenen",
+        "Participatieniveau",
+        "Juridische route",
+        "Fasen",
+        "Bewijs",
+        "Risico's",
+        "Bronnen",
+    ):
         assert heading in text
     assert kb.types["moderately_structured_knowledge_uncertain"]["name"] in text
     assert kb.disclaimer in text
@@ -54,8 +69,10 @@ def test_plan_lists_usable_routes_and_sources(kb):
     assert plan.evidence_from["rank"] <= plan.evidence_to["rank"]
 
 
-@pytest.mark.parametrize("values, knowledge", [("agree", "certain"), ("disagree", "certain"),
-                                               ("agree", "uncertain"), ("disagree", "uncertain")])
+@pytest.mark.parametrize(
+    "values, knowledge",
+    [("agree", "certain"), ("disagree", "certain"), ("agree", "uncertain"), ("disagree", "uncertain")],
+)
 def test_replies_render_for_every_type(kb, values, knowledge):
     c = classify(kb, values, knowledge)
     text = render(kb, "classification.md.j2", c=c)

@@ -3,6 +3,7 @@
 Rasa's own SQLTrackerStore on a temporary SQLite file and its InMemoryTrackerStore,
 also inside the wrappers the agent puts around them; events get controlled timestamps.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -61,13 +62,17 @@ def store(request, sql_store, memory_store) -> TrackerStore:
 def conversation(sender_id: str, last_at: float, turns: int = 2, spacing: float = 60) -> DialogueStateTracker:
     """A conversation of `turns` turns, `spacing` seconds apart, whose last event is at `last_at`."""
     start = last_at - spacing * turns
-    events = [ActionExecuted("action_session_start", timestamp=start), SessionStarted(timestamp=start),
-              ActionExecuted("action_listen", timestamp=start)]
+    events = [
+        ActionExecuted("action_session_start", timestamp=start),
+        SessionStarted(timestamp=start),
+        ActionExecuted("action_listen", timestamp=start),
+    ]
     for turn in range(turns):
         at = start + spacing * (turn + 1)
         events += [
-            UserUttered(f"bericht {turn} van {sender_id}", {"name": "describe_problem", "confidence": 1.0},
-                        timestamp=at - 2),
+            UserUttered(
+                f"bericht {turn} van {sender_id}", {"name": "describe_problem", "confidence": 1.0}, timestamp=at - 2
+            ),
             SlotSet("problem_description", f"tekst {turn}", timestamp=at - 1),
             BotUttered("Dank je.", timestamp=at - 1),
             ActionExecuted("action_listen", timestamp=at),
@@ -111,9 +116,12 @@ def test_delete_conversation_removes_every_session(sql_store):
     tracker = conversation("alice", NOW - 2 * DAY)
     save(sql_store, tracker)
     # A second session in the same conversation, saved on top of the first.
-    for event in (ActionExecuted("action_session_start", timestamp=NOW), SessionStarted(timestamp=NOW),
-                  ActionExecuted("action_listen", timestamp=NOW),
-                  UserUttered("nog een vraag", timestamp=NOW + 1)):
+    for event in (
+        ActionExecuted("action_session_start", timestamp=NOW),
+        SessionStarted(timestamp=NOW),
+        ActionExecuted("action_listen", timestamp=NOW),
+        UserUttered("nog een vraag", timestamp=NOW + 1),
+    ):
         tracker.update(event)
     save(sql_store, tracker)
     assert _event_count(sql_store, "alice") == len(tracker.events)
@@ -138,13 +146,15 @@ def test_a_deleted_conversation_starts_fresh_when_the_user_returns(sql_store, do
 
 
 def test_delete_expired_uses_the_last_event(store):
-    save(store,
-         conversation("old", NOW - 40 * DAY),
-         conversation("just_old", NOW - 30 * DAY - 1),
-         conversation("just_young", NOW - 30 * DAY + 60),
-         conversation("new", NOW - 1 * DAY),
-         # Began long ago, but its last event is recent: kept.
-         conversation("long_running", NOW - 2 * DAY, turns=10, spacing=10 * DAY))
+    save(
+        store,
+        conversation("old", NOW - 40 * DAY),
+        conversation("just_old", NOW - 30 * DAY - 1),
+        conversation("just_young", NOW - 30 * DAY + 60),
+        conversation("new", NOW - 1 * DAY),
+        # Began long ago, but its last event is recent: kept.
+        conversation("long_running", NOW - 2 * DAY, turns=10, spacing=10 * DAY),
+    )
 
     assert delete_expired(store, retention_days=30, now=NOW) == 2
 
@@ -276,7 +286,8 @@ def test_cleanup_runs_at_start_and_then_every_interval(sql_store, caplog):
         assert sql_ids(sql_store) == {"keep"}  # at once, not after the first interval
         # Another conversation ages (simulated: saved with old timestamps) ...
         await asyncio.get_running_loop().run_in_executor(
-            None, save, sql_store, conversation("secret-id-2", time.time() - 45 * DAY))
+            None, save, sql_store, conversation("secret-id-2", time.time() - 45 * DAY)
+        )
         await asyncio.sleep(0.4)
         assert sql_ids(sql_store) == {"keep"}  # ... and goes at the next run
         task = app.ctx.taai_retention_task
@@ -315,8 +326,11 @@ def test_cleanup_survives_a_failing_database(sql_store, caplog):
         asyncio.run(scenario())
     warnings = [r for r in caplog.records if r.name == "bot.rasa_ext.stores.retention" and r.levelno == logging.WARNING]
     assert warnings and "OperationalError" in warnings[0].getMessage()
-    assert all("secret-id" not in r.getMessage() and "SELECT" not in r.getMessage() for r in caplog.records
-               if r.name == "bot.rasa_ext.stores.retention")
+    assert all(
+        "secret-id" not in r.getMessage() and "SELECT" not in r.getMessage()
+        for r in caplog.records
+        if r.name == "bot.rasa_ext.stores.retention"
+    )
 
 
 def test_cleanup_waits_for_the_agent():

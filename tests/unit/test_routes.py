@@ -10,8 +10,14 @@ def ids(matches):
 
 
 def test_bijstand_experiment_points_to_article_83(kb):
-    matches = match_routes(kb, Situation(domain="werk_inkomen", initiator="gemeente",
-                                         deviation="we willen de sollicitatieplicht in de bijstand loslaten"))
+    matches = match_routes(
+        kb,
+        Situation(
+            domain="werk_inkomen",
+            initiator="gemeente",
+            deviation="we willen de sollicitatieplicht in de bijstand loslaten",
+        ),
+    )
     assert ids(matches)[0] == "participatiewet_art83"
     best = matches[0]
     assert best.reasons and best.open_conditions
@@ -20,8 +26,14 @@ def test_bijstand_experiment_points_to_article_83(kb):
 
 
 def test_residents_taking_over_a_task_point_to_the_uitdaagrecht(kb):
-    matches = match_routes(kb, Situation(domain="zorg_wmo", initiator="bewoners",
-                                         deviation="bewoners willen de dagbesteding in de wijk zelf overnemen"))
+    matches = match_routes(
+        kb,
+        Situation(
+            domain="zorg_wmo",
+            initiator="bewoners",
+            deviation="bewoners willen de dagbesteding in de wijk zelf overnemen",
+        ),
+    )
     assert ids(matches)[0] == "uitdaagrecht"
 
 
@@ -39,14 +51,20 @@ def test_existing_room_is_always_offered(kb):
 
 
 def test_domain_mismatch_drops_a_route(kb):
-    matches = match_routes(kb, Situation(domain="jeugd", initiator="gemeente", deviation="jeugdhulp zonder beschikking"))
+    matches = match_routes(
+        kb, Situation(domain="jeugd", initiator="gemeente", deviation="jeugdhulp zonder beschikking")
+    )
     assert "participatiewet_art83" not in ids(matches)
     assert "omgevingswet_art23_3" not in ids(matches)
 
 
 def test_environment_question_points_to_the_omgevingswet(kb):
-    matches = match_routes(kb, Situation(domain="leefomgeving", initiator="gemeente",
-                                         deviation="afwijken van de omgevingswet voor een duurzame wijk"))
+    matches = match_routes(
+        kb,
+        Situation(
+            domain="leefomgeving", initiator="gemeente", deviation="afwijken van de omgevingswet voor een duurzame wijk"
+        ),
+    )
     assert ids(matches)[0] == "omgevingswet_art23_3"
 
 
@@ -61,12 +79,15 @@ def test_limit(kb):
     assert len(match_routes(kb, Situation(domain="werk_inkomen"), limit=2)) <= 2
 
 
-@pytest.mark.parametrize("question, route_id", [
-    ("kan artikel 83 hier?", "participatiewet_art83"),
-    ("bestaat de Experimentenwet?", "experimentenwet"),
-    ("wat is right to challenge?", "uitdaagrecht"),
-    ("mogen we een hardheidsclausule gebruiken", "hardship_maatwerk"),
-])
+@pytest.mark.parametrize(
+    "question, route_id",
+    [
+        ("kan artikel 83 hier?", "participatiewet_art83"),
+        ("bestaat de Experimentenwet?", "experimentenwet"),
+        ("wat is right to challenge?", "uitdaagrecht"),
+        ("mogen we een hardheidsclausule gebruiken", "hardship_maatwerk"),
+    ],
+)
 def test_a_question_that_names_a_route_is_recognised(kb, question, route_id):
     assert named_routes(kb, question)[0] == route_id
 

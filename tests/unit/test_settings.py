@@ -1,4 +1,5 @@
 """bot/runtime/settings.py: every setting with its default, parsed and checked in one place."""
+
 from __future__ import annotations
 
 import stat
@@ -7,9 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from bot.runtime.settings import (PROJECT_ROOT, VARIABLES, SettingError, Settings, api_token, cache_dir,
-                                  ensure_api_token, ensure_token_file, is_set, load_settings, read,
-                                  read_token_file, socket_jwt_method, web_dir)
+from bot.runtime.settings import (
+    PROJECT_ROOT,
+    VARIABLES,
+    SettingError,
+    Settings,
+    api_token,
+    cache_dir,
+    ensure_api_token,
+    ensure_token_file,
+    is_set,
+    load_settings,
+    read,
+    read_token_file,
+    socket_jwt_method,
+    web_dir,
+)
 
 
 def test_without_variables_every_setting_is_its_default():
@@ -29,9 +43,14 @@ def test_every_settings_field_comes_from_a_declared_variable():
 
 
 def test_values_are_parsed_and_blank_means_the_default():
-    environ = {"TAAI_PORT": " 6005 ", "TAAI_CORS_ORIGINS": "https://a.example, ,https://b.example",
-               "TAAI_PROFILE": "production", "TAAI_VAR_DIR": "relative/var", "TAAI_HOST": "  ",
-               "TAAI_SOCKET_JWT_KEY": "k"}
+    environ = {
+        "TAAI_PORT": " 6005 ",
+        "TAAI_CORS_ORIGINS": "https://a.example, ,https://b.example",
+        "TAAI_PROFILE": "production",
+        "TAAI_VAR_DIR": "relative/var",
+        "TAAI_HOST": "  ",
+        "TAAI_SOCKET_JWT_KEY": "k",
+    }
     settings = load_settings(environ)
     assert settings.port == 6005 and settings.host == "127.0.0.1"
     assert settings.cors_origins == ("https://a.example", "https://b.example")
@@ -39,9 +58,17 @@ def test_values_are_parsed_and_blank_means_the_default():
     assert settings.production and settings.socket_jwt_key_set
 
 
-@pytest.mark.parametrize("name,value", [("TAAI_PORT", "x"), ("TAAI_ACTIONS_PORT", "0"), ("TAAI_REDIS_DB", "16"),
-                                        ("TAAI_PROFILE", "prod"), ("SANIC_REQUEST_MAX_SIZE", "2MB"),
-                                        ("TAAI_RETENTION_INTERVAL", "-1")])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("TAAI_PORT", "x"),
+        ("TAAI_ACTIONS_PORT", "0"),
+        ("TAAI_REDIS_DB", "16"),
+        ("TAAI_PROFILE", "prod"),
+        ("SANIC_REQUEST_MAX_SIZE", "2MB"),
+        ("TAAI_RETENTION_INTERVAL", "-1"),
+    ],
+)
 def test_a_bad_value_stops_the_start_naming_the_variable(name, value):
     with pytest.raises(SystemExit, match=f"^error: {name}="):
         load_settings({name: value})
@@ -51,9 +78,12 @@ def test_a_bad_value_stops_the_start_naming_the_variable(name, value):
 
 def test_the_sanic_variables_follow_the_profile():
     assert load_settings({"TAAI_SANIC_WORKERS": "3"}).sanic_environment == {
-        "SANIC_WORKERS": "1", "SANIC_REQUEST_MAX_SIZE": str(2 * 1024 * 1024)}
-    production = load_settings({"TAAI_PROFILE": "production", "TAAI_SANIC_WORKERS": "3",
-                                "SANIC_REQUEST_MAX_SIZE": "4096"})
+        "SANIC_WORKERS": "1",
+        "SANIC_REQUEST_MAX_SIZE": str(2 * 1024 * 1024),
+    }
+    production = load_settings(
+        {"TAAI_PROFILE": "production", "TAAI_SANIC_WORKERS": "3", "SANIC_REQUEST_MAX_SIZE": "4096"}
+    )
     assert production.sanic_environment == {"SANIC_WORKERS": "3", "SANIC_REQUEST_MAX_SIZE": "4096"}
 
 

@@ -1,5 +1,6 @@
 """Statuses that change with the date: a route's status history, resolved on the day the bot
 answers (not the day it loaded), and the `make validate` warning once a known change has passed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,12 +15,12 @@ from bot.conversation import concepts
 from bot.core.check_knowledge import main as check_knowledge
 from bot.core.knowledge import KnowledgeError, load_knowledge, passed_changes, status_on
 from bot.core.plan import PlanInput, build_plan
-from bot.export.plan_files import plan_docx, plan_html
 from bot.core.render import render
 from bot.core.routes import Situation, match_routes
+from bot.export.plan_files import plan_docx, plan_html
 
 BEFORE = dt.date(2026, 12, 31)  # last day of the uitdaagrecht's transition period
-AFTER = dt.date(2027, 1, 1)     # the participatieverordening is due
+AFTER = dt.date(2027, 1, 1)  # the participatieverordening is due
 TRANSITION = "Van kracht, met een overgangstijd"
 ENDED = "De overgangstijd is voorbij"
 
@@ -32,11 +33,21 @@ def _uitdaagrecht_reply(kb, on: dt.date) -> str:
 
 
 def _plan(kb):
-    return build_plan(kb, PlanInput("Bewoners willen het buurthuis zelf runnen.", "agree", "uncertain",
-                                    "leefomgeving", "bewoners", "uitdaagrecht"))
+    return build_plan(
+        kb,
+        PlanInput(
+            "Bewoners willen het buurthuis zelf runnen.",
+            "agree",
+            "uncertain",
+            "leefomgeving",
+            "bewoners",
+            "uitdaagrecht",
+        ),
+    )
 
 
 # --- the uitdaagrecht, through the paths the bot answers with --------------------------------
+
 
 def test_routes_reply_shows_the_transition_on_the_last_day_of_2026(kb):
     reply = _uitdaagrecht_reply(kb, BEFORE)
@@ -79,8 +90,18 @@ def test_demo_case_shows_the_status_of_the_day(kb):
     case = kb.cases["right_to_challenge_wmo"]
     route = kb.routes[case["legal_route"]]
     for on, shown in ((BEFORE, TRANSITION), (AFTER, ENDED)):
-        text = render(kb, "demo_case.md.j2", case=case, number=1, total=1, problem_type=None, level=None,
-                      level_is_heuristic=False, route=route, on=on)
+        text = render(
+            kb,
+            "demo_case.md.j2",
+            case=case,
+            number=1,
+            total=1,
+            problem_type=None,
+            level=None,
+            level_is_heuristic=False,
+            route=route,
+            on=on,
+        )
         assert shown in text
 
 
@@ -93,6 +114,7 @@ def test_route_match_status_is_resolved_when_asked(kb):
 
 # --- resolution rules ---------------------------------------------------------------------------
 
+
 def test_a_single_status_holds_on_any_date(kb):
     for on in (dt.date(2000, 1, 1), BEFORE, dt.date(2100, 1, 1)):
         status = kb.status_on("experimentenwet", on)
@@ -100,16 +122,29 @@ def test_a_single_status_holds_on_any_date(kb):
 
 
 def test_history_boundaries_and_the_out_of_date_note():
-    entry = {"status": [
-        {"valid_from": "2025-01-01", "valid_until": "2026-01-01", "code": "in_force_phased", "text": "Eerst.",
-         "as_of": "2025-01-01"},
-        {"valid_from": "2026-01-01", "valid_until": "2027-07-01", "code": "in_force", "text": "Daarna.",
-         "as_of": "2026-01-01", "next_change": "2027-03-01"},
-    ]}
-    assert status_on(entry, dt.date(2024, 6, 1))["text"] == "Eerst."   # before the first: the first
+    entry = {
+        "status": [
+            {
+                "valid_from": "2025-01-01",
+                "valid_until": "2026-01-01",
+                "code": "in_force_phased",
+                "text": "Eerst.",
+                "as_of": "2025-01-01",
+            },
+            {
+                "valid_from": "2026-01-01",
+                "valid_until": "2027-07-01",
+                "code": "in_force",
+                "text": "Daarna.",
+                "as_of": "2026-01-01",
+                "next_change": "2027-03-01",
+            },
+        ]
+    }
+    assert status_on(entry, dt.date(2024, 6, 1))["text"] == "Eerst."  # before the first: the first
     assert status_on(entry, dt.date(2025, 12, 31))["text"] == "Eerst."
     assert status_on(entry, dt.date(2026, 1, 1))["text"] == "Daarna."  # valid_from is inclusive
-    announced = status_on(entry, dt.date(2027, 3, 1))                  # next_change has come
+    announced = status_on(entry, dt.date(2027, 3, 1))  # next_change has come
     assert announced["outdated_since"] == "2027-03-01"
     assert announced["text"].startswith("Daarna. Let op: vanaf 1 maart 2027 kan dit anders zijn.")
     assert "Controleer de actuele wettekst." in announced["text"]
@@ -119,7 +154,7 @@ def test_history_boundaries_and_the_out_of_date_note():
 
 def test_the_status_of_a_route_with_history_is_dated_every_time(kb):
     for route in kb.routes.values():
-        for status in (route["status"] if isinstance(route["status"], list) else [route["status"]]):
+        for status in route["status"] if isinstance(route["status"], list) else [route["status"]]:
             assert status["as_of"], route["id"]
 
 
@@ -142,8 +177,13 @@ def _set_status(kb_copy: Path, route_id: str, status) -> None:
 
 
 def _two(**changes):
-    first = {"valid_from": "2025-01-01", "valid_until": "2027-01-01", "code": "in_force_phased",
-             "text": "Overgangstijd.", "as_of": "2026-12-06"}
+    first = {
+        "valid_from": "2025-01-01",
+        "valid_until": "2027-01-01",
+        "code": "in_force_phased",
+        "text": "Overgangstijd.",
+        "as_of": "2026-12-06",
+    }
     second = {"valid_from": "2027-01-01", "code": "in_force", "text": "Voorbij.", "as_of": "2027-01-01"}
     for key, value in changes.items():
         which, field = key.split("__")
@@ -155,19 +195,22 @@ def _two(**changes):
     return [first, second]
 
 
-@pytest.mark.parametrize("status, problem", [
-    (_two(second__valid_from=None), "'valid_from' is a required property"),
-    (_two(second__vanaf="2027-01-01"), "Additional properties are not allowed ('vanaf' was unexpected)"),
-    (_two(first__code="van_kracht"), "'van_kracht' is not one of"),
-    (_two(first__valid_until="1-1-2027"), "does not match"),
-    ([], "is too short"),
-    ("Van kracht.", "is not of type 'object'"),
-    (_two(first__valid_until="2027-02-30"), "not a real date"),
-    (_two(first__valid_until="2024-12-31"), "valid_until 2024-12-31 is not after valid_from 2025-01-01"),
-    (_two(second__valid_from="2024-06-01", first__valid_until=None), "is not after the valid_from"),
-    (_two(second__valid_from="2027-02-01"), "does not start where the status before it ends"),
-    (_two(second__next_change="2026-06-01"), "next_change 2026-06-01 is not after valid_from"),
-])
+@pytest.mark.parametrize(
+    "status, problem",
+    [
+        (_two(second__valid_from=None), "'valid_from' is a required property"),
+        (_two(second__vanaf="2027-01-01"), "Additional properties are not allowed ('vanaf' was unexpected)"),
+        (_two(first__code="van_kracht"), "'van_kracht' is not one of"),
+        (_two(first__valid_until="1-1-2027"), "does not match"),
+        ([], "is too short"),
+        ("Van kracht.", "is not of type 'object'"),
+        (_two(first__valid_until="2027-02-30"), "not a real date"),
+        (_two(first__valid_until="2024-12-31"), "valid_until 2024-12-31 is not after valid_from 2025-01-01"),
+        (_two(second__valid_from="2024-06-01", first__valid_until=None), "is not after the valid_from"),
+        (_two(second__valid_from="2027-02-01"), "does not start where the status before it ends"),
+        (_two(second__next_change="2026-06-01"), "next_change 2026-06-01 is not after valid_from"),
+    ],
+)
 def test_a_malformed_history_stops_loading(kb_copy, status, problem):
     _set_status(kb_copy, "uitdaagrecht", status)
     with pytest.raises(KnowledgeError) as error:
@@ -185,6 +228,7 @@ def test_both_forms_load_from_a_copy(kb_copy):
 
 
 # --- make validate: a warning once a known change date has passed --------------------------------
+
 
 def _validate(capsys, *args: str) -> tuple[int, str]:
     code = check_knowledge(list(args))
@@ -206,17 +250,26 @@ def test_validate_is_quiet_before_the_change(capsys):
 
 
 def test_a_new_check_after_the_change_ends_the_warning(kb_copy, capsys):
-    _edit_routes(kb_copy, "uitdaagrecht", lambda route: route.update(checked={
-        "date": "2027-01-04", "basis": "Artikel 150 Gemeentewet, geldende tekst op 4 januari 2027."}))
+    _edit_routes(
+        kb_copy,
+        "uitdaagrecht",
+        lambda route: route.update(
+            checked={"date": "2027-01-04", "basis": "Artikel 150 Gemeentewet, geldende tekst op 4 januari 2027."}
+        ),
+    )
     code, out = _validate(capsys, "--map", str(kb_copy), "--datum", "2027-01-05")
     assert code == 0 and "entry 'uitdaagrecht'" not in out
 
 
 def test_an_announced_change_warns_too(kb_copy, capsys):
-    _set_status(kb_copy, "existing_room", {"code": "practice", "text": "Praktijk.", "as_of": "2026-01-01",
-                                           "next_change": "2026-12-20"})
-    assert [(c.entry, c.change) for c in passed_changes(load_knowledge(kb_copy), BEFORE)
-            if c.entry == "existing_room"] == [("existing_room", "2026-12-20")]
+    _set_status(
+        kb_copy,
+        "existing_room",
+        {"code": "practice", "text": "Praktijk.", "as_of": "2026-01-01", "next_change": "2026-12-20"},
+    )
+    assert [
+        (c.entry, c.change) for c in passed_changes(load_knowledge(kb_copy), BEFORE) if c.entry == "existing_room"
+    ] == [("existing_room", "2026-12-20")]
     code, out = _validate(capsys, "--map", str(kb_copy), "--datum", "2026-12-31")
     assert code == 0 and "entry 'existing_room': de status verandert volgens de kennisbank op 2026-12-20" in out
 

@@ -1,6 +1,7 @@
 """The terminal chat of `make shell` (bot/runtime/terminal_chat.py): how replies are
 shown and what a typed line sends. The chat against the real server is in
 tests/e2e/test_launcher.py."""
+
 from __future__ import annotations
 
 import io

@@ -1,9 +1,9 @@
 """The test tiers (tests/conftest.py): every test has exactly one tier marker, every
 folder of tests has a tier, and the Makefile's tier targets run exactly those folders."""
+
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +20,11 @@ MODEL_MARK = re.compile(r"^\s*(@pytest\.mark\.model\b|pytestmark\b.*\bmark\.mode
 
 
 def _folders_with_model_tests() -> set[str]:
-    return {path.relative_to(TESTS).parts[0] for path in TESTS.rglob("test_*.py")
-            if MODEL_MARK.search(path.read_text(encoding="utf-8"))}
+    return {
+        path.relative_to(TESTS).parts[0]
+        for path in TESTS.rglob("test_*.py")
+        if MODEL_MARK.search(path.read_text(encoding="utf-8"))
+    }
 
 
 def _make_list(name: str) -> list[str]:

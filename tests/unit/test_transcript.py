@@ -1,4 +1,5 @@
 """Markdown transcripts of a conversation (bot/export/transcript.py)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -8,8 +9,16 @@ from bot.export.transcript import to_markdown
 EVENTS = [
     {"event": "action", "name": "action_listen"},
     {"event": "user", "text": "Er is overlast van jongeren"},
-    {"event": "bot", "text": "Zijn de partijen het eens?", "data": {"buttons": [
-        {"title": "Ja, grotendeels eens", "payload": "/affirm"}, {"title": "Weet ik niet", "payload": "/dont_know"}]}},
+    {
+        "event": "bot",
+        "text": "Zijn de partijen het eens?",
+        "data": {
+            "buttons": [
+                {"title": "Ja, grotendeels eens", "payload": "/affirm"},
+                {"title": "Weet ik niet", "payload": "/dont_know"},
+            ]
+        },
+    },
     {"event": "user", "text": "/affirm"},
     {"event": "slot", "name": "value_consensus", "value": "agree"},
     {"event": "bot", "text": "Helder: er is **overeenstemming**."},
@@ -20,9 +29,12 @@ def test_a_transcript_has_both_sides_in_order_with_buttons():
     text = to_markdown("abc", EVENTS, datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc))
     assert text.startswith("# Gesprek met Taai")
     assert "23-11-2026 10:00" in text
-    user, question, buttons, answer = (text.index("**Gebruiker:** Er is overlast"), text.index("**Taai:** Zijn"),
-                                       text.index("[Ja, grotendeels eens] [Weet ik niet]"),
-                                       text.index("**Taai:** Helder"))
+    user, question, buttons, answer = (
+        text.index("**Gebruiker:** Er is overlast"),
+        text.index("**Taai:** Zijn"),
+        text.index("[Ja, grotendeels eens] [Weet ik niet]"),
+        text.index("**Taai:** Helder"),
+    )
     assert user < question < buttons < answer
     assert "/affirm" not in text and "value_consensus" not in text
 

@@ -5,6 +5,7 @@ The sentences here are the developers' own examples of each rule. They are not t
 from the evaluation corpus (tests/understanding/corpus/), which is measured separately
 by `make eval-understanding` and must not become a list of cases the code is fitted to.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -23,41 +24,47 @@ def read(kb, axis, text):
     return reading.value if reading.kind == "value" else reading.kind
 
 
-@pytest.mark.parametrize("axis, text, expected", [
-    # lemmas and gaps: "het eens" in "het er helemaal mee eens"
-    (V, "Over het doel is iedereen het er helemaal mee eens.", "agree"),
-    (K, "We wisten al lang hoe je dit aanpakt.", "certain"),
-    # negation scope and double negation
-    (V, "Niet iedereen is het daarmee eens.", "disagree"),
-    (K, "Daar twijfelt niemand aan.", "certain"),
-    (K, "Zonder enige twijfel.", "certain"),
-    (V, "Het is niet zo dat we het oneens zijn.", "agree"),
-    (K, "Het is nog steeds niet bekend wat helpt.", "uncertain"),
-    (K, "Dat weten we echt nog niet hoor", "uncertain"),
-    # short answers read through the question, negated short answers
-    (V, "ja hoor", "agree"), (K, "ja hoor", "certain"), (V, "zeker niet", "disagree"), (K, "niet echt", "uncertain"),
-    # contrast: the clause after "maar" decides; means are not values
-    (V, "Over het doel zijn we het eens, maar over de aanpak niet.", "agree"),
-    (V, "We zijn het eens over de aanpak, alleen niet over waarom we het doen.", "disagree"),
-    (V, "De ruzie gaat alleen over wie het betaalt, het doel staat vast.", "agree"),
-    # topics move cues: doubt about the goal, experts who disagree
-    (V, "Over het waarom twijfelt niemand.", "agree"),
-    (K, "De deskundigen zijn het oneens over de oorzaak.", "uncertain"),
-    # knowledge only partly certain is uncertain
-    (K, "De oorzaak kennen we wel, de oplossing totaal niet.", "uncertain"),
-    # counterfactuals and wishful thinking
-    (V, "Eensgezind? Was het maar zo.", "disagree"),
-    (K, "Als we dat wisten, hadden we het allang opgelost.", "uncertain"),
-    # don't know, unclear, a question back, a statement that is no claim
-    (V, "geen flauw idee eigenlijk", "dont_know"),
-    (V, "ik weet niet of iedereen het eens is", "dont_know"),
-    (V, "wat bedoel je precies met waarden?", "unclear"),
-    (V, "wat een mooi weer vandaag", "unclear"),
-    (V, "Dat is wel een lastige vraag", "dont_know"),
-    (K, "Het is een ingewikkeld dossier.", "unclear"),  # a vague word alone decides nothing
-    # a typo in a word that is no Dutch word
-    (K, "het is erg onzeeker allemaal", "uncertain"),
-])
+@pytest.mark.parametrize(
+    "axis, text, expected",
+    [
+        # lemmas and gaps: "het eens" in "het er helemaal mee eens"
+        (V, "Over het doel is iedereen het er helemaal mee eens.", "agree"),
+        (K, "We wisten al lang hoe je dit aanpakt.", "certain"),
+        # negation scope and double negation
+        (V, "Niet iedereen is het daarmee eens.", "disagree"),
+        (K, "Daar twijfelt niemand aan.", "certain"),
+        (K, "Zonder enige twijfel.", "certain"),
+        (V, "Het is niet zo dat we het oneens zijn.", "agree"),
+        (K, "Het is nog steeds niet bekend wat helpt.", "uncertain"),
+        (K, "Dat weten we echt nog niet hoor", "uncertain"),
+        # short answers read through the question, negated short answers
+        (V, "ja hoor", "agree"),
+        (K, "ja hoor", "certain"),
+        (V, "zeker niet", "disagree"),
+        (K, "niet echt", "uncertain"),
+        # contrast: the clause after "maar" decides; means are not values
+        (V, "Over het doel zijn we het eens, maar over de aanpak niet.", "agree"),
+        (V, "We zijn het eens over de aanpak, alleen niet over waarom we het doen.", "disagree"),
+        (V, "De ruzie gaat alleen over wie het betaalt, het doel staat vast.", "agree"),
+        # topics move cues: doubt about the goal, experts who disagree
+        (V, "Over het waarom twijfelt niemand.", "agree"),
+        (K, "De deskundigen zijn het oneens over de oorzaak.", "uncertain"),
+        # knowledge only partly certain is uncertain
+        (K, "De oorzaak kennen we wel, de oplossing totaal niet.", "uncertain"),
+        # counterfactuals and wishful thinking
+        (V, "Eensgezind? Was het maar zo.", "disagree"),
+        (K, "Als we dat wisten, hadden we het allang opgelost.", "uncertain"),
+        # don't know, unclear, a question back, a statement that is no claim
+        (V, "geen flauw idee eigenlijk", "dont_know"),
+        (V, "ik weet niet of iedereen het eens is", "dont_know"),
+        (V, "wat bedoel je precies met waarden?", "unclear"),
+        (V, "wat een mooi weer vandaag", "unclear"),
+        (V, "Dat is wel een lastige vraag", "dont_know"),
+        (K, "Het is een ingewikkeld dossier.", "unclear"),  # a vague word alone decides nothing
+        # a typo in a word that is no Dutch word
+        (K, "het is erg onzeeker allemaal", "uncertain"),
+    ],
+)
 def test_the_reader_reads_answers(kb, axis, text, expected):
     assert read(kb, axis, text) == expected
 
@@ -82,49 +89,70 @@ def test_descriptions_only_fill_what_they_make_clear(kb):
     assert "niemand" in both[K].cue
 
 
-@pytest.mark.parametrize("text, describes", [
-    ("De leeftijdsgrens voor de minimaregeling staat weer ter discussie.", True),
-    ("Zullen we de toeristenbelasting verhogen?", True),
-    ("Steeds meer ouderen in ons dorp vereenzamen.", True),
-    ("hoi", False),
-    ("Hoeveel bijstand krijg ik als ik ga samenwonen?", False),
-    ("wat kun je allemaal?", False),
-])
+@pytest.mark.parametrize(
+    "text, describes",
+    [
+        ("De leeftijdsgrens voor de minimaregeling staat weer ter discussie.", True),
+        ("Zullen we de toeristenbelasting verhogen?", True),
+        ("Steeds meer ouderen in ons dorp vereenzamen.", True),
+        ("hoi", False),
+        ("Hoeveel bijstand krijg ik als ik ga samenwonen?", False),
+        ("wat kun je allemaal?", False),
+    ],
+)
 def test_situations_are_recognised(kb, text, describes):
     assert situation_reader(kb).score(text).describes is describes
 
 
-@pytest.mark.parametrize("text, intent, entities", [
-    ("Wie moet ik betrekken bij een ongestructureerd probleem?", "ask_stakeholders", {"named_type": "unstructured"}),
-    ("Welke partijen horen aan tafel als we het eens zijn over het doel maar niemand weet wat werkt?",
-     "ask_stakeholders", {"named_type": "moderately_structured_knowledge_uncertain"}),
-    ("Hoe laat ik zien dat mijn aanpak werkt?", "ask_concept", {"concept": "term:bewijsniveaus"}),
-    ("Wat is een ongestructureerd probleem eigenlijk?", "ask_concept", {"concept": "type:unstructured"}),
-    ("Wat zijn wicked problems?", "ask_concept", {"concept": "term:wicked_problems"}),
-    ("Wie betrek ik bij een wicked problem?", "ask_stakeholders", {"named_type": "unstructured"}),
-    ("Bestaat de Experimentenwet nog?", "ask_route_info", {"route": "experimentenwet"}),
-    ("We willen experimenteren met een bijstand zonder sollicitatieplicht, welke juridische ruimte is er?",
-     "ask_experiment", {}),
-    ("Kun je een experimentplan voor me maken?", "ask_plan", {}),
-])
+@pytest.mark.parametrize(
+    "text, intent, entities",
+    [
+        (
+            "Wie moet ik betrekken bij een ongestructureerd probleem?",
+            "ask_stakeholders",
+            {"named_type": "unstructured"},
+        ),
+        (
+            "Welke partijen horen aan tafel als we het eens zijn over het doel maar niemand weet wat werkt?",
+            "ask_stakeholders",
+            {"named_type": "moderately_structured_knowledge_uncertain"},
+        ),
+        ("Hoe laat ik zien dat mijn aanpak werkt?", "ask_concept", {"concept": "term:bewijsniveaus"}),
+        ("Wat is een ongestructureerd probleem eigenlijk?", "ask_concept", {"concept": "type:unstructured"}),
+        ("Wat zijn wicked problems?", "ask_concept", {"concept": "term:wicked_problems"}),
+        ("Wie betrek ik bij een wicked problem?", "ask_stakeholders", {"named_type": "unstructured"}),
+        ("Bestaat de Experimentenwet nog?", "ask_route_info", {"route": "experimentenwet"}),
+        (
+            "We willen experimenteren met een bijstand zonder sollicitatieplicht, welke juridische ruimte is er?",
+            "ask_experiment",
+            {},
+        ),
+        ("Kun je een experimentplan voor me maken?", "ask_plan", {}),
+    ],
+)
 def test_direct_questions(kb, text, intent, entities):
     question = question_reader(kb).read(text)
     assert question is not None and question.intent == intent and question.entities == entities
 
 
 def test_a_story_without_a_question_mark_is_no_question(kb):
-    story = ("We zijn vorig jaar gestart met een pilot. Die liep goed. Nu willen we het opschalen naar de hele "
-             "stad en daar graag uitleg over geven.")
+    story = (
+        "We zijn vorig jaar gestart met een pilot. Die liep goed. Nu willen we het opschalen naar de hele "
+        "stad en daar graag uitleg over geven."
+    )
     assert question_reader(kb).read(story) is None
 
 
 def test_router_starts_the_diagnosis_for_a_short_description(kb):
-    routed = route(kb, "De leeftijdsgrens voor de minimaregeling staat weer ter discussie.", "nlu_fallback", 0.45,
-                   Turn())
+    routed = route(
+        kb, "De leeftijdsgrens voor de minimaregeling staat weer ter discussie.", "nlu_fallback", 0.45, Turn()
+    )
     assert routed.intent == "describe_problem"
     # ... but not once a problem is being typed: then the model's intent stands
-    assert route(kb, "Zijn de waarden toch omstreden", "inform_axis", 0.9,
-                 Turn(has_description=True)).intent == "inform_axis"
+    assert (
+        route(kb, "Zijn de waarden toch omstreden", "inform_axis", 0.9, Turn(has_description=True)).intent
+        == "inform_axis"
+    )
 
 
 def test_router_sends_an_answer_to_the_form_that_asked(kb):

@@ -4,6 +4,7 @@ No mocks: a `Tracker` is built the way the action server builds one from Rasa's
 request, with the slots the domain declares (and their initial values), the latest
 user message, and the events so far.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -25,8 +26,7 @@ def initial_slots() -> Dict[str, Any]:
     return slots
 
 
-def user_message(text: str, intent: Optional[str] = None,
-                 entities: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+def user_message(text: str, intent: Optional[str] = None, entities: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
     """A parsed user message as Rasa sends it; `entities` maps entity type -> value."""
     return {
         "text": text,
@@ -35,14 +35,19 @@ def user_message(text: str, intent: Optional[str] = None,
     }
 
 
-def user_event(text: str, intent: Optional[str] = None,
-               entities: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+def user_event(text: str, intent: Optional[str] = None, entities: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
     return {"event": "user", "text": text, "parse_data": user_message(text, intent, entities)}
 
 
-def make_tracker(text: str = "", intent: Optional[str] = None, *, slots: Optional[Dict[str, Any]] = None,
-                 entities: Optional[Dict[str, str]] = None, earlier: Iterable[Dict[str, Any]] = (),
-                 active_loop: Optional[str] = None) -> Tracker:
+def make_tracker(
+    text: str = "",
+    intent: Optional[str] = None,
+    *,
+    slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[Dict[str, str]] = None,
+    earlier: Iterable[Dict[str, Any]] = (),
+    active_loop: Optional[str] = None,
+) -> Tracker:
     """A tracker whose latest event is the user message `text`.
 
     `earlier` are events before it (e.g. an earlier question). The events end with
@@ -62,11 +67,19 @@ def make_tracker(text: str = "", intent: Optional[str] = None, *, slots: Optiona
     )
 
 
-def form_tracker(form: str, requested: Optional[str], text: str, intent: Optional[str] = None, *,
-                 slots: Optional[Dict[str, Any]] = None, entities: Optional[Dict[str, str]] = None) -> Tracker:
+def form_tracker(
+    form: str,
+    requested: Optional[str],
+    text: str,
+    intent: Optional[str] = None,
+    *,
+    slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[Dict[str, str]] = None,
+) -> Tracker:
     """A tracker while `form` is active and asks for `requested`."""
-    return make_tracker(text, intent, slots={**(slots or {}), "requested_slot": requested}, entities=entities,
-                        active_loop=form)
+    return make_tracker(
+        text, intent, slots={**(slots or {}), "requested_slot": requested}, entities=entities, active_loop=form
+    )
 
 
 def run_action(action: Action, tracker: Tracker) -> Tuple[List[Dict[str, Any]], CollectingDispatcher]:

@@ -22,6 +22,7 @@ What differs from rasa.core.channels.botframework, and why:
   tests' local fake, `tenant_id` (BOTFRAMEWORK_TENANT_ID) for a single-tenant Azure Bot.
   All unset means Microsoft's multi-tenant defaults, as in Rasa.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,8 +38,14 @@ import jwt
 import requests
 from jwt import InvalidKeyError, PyJWTError
 from jwt.algorithms import RSAAlgorithm
-from rasa.core.channels.botframework import (BEARER_REGEX, MICROSOFT_OAUTH2_PATH, MICROSOFT_OAUTH2_URL,
-                                             MICROSOFT_OPEN_ID_URI, BotFramework, BotFrameworkInput)
+from rasa.core.channels.botframework import (
+    BEARER_REGEX,
+    MICROSOFT_OAUTH2_PATH,
+    MICROSOFT_OAUTH2_URL,
+    MICROSOFT_OPEN_ID_URI,
+    BotFramework,
+    BotFrameworkInput,
+)
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -63,8 +70,15 @@ def token_url_for(tenant_id: Optional[str]) -> str:
 class TaaiBotFramework(TaaiReplies, BotFramework):
     max_chars = 4000
 
-    def __init__(self, app_id: Text, app_password: Text, conversation: Dict[Text, Any], bot: Text,
-                 service_url: Text, token_url: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        app_id: Text,
+        app_password: Text,
+        conversation: Dict[Text, Any],
+        bot: Text,
+        service_url: Text,
+        token_url: Optional[Text] = None,
+    ) -> None:
         super().__init__(app_id, app_password, conversation, bot, service_url)
         self.token_url = token_url or f"{MICROSOFT_OAUTH2_URL}/{MICROSOFT_OAUTH2_PATH}"
 
@@ -75,8 +89,12 @@ class TaaiBotFramework(TaaiReplies, BotFramework):
         # As Rasa's, with a configurable token URL and without blocking the server.
         if BotFramework.headers and BotFramework.token_expiration_date > datetime.datetime.now():
             return BotFramework.headers
-        payload = {"client_id": self.app_id, "client_secret": self.app_password,
-                   "grant_type": "client_credentials", "scope": "https://api.botframework.com/.default"}
+        payload = {
+            "client_id": self.app_id,
+            "client_secret": self.app_password,
+            "grant_type": "client_credentials",
+            "scope": "https://api.botframework.com/.default",
+        }
         try:
             token_response = await asyncio.to_thread(requests.post, self.token_url, data=payload, timeout=30)
         except requests.RequestException as error:
@@ -89,8 +107,10 @@ class TaaiBotFramework(TaaiReplies, BotFramework):
         # A minute early, so a token never expires on its way.
         lifetime = max(0, int(token_data["expires_in"]) - 60)
         BotFramework.token_expiration_date = datetime.datetime.now() + datetime.timedelta(seconds=lifetime)
-        BotFramework.headers = {"content-type": "application/json",
-                                "Authorization": f"Bearer {token_data['access_token']}"}
+        BotFramework.headers = {
+            "content-type": "application/json",
+            "Authorization": f"Bearer {token_data['access_token']}",
+        }
         return BotFramework.headers
 
     async def send(self, message_data: Dict[Text, Any]) -> None:
@@ -99,8 +119,9 @@ class TaaiBotFramework(TaaiReplies, BotFramework):
         if headers is None:
             return
         try:
-            result = await asyncio.to_thread(requests.post, url, headers=headers,
-                                             data=json.dumps(message_data), timeout=30)
+            result = await asyncio.to_thread(
+                requests.post, url, headers=headers, data=json.dumps(message_data), timeout=30
+            )
         except requests.RequestException as error:
             logger.error("Could not send a Bot Framework message: %s", error)
             return
@@ -110,13 +131,17 @@ class TaaiBotFramework(TaaiReplies, BotFramework):
     async def send_part(self, recipient_id: Text, text: Text) -> None:
         await self.send(self.prepare_message(recipient_id, {"text": text, "textFormat": "markdown"}))
 
-    async def send_part_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]]) -> None:
-        actions = [{"type": "messageBack", "title": str(b.get("title", "")),
-                    "text": str(b.get("payload", "")), "displayText": str(b.get("title", ""))}
-                   for b in buttons]
-        card = {"contentType": "application/vnd.microsoft.card.hero",
-                "content": {"text": text, "buttons": actions}}
+    async def send_part_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]]) -> None:
+        actions = [
+            {
+                "type": "messageBack",
+                "title": str(b.get("title", "")),
+                "text": str(b.get("payload", "")),
+                "displayText": str(b.get("title", "")),
+            }
+            for b in buttons
+        ]
+        card = {"contentType": "application/vnd.microsoft.card.hero", "content": {"text": text, "buttons": actions}}
         await self.send(self.prepare_message(recipient_id, {"attachments": [card]}))
 
 
@@ -128,12 +153,16 @@ class TaaiBotFrameworkInput(BotFrameworkInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
-        return cls(credentials.get("app_id"), credentials.get("app_password"),
-                   openid_url=credentials.get("openid_url"),
-                   token_url=credentials.get("token_url") or token_url_for(credentials.get("tenant_id")))
+        return cls(
+            credentials.get("app_id"),
+            credentials.get("app_password"),
+            openid_url=credentials.get("openid_url"),
+            token_url=credentials.get("token_url") or token_url_for(credentials.get("tenant_id")),
+        )
 
-    def __init__(self, app_id: Text, app_password: Text, openid_url: Optional[Text] = None,
-                 token_url: Optional[Text] = None) -> None:
+    def __init__(
+        self, app_id: Text, app_password: Text, openid_url: Optional[Text] = None, token_url: Optional[Text] = None
+    ) -> None:
         self.openid_url = openid_url or MICROSOFT_OPEN_ID_URI
         self.token_url = token_url
         self._last_key_refresh = 0.0
@@ -173,9 +202,15 @@ class TaaiBotFrameworkInput(BotFrameworkInput):
 
     def _verified_claims(self, jwt_token: Text) -> Dict[str, Any]:
         key_json = self._key_for(jwt.get_unverified_header(jwt_token).get("kid", ""))
-        return jwt.decode(jwt_token, key=RSAAlgorithm.from_jwk(key_json), algorithms=["RS256"],
-                          audience=self.app_id, issuer=BOT_FRAMEWORK_ISSUER,
-                          options={"require": ["exp", "iss", "aud"]}, leeway=300)
+        return jwt.decode(
+            jwt_token,
+            key=RSAAlgorithm.from_jwk(key_json),
+            algorithms=["RS256"],
+            audience=self.app_id,
+            issuer=BOT_FRAMEWORK_ISSUER,
+            options={"require": ["exp", "iss", "aud"]},
+            leeway=300,
+        )
 
     def _activity_matches_token(self, auth_header: Text, activity: Dict[str, Any]) -> bool:
         """The checks that need the activity as well as the token (already verified)."""
@@ -217,14 +252,26 @@ class TaaiBotFrameworkInput(BotFrameworkInput):
                 return response.text("Could not validate JWT token.", status=HTTPStatus.UNAUTHORIZED)
             if activity.get("type") != "message":
                 return response.text("success")
-            out_channel = TaaiBotFramework(self.app_id, self.app_password, activity["conversation"],
-                                           activity["recipient"], activity["serviceUrl"], self.token_url)
+            out_channel = TaaiBotFramework(
+                self.app_id,
+                self.app_password,
+                activity["conversation"],
+                activity["recipient"],
+                activity["serviceUrl"],
+                self.token_url,
+            )
             text = _MENTION.sub("", activity.get("text") or "").strip()
             metadata = self.add_attachments_to_metadata(activity, self.get_metadata(request))
             try:
-                await on_new_message(UserMessage(text=text, output_channel=out_channel,
-                                                 sender_id=activity["from"]["id"], input_channel=self.name(),
-                                                 metadata=metadata))
+                await on_new_message(
+                    UserMessage(
+                        text=text,
+                        output_channel=out_channel,
+                        sender_id=activity["from"]["id"],
+                        input_channel=self.name(),
+                        metadata=metadata,
+                    )
+                )
             except Exception:
                 logger.exception("Exception when handling a Bot Framework message")
             return response.text("success")

@@ -12,6 +12,7 @@ its methods win). It fixes three things Rasa's channels do wrong for Taai:
 - Rasa turns a custom JSON payload into an API call or raw text. Taai's custom
   payloads ({"taai_plan": ...}) are for the web widget only; here they are dropped.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,8 +35,7 @@ class TaaiReplies:
     async def send_part(self, recipient_id: Text, text: Text) -> None:
         raise NotImplementedError
 
-    async def send_part_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]]) -> None:
+    async def send_part_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]]) -> None:
         raise NotImplementedError
 
     def parts(self, markdown: str) -> list[str]:
@@ -45,20 +45,19 @@ class TaaiReplies:
         for part in self.parts(text):
             await self.send_part(recipient_id, part)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         # Long text first, the buttons with its last part: they belong to the question.
         parts = self.parts(text) or [self.render("…")]
         for part in parts[:-1]:
             await self.send_part(recipient_id, part)
         await self.send_part_with_buttons(recipient_id, parts[-1], buttons)
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
-                               **kwargs: Any) -> None:
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         # Taai's custom payloads are for its web widget; the plan always comes as text
         # as well. Never forward them: a user would see raw JSON or nothing useful.
-        logger.debug("Not sent on %s: custom payload with keys %s",
-                     type(self).__name__, sorted(json_message))
+        logger.debug("Not sent on %s: custom payload with keys %s", type(self).__name__, sorted(json_message))
 
 
 async def last_offered_buttons(agent: Any, sender_id: Text) -> List[Dict[Text, Any]]:

@@ -21,6 +21,7 @@ What differs from rasa.core.channels.mattermost, and why:
   button's integration answers with something that is not JSON.
 Mattermost renders Markdown itself, so the text is sent as Taai wrote it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -58,11 +59,16 @@ class TaaiMattermostBot(TaaiReplies, MattermostBot):
     max_chars = 4000
 
     def _post(self, data: Dict[Text, Any]) -> requests.Response:
-        result = requests.post(self.url + "/posts", headers={"Authorization": "Bearer " + self.token},
-                               json=data, timeout=30)
+        result = requests.post(
+            self.url + "/posts", headers={"Authorization": "Bearer " + self.token}, json=data, timeout=30
+        )
         if not result.ok:
-            logger.error("Mattermost refused a post to channel %s: HTTP %s %s",
-                         data.get("channel_id"), result.status_code, result.text[:200])
+            logger.error(
+                "Mattermost refused a post to channel %s: HTTP %s %s",
+                data.get("channel_id"),
+                result.status_code,
+                result.text[:200],
+            )
         return result
 
     async def _post_async(self, data: Dict[Text, Any]) -> None:
@@ -74,24 +80,29 @@ class TaaiMattermostBot(TaaiReplies, MattermostBot):
     async def send_part(self, recipient_id: Text, text: Text) -> None:
         await self._post_async({"channel_id": self.bot_channel, "message": text})
 
-    async def send_part_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]]) -> None:
+    async def send_part_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]]) -> None:
         secret = _button_secret(self.token)
         actions = []
         for button in buttons:
             payload = str(button.get("payload", ""))
-            actions.append({
-                "name": str(button.get("title", "")),
-                "integration": {"url": self.webhook_url, "context": {
-                    "action": payload,
-                    SIGNATURE_KEY: button_signature(secret, self.bot_channel, payload)}},
-            })
-        await self._post_async({"channel_id": self.bot_channel, "message": text,
-                                "props": {"attachments": [{"actions": actions}]}})
+            actions.append(
+                {
+                    "name": str(button.get("title", "")),
+                    "integration": {
+                        "url": self.webhook_url,
+                        "context": {
+                            "action": payload,
+                            SIGNATURE_KEY: button_signature(secret, self.bot_channel, payload),
+                        },
+                    },
+                }
+            )
+        await self._post_async(
+            {"channel_id": self.bot_channel, "message": text, "props": {"attachments": [{"actions": actions}]}}
+        )
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
-        await self._post_async({"channel_id": self.bot_channel,
-                                "props": {"attachments": [{"image_url": image}]}})
+        await self._post_async({"channel_id": self.bot_channel, "props": {"attachments": [{"image_url": image}]}})
 
 
 class TaaiMattermostInput(MattermostInput):
@@ -102,8 +113,12 @@ class TaaiMattermostInput(MattermostInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
-        return cls(credentials.get("url"), credentials.get("token"), credentials.get("webhook_url"),
-                   credentials.get("webhook_token"))
+        return cls(
+            credentials.get("url"),
+            credentials.get("token"),
+            credentials.get("webhook_url"),
+            credentials.get("webhook_token"),
+        )
 
     def __init__(self, url: Text, token: Text, webhook_url: Text, webhook_token: Optional[Text] = None) -> None:
         super().__init__(url, token, webhook_url)
@@ -115,19 +130,25 @@ class TaaiMattermostInput(MattermostInput):
     def _output(self, channel_id: Text) -> TaaiMattermostBot:
         return TaaiMattermostBot(self.url, self.token, channel_id, self.webhook_url)
 
-    async def _handle_message(self, message: Text, sender_id: Text, bot_channel: Text,
-                              metadata: Optional[Dict], on_new_message: Callable[[UserMessage], Awaitable[None]]
-                              ) -> None:
+    async def _handle_message(
+        self,
+        message: Text,
+        sender_id: Text,
+        bot_channel: Text,
+        metadata: Optional[Dict],
+        on_new_message: Callable[[UserMessage], Awaitable[None]],
+    ) -> None:
         try:
-            await on_new_message(UserMessage(message, self._output(bot_channel), sender_id,
-                                             input_channel=self.name(), metadata=metadata))
+            await on_new_message(
+                UserMessage(message, self._output(bot_channel), sender_id, input_channel=self.name(), metadata=metadata)
+            )
         except Exception:
             logger.exception("Exception when handling a Mattermost message")
 
     @staticmethod
     def _without_trigger_word(text: str, trigger_word: str) -> str:
         if trigger_word and text.startswith(trigger_word):
-            return text[len(trigger_word):].strip()
+            return text[len(trigger_word) :].strip()
         return text
 
     def _is_webhook_call(self, body: Dict[Text, Any]) -> bool:
@@ -135,8 +156,9 @@ class TaaiMattermostInput(MattermostInput):
 
     def _is_own_button(self, body: Dict[Text, Any]) -> bool:
         context = body.get("context") or {}
-        expected = button_signature(_button_secret(self.token), str(body.get("channel_id", "")),
-                                    str(context.get("action", "")))
+        expected = button_signature(
+            _button_secret(self.token), str(body.get("channel_id", "")), str(context.get("action", ""))
+        )
         return hmac.compare_digest(str(context.get(SIGNATURE_KEY, "")).encode(), expected.encode())
 
     @staticmethod
@@ -157,8 +179,8 @@ class TaaiMattermostInput(MattermostInput):
         if self._bot_user_id is None:
             try:
                 me = await asyncio.to_thread(
-                    requests.get, self.url + "/users/me",
-                    headers={"Authorization": "Bearer " + self.token}, timeout=30)
+                    requests.get, self.url + "/users/me", headers={"Authorization": "Bearer " + self.token}, timeout=30
+                )
                 if me.ok:
                     self._bot_user_id = me.json().get("id")
             except (requests.RequestException, ValueError) as error:
@@ -182,16 +204,20 @@ class TaaiMattermostInput(MattermostInput):
                 if not self._is_own_button(body):
                     logger.warning("Mattermost button click with a wrong signature refused")
                     return response.json({}, status=403)
-                await self._handle_message(str(body["context"]["action"]), body.get("user_id"),
-                                           body.get("channel_id"), metadata, on_new_message)
+                await self._handle_message(
+                    str(body["context"]["action"]),
+                    body.get("user_id"),
+                    body.get("channel_id"),
+                    metadata,
+                    on_new_message,
+                )
                 return response.json({})
             if not self._is_webhook_call(body):
                 logger.warning("Mattermost webhook call with a wrong token refused")
                 return response.json({}, status=403)
             if body.get("user_id") and body.get("text") and not await self._is_own_post(body):
                 text = self._without_trigger_word(str(body["text"]), str(body.get("trigger_word") or ""))
-                await self._handle_message(text, body["user_id"], body.get("channel_id"), metadata,
-                                           on_new_message)
+                await self._handle_message(text, body["user_id"], body.get("channel_id"), metadata, on_new_message)
             return response.json({})
 
         return mattermost_webhook

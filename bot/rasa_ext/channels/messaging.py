@@ -7,6 +7,7 @@ channel, in a module of its own that says what it changes and why. The webhook
 paths stay Rasa's: /webhooks/<telegram|slack|mattermost|botframework|twilio>/webhook.
 See docs/channels.md for setting each one up.
 """
+
 from bot.rasa_ext.channels.botframework import TaaiBotFramework, TaaiBotFrameworkInput
 from bot.rasa_ext.channels.mattermost import TaaiMattermostBot, TaaiMattermostInput
 from bot.rasa_ext.channels.slack import TaaiSlackBot, TaaiSlackInput
@@ -14,9 +15,14 @@ from bot.rasa_ext.channels.telegram import TaaiTelegramInput, TaaiTelegramOutput
 from bot.rasa_ext.channels.twilio import TaaiTwilioInput, TaaiTwilioOutput
 
 __all__ = [
-    "TaaiBotFramework", "TaaiBotFrameworkInput",
-    "TaaiMattermostBot", "TaaiMattermostInput",
-    "TaaiSlackBot", "TaaiSlackInput",
-    "TaaiTelegramInput", "TaaiTelegramOutput",
-    "TaaiTwilioInput", "TaaiTwilioOutput",
+    "TaaiBotFramework",
+    "TaaiBotFrameworkInput",
+    "TaaiMattermostBot",
+    "TaaiMattermostInput",
+    "TaaiSlackBot",
+    "TaaiSlackInput",
+    "TaaiTelegramInput",
+    "TaaiTelegramOutput",
+    "TaaiTwilioInput",
+    "TaaiTwilioOutput",
 ]

@@ -46,6 +46,7 @@ A cancelled request (Sanic's response timeout, or the server stopping) is logged
 without the text, and the cancellation goes on: Rasa swallowed it and answered 200
 with whatever had been collected, which hid the failure from the client.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -63,8 +64,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.core.ids import MAX_CONVERSATION_ID_CHARS
-from bot.rasa_ext.hooks.idempotency import mark_client_message_id
 from bot.rasa_ext.errors import StorageUnavailable
+from bot.rasa_ext.hooks.idempotency import mark_client_message_id
 
 logger = logging.getLogger(__name__)
 
@@ -80,21 +81,26 @@ ERROR_TOO_LARGE = "Dit verzoek is te groot. Een verzoek mag ten hoogste 1 MB zij
 ERROR_NOT_JSON = f"Dit verzoek is geen geldige JSON. Stuur een JSON-object, bijvoorbeeld {EXAMPLE}."
 ERROR_NOT_OBJECT = f"Stuur een JSON-object met de velden sender en message, bijvoorbeeld {EXAMPLE}."
 ERROR_BAD_CHARACTERS = "Dit verzoek bevat tekens die niet geldig zijn. Stuur gewone tekst in UTF-8."
-ERROR_TOO_DEEP = (f"Dit verzoek heeft te veel lagen in elkaar. Er mogen ten hoogste {MAX_DEPTH} lagen "
-                  "in elkaar zitten.")
-ERROR_SENDER_MISSING = ("Het veld sender ontbreekt of is geen tekst. Geef in sender de naam van het "
-                        "gesprek, bijvoorbeeld \"gesprek-1\".")
-ERROR_SENDER_LENGTH = f"Het veld sender moet 1 tot {MAX_SENDER_CHARS} tekens lang zijn (zonder spaties aan het begin en eind)."
-ERROR_SENDER_CHARACTERS = ("Het veld sender bevat tekens die niet mogen, zoals een regeleinde, een tab "
-                           "of een onzichtbaar teken.")
+ERROR_TOO_DEEP = f"Dit verzoek heeft te veel lagen in elkaar. Er mogen ten hoogste {MAX_DEPTH} lagen in elkaar zitten."
+ERROR_SENDER_MISSING = (
+    'Het veld sender ontbreekt of is geen tekst. Geef in sender de naam van het gesprek, bijvoorbeeld "gesprek-1".'
+)
+ERROR_SENDER_LENGTH = (
+    f"Het veld sender moet 1 tot {MAX_SENDER_CHARS} tekens lang zijn (zonder spaties aan het begin en eind)."
+)
+ERROR_SENDER_CHARACTERS = (
+    "Het veld sender bevat tekens die niet mogen, zoals een regeleinde, een tab of een onzichtbaar teken."
+)
 ERROR_MESSAGE_TYPE = "Het veld message moet tekst zijn (tussen aanhalingstekens), geen getal, lijst of object."
-ERROR_METADATA_TYPE = "Het veld metadata moet een JSON-object zijn, bijvoorbeeld {\"taal\": \"nl\"}."
-ERROR_MESSAGE_ID = ("Het veld message_id moet 1 tot 64 tekens lang zijn en mag alleen letters, cijfers, "
-                    "- en _ bevatten.")
-ERROR_STREAM = ("Taai kan antwoorden niet in delen sturen (stream=true). Laat stream weg: je krijgt dan "
-                "alle antwoorden in één keer.")
-ERROR_INTERNAL = ("Er ging iets mis bij Taai. Je bericht is misschien niet verwerkt. Probeer het over "
-                  "een paar minuten opnieuw.")
+ERROR_METADATA_TYPE = 'Het veld metadata moet een JSON-object zijn, bijvoorbeeld {"taal": "nl"}.'
+ERROR_MESSAGE_ID = "Het veld message_id moet 1 tot 64 tekens lang zijn en mag alleen letters, cijfers, - en _ bevatten."
+ERROR_STREAM = (
+    "Taai kan antwoorden niet in delen sturen (stream=true). Laat stream weg: je krijgt dan "
+    "alle antwoorden in één keer."
+)
+ERROR_INTERNAL = (
+    "Er ging iets mis bij Taai. Je bericht is misschien niet verwerkt. Probeer het over een paar minuten opnieuw."
+)
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -228,8 +234,10 @@ def storage_unavailable(error: BaseException) -> Optional[StorageUnavailable]:
 def stack_without_values(error: BaseException) -> str:
     """Types and stacks of an exception and its causes, without their messages: those
     may quote the user's text."""
-    parts = [f"{type(e).__name__}\n{''.join(traceback.format_tb(e.__traceback__)).rstrip()}"
-             for e in reversed(exception_chain(error))]
+    parts = [
+        f"{type(e).__name__}\n{''.join(traceback.format_tb(e.__traceback__)).rstrip()}"
+        for e in reversed(exception_chain(error))
+    ]
     return "\n  which caused ".join(parts)
 
 
@@ -262,12 +270,12 @@ class TaaiRestInput(RestInput):
         text = valid_message(body.get("message"))
         metadata = valid_metadata(body.get("metadata"))
         message_id = valid_message_id(body.get("message_id"))
-        message = UserMessage(text, CollectingOutputChannel(), sender, input_channel=self.name(),
-                              message_id=message_id, metadata=metadata)
+        message = UserMessage(
+            text, CollectingOutputChannel(), sender, input_channel=self.name(), message_id=message_id, metadata=metadata
+        )
         return mark_client_message_id(message) if message_id else message
 
-    async def handle(self, request: Request,
-                     on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         """POST /webhook: check the request, let Rasa handle it, answer with its replies."""
         try:
             message = self.parse_request(request)
@@ -285,8 +293,11 @@ class TaaiRestInput(RestInput):
         except Exception as error:  # noqa: BLE001 - every failure becomes an answer
             unavailable = storage_unavailable(error)
             if unavailable is not None:
-                logger.warning("REST message for conversation %s not handled: storage unavailable (%s)",
-                               conversation, type(error).__name__)
+                logger.warning(
+                    "REST message for conversation %s not handled: storage unavailable (%s)",
+                    conversation,
+                    type(error).__name__,
+                )
                 return error_response(unavailable.user_message, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)})
             logger.error("REST message for conversation %s failed: %s", conversation, stack_without_values(error))
             return error_response(ERROR_INTERNAL, 500)

@@ -13,6 +13,7 @@ What differs from rasa.core.channels.slack, and why:
 - `api_base` (TAAI_SLACK_API_BASE) points slack_sdk at another host instead of
   https://slack.com/api/: the local fake in the tests. Unset in production.
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,9 +38,14 @@ MAX_BUTTON_TEXT = 75
 class TaaiSlackBot(TaaiReplies, SlackBot):
     max_chars = 3000
 
-    def __init__(self, token: Text, slack_channel: Optional[Text] = None,
-                 thread_id: Optional[Text] = None, proxy: Optional[Text] = None,
-                 api_base: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        token: Text,
+        slack_channel: Optional[Text] = None,
+        thread_id: Optional[Text] = None,
+        proxy: Optional[Text] = None,
+        api_base: Optional[Text] = None,
+    ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         if api_base:
             self.client = AsyncWebClient(token, base_url=api_base.rstrip("/") + "/", proxy=proxy)
@@ -50,15 +56,22 @@ class TaaiSlackBot(TaaiReplies, SlackBot):
     async def send_part(self, recipient_id: Text, text: Text) -> None:
         await self._post_message(channel=self.slack_channel or recipient_id, text=text, mrkdwn=True)
 
-    async def send_part_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]]) -> None:
+    async def send_part_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]]) -> None:
         blocks: List[Dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
         for start in range(0, len(buttons), MAX_BUTTONS):
-            blocks.append({"type": "actions", "elements": [
-                {"type": "button",
-                 "text": {"type": "plain_text", "text": str(b.get("title", ""))[:MAX_BUTTON_TEXT]},
-                 "value": str(b.get("payload", ""))}
-                for b in buttons[start:start + MAX_BUTTONS]]})
+            blocks.append(
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "text": {"type": "plain_text", "text": str(b.get("title", ""))[:MAX_BUTTON_TEXT]},
+                            "value": str(b.get("payload", "")),
+                        }
+                        for b in buttons[start : start + MAX_BUTTONS]
+                    ],
+                }
+            )
         # `text` is what notifications and screen readers show.
         await self._post_message(channel=self.slack_channel or recipient_id, text=text, blocks=blocks)
 
@@ -75,10 +88,8 @@ class TaaiSlackInput(SlackInput):
 
     api_base: Optional[Text] = None
 
-    def get_output_channel(self, channel: Optional[Text] = None,
-                           thread_id: Optional[Text] = None) -> OutputChannel:
-        return TaaiSlackBot(self.slack_token, channel or self.slack_channel, thread_id,
-                            self.proxy, self.api_base)
+    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
+        return TaaiSlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_base)
 
     def blueprint(self, on_new_message: Any) -> Blueprint:
         slack_webhook = super().blueprint(on_new_message)
@@ -93,8 +104,10 @@ class TaaiSlackInput(SlackInput):
             if body.get("type") != "url_verification":
                 return None
             if not self.is_request_from_slack_authentic(request):
-                return response.text("Message is not properly signed with a valid "
-                                     "X-Slack-Signature header", status=HTTPStatus.BAD_REQUEST)
+                return response.text(
+                    "Message is not properly signed with a valid X-Slack-Signature header",
+                    status=HTTPStatus.BAD_REQUEST,
+                )
             return response.json({"challenge": body.get("challenge", "")})
 
         return slack_webhook

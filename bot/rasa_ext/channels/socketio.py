@@ -20,6 +20,7 @@ that keep the widget simple and safe:
 `enter_room` is awaited when it is a coroutine (python-socketio >= 5.10), so this
 channel does not depend on the version pin that Rasa's channel needs (design.md).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -92,8 +93,9 @@ class TaaiSocketIOOutput(SocketIOOutput):
         text = message.pop("text", None)
         if text:
             combined["text"] = text.strip()
-        buttons = _buttons({"quick_replies": message.pop("quick_replies", None),
-                            "buttons": message.pop("buttons", None)})
+        buttons = _buttons(
+            {"quick_replies": message.pop("quick_replies", None), "buttons": message.pop("buttons", None)}
+        )
         if buttons:
             combined["quick_replies"] = [{"content_type": "text", **b} for b in buttons]
         custom = message.pop("custom", None)
@@ -112,8 +114,9 @@ class TaaiSocketIOOutput(SocketIOOutput):
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"text": text.strip()})
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         await self.send_response(recipient_id, {"text": text, "buttons": buttons})
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
@@ -157,16 +160,19 @@ class TaaiSocketIOInput(SocketIOInput):
             if self.session_persistence:
                 sender_id = data.get("session_id")
                 if not is_unguessable_session_id(sender_id):
-                    logger.warning("socket.io message without a valid session id ignored; "
-                                   "send session_request first and use the confirmed id")
+                    logger.warning(
+                        "socket.io message without a valid session id ignored; "
+                        "send session_request first and use the confirmed id"
+                    )
                     return
             else:
                 sender_id = sid
             metadata = _metadata(data.get(self.metadata_key))
             text = data.get("message", "")
             output = TaaiSocketIOOutput(sio, self.bot_message_evt)
-            message = UserMessage(text if isinstance(text, str) else "", output,
-                                  sender_id, input_channel=self.name(), metadata=metadata)
+            message = UserMessage(
+                text if isinstance(text, str) else "", output, sender_id, input_channel=self.name(), metadata=metadata
+            )
             try:
                 await on_new_message(message)
             except StorageUnavailable as error:

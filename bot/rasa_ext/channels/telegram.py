@@ -23,6 +23,7 @@ What differs from rasa.core.channels.telegram, and why:
 - `api_base` (TAAI_TELEGRAM_API_BASE) points the bot at another Bot API server: a
   local fake in the tests, or a self-hosted Bot API server. Unset in production.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -92,24 +93,20 @@ class TaaiTelegramOutput(TaaiReplies, TelegramOutput):
 
     async def _send_html(self, chat_id: Text, html_text: str, **kwargs: Any) -> None:
         try:
-            await self.send_message(chat_id, html_text, parse_mode="HTML",
-                                    disable_web_page_preview=True, **kwargs)
+            await self.send_message(chat_id, html_text, parse_mode="HTML", disable_web_page_preview=True, **kwargs)
         except CantParseEntities as error:
             # Telegram refuses the whole message when it cannot parse the HTML; the
             # user should still get the text.
             logger.warning("Telegram refused HTML (%s); sending plain text", error)
-            await self.send_message(chat_id, to_plain_from_html(html_text),
-                                    disable_web_page_preview=True, **kwargs)
+            await self.send_message(chat_id, to_plain_from_html(html_text), disable_web_page_preview=True, **kwargs)
 
     async def send_part(self, recipient_id: Text, text: Text) -> None:
         await self._send_html(recipient_id, text)
 
-    async def send_part_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]]) -> None:
+    async def send_part_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]]) -> None:
         keyboard = InlineKeyboardMarkup()
         for button in buttons:
-            keyboard.row(InlineKeyboardButton(str(button.get("title", "")),
-                                              callback_data=_callback_data(button)))
+            keyboard.row(InlineKeyboardButton(str(button.get("title", "")), callback_data=_callback_data(button)))
         await self._send_html(recipient_id, text, reply_markup=keyboard)
 
     async def register_webhook(self, url: Text) -> bool:
@@ -130,13 +127,22 @@ class TaaiTelegramInput(TelegramInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
-        return cls(credentials.get("access_token"), credentials.get("verify"),
-                   credentials.get("webhook_url"), debug_mode=False,
-                   api_base=credentials.get("api_base"))
+        return cls(
+            credentials.get("access_token"),
+            credentials.get("verify"),
+            credentials.get("webhook_url"),
+            debug_mode=False,
+            api_base=credentials.get("api_base"),
+        )
 
-    def __init__(self, access_token: Optional[Text], verify: Optional[Text],
-                 webhook_url: Optional[Text], debug_mode: bool = False,
-                 api_base: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        access_token: Optional[Text],
+        verify: Optional[Text],
+        webhook_url: Optional[Text],
+        debug_mode: bool = False,
+        api_base: Optional[Text] = None,
+    ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
         self.api_base = api_base
         self.secret = webhook_secret(access_token or "")
@@ -177,8 +183,7 @@ class TaaiTelegramInput(TelegramInput):
         if message.text is not None:
             return message.text, message
         if message.location is not None:
-            return ('{{"lng":{0}, "lat":{1}}}'.format(message.location.longitude,
-                                                      message.location.latitude), message)
+            return ('{{"lng":{0}, "lat":{1}}}'.format(message.location.longitude, message.location.latitude), message)
         return None, message
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -210,9 +215,15 @@ class TaaiTelegramInput(TelegramInput):
             texts = {"/start": ["/greet"], "/restart": ["/restart", "/greet"]}.get(text.strip(), [text])
             try:
                 for each in texts:
-                    await on_new_message(UserMessage(each, out_channel, msg.chat.id,
-                                                     input_channel=self.name(),
-                                                     metadata=self.get_metadata(request)))
+                    await on_new_message(
+                        UserMessage(
+                            each,
+                            out_channel,
+                            msg.chat.id,
+                            input_channel=self.name(),
+                            metadata=self.get_metadata(request),
+                        )
+                    )
             except Exception:
                 logger.exception("Exception when handling a Telegram message")
             return response.text("success")

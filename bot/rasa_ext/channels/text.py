@@ -16,6 +16,7 @@ size limit per message:
 Limits are counted in UTF-16 code units: that is how Telegram counts, and it is never
 less than the number of characters, so it is safe for the others too.
 """
+
 from __future__ import annotations
 
 import html

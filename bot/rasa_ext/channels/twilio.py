@@ -21,6 +21,7 @@ What differs from rasa.core.channels.twilio, and why:
 - `api_base` (TAAI_TWILIO_API_BASE) points the Twilio client at another host instead of
   https://api.twilio.com: the local fake in the tests. Unset in production.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -41,8 +42,9 @@ from bot.rasa_ext.channels.text import chosen_payload, to_whatsapp, with_numbere
 
 logger = logging.getLogger(__name__)
 
-NO_TEXT_REPLY = ("Ik kan alleen tekst lezen, geen foto's, spraakberichten of bestanden. "
-                 "Typ je vraag of je antwoord in een bericht.")
+NO_TEXT_REPLY = (
+    "Ik kan alleen tekst lezen, geen foto's, spraakberichten of bestanden. Typ je vraag of je antwoord in een bericht."
+)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -56,8 +58,13 @@ def whatsapp_address(number: Optional[str]) -> Optional[str]:
 class TaaiTwilioOutput(TaaiReplies, TwilioOutput):
     max_chars = 1600
 
-    def __init__(self, account_sid: Optional[Text], auth_token: Optional[Text],
-                 twilio_number: Optional[Text], api_base: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        account_sid: Optional[Text],
+        auth_token: Optional[Text],
+        twilio_number: Optional[Text],
+        api_base: Optional[Text] = None,
+    ) -> None:
         super().__init__(account_sid, auth_token, whatsapp_address(twilio_number))
         if api_base:
             self.api.base_url = api_base.rstrip("/")
@@ -75,13 +82,13 @@ class TaaiTwilioOutput(TaaiReplies, TwilioOutput):
     async def send_part(self, recipient_id: Text, text: Text) -> None:
         await self._send_message({"to": recipient_id, "from_": self.twilio_number, "body": text})
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         titles = [str(button.get("title", "")) for button in buttons]
         await self.send_text_message(recipient_id, with_numbered_options(text, titles))
 
-    async def send_part_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]]) -> None:
+    async def send_part_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]]) -> None:
         await self.send_text_with_buttons(recipient_id, text, buttons)
 
 
@@ -93,13 +100,22 @@ class TaaiTwilioInput(TwilioInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
-        return cls(credentials.get("account_sid"), credentials.get("auth_token"),
-                   credentials.get("twilio_number"), webhook_url=credentials.get("webhook_url"),
-                   api_base=credentials.get("api_base"))
+        return cls(
+            credentials.get("account_sid"),
+            credentials.get("auth_token"),
+            credentials.get("twilio_number"),
+            webhook_url=credentials.get("webhook_url"),
+            api_base=credentials.get("api_base"),
+        )
 
-    def __init__(self, account_sid: Optional[Text], auth_token: Optional[Text],
-                 twilio_number: Optional[Text], webhook_url: Optional[Text] = None,
-                 api_base: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        account_sid: Optional[Text],
+        auth_token: Optional[Text],
+        twilio_number: Optional[Text],
+        webhook_url: Optional[Text] = None,
+        api_base: Optional[Text] = None,
+    ) -> None:
         super().__init__(account_sid, auth_token, whatsapp_address(twilio_number), debug_mode=False)
         if not webhook_url or not auth_token:
             raise ValueError("Twilio needs TWILIO_WEBHOOK_URL and TWILIO_AUTH_TOKEN to check signatures")
@@ -123,7 +139,8 @@ class TaaiTwilioInput(TwilioInput):
     async def _text_of(self, request: Request, form: RequestParameters, sender: Text) -> Optional[Text]:
         if form.get("Latitude") and form.get("Longitude"):  # as Rasa does
             return "/locationData{{'Latitude': {lat},'Longitude': {long}}}".format(
-                lat=form.get("Latitude"), long=form.get("Longitude"))
+                lat=form.get("Latitude"), long=form.get("Longitude")
+            )
         text = (form.get("Body") or "").replace("¡", "@")  # some carriers corrupt @
         if not text.strip():
             return None
@@ -152,8 +169,11 @@ class TaaiTwilioInput(TwilioInput):
                 if text is None:
                     await out_channel.send_text_message(sender, NO_TEXT_REPLY)
                 else:
-                    await on_new_message(UserMessage(text, out_channel, sender, input_channel=self.name(),
-                                                     metadata=self.get_metadata(request)))
+                    await on_new_message(
+                        UserMessage(
+                            text, out_channel, sender, input_channel=self.name(), metadata=self.get_metadata(request)
+                        )
+                    )
             except Exception:
                 logger.exception("Exception when handling a Twilio message")
             return response.text(EMPTY_TWIML, content_type="text/xml")

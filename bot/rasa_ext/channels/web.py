@@ -16,6 +16,7 @@ conversation without a plan all get the same 404: the answer never tells whether
 conversation exists.
 The web dir is TAAI_WEB_DIR, by default <project>/web (bot/runtime/settings.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,9 +32,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.core.ids import is_unguessable_session_id
 from bot.core.knowledge import default_knowledge
 from bot.export.plan_files import DOCX_FILENAME, DOCX_MEDIA_TYPE, plan_docx, plan_from_slots, plan_html
-from bot.core.ids import is_unguessable_session_id
 from bot.runtime.settings import web_dir
 
 logger = logging.getLogger(__name__)
@@ -45,8 +46,10 @@ MAX_FEEDBACK_BODY = 4096  # bytes; a feedback request is about 100
 NOT_FOUND_PLAN = "Dit plan is niet gevonden. Klopt de link? Of vraag Taai eerst om een plan."
 NOT_FOUND_CONVERSATION = "Dit gesprek is niet gevonden."
 NOT_FOUND_FILE = "Dit bestand is niet gevonden."
-BAD_FEEDBACK = ('Dit verzoek klopt niet. Stuur JSON zoals {"session_id": "...", "message_index": 0, '
-                '"helpful": true}: message_index is een heel getal vanaf 0, helpful is true of false.')
+BAD_FEEDBACK = (
+    'Dit verzoek klopt niet. Stuur JSON zoals {"session_id": "...", "message_index": 0, '
+    '"helpful": true}: message_index is een heel getal vanaf 0, helpful is true of false.'
+)
 
 # Private pages: not cached, not indexed, and the plan's links to wetten.overheid.nl
 # must not carry the URL (with the session id) along as Referer.
@@ -114,8 +117,11 @@ async def _serve_file(path: Optional[Path]) -> HTTPResponse:
         return _text(404, NOT_FOUND_FILE)
     content_type = CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
     # A fresh widget build must reach the browser; no-cache still allows revalidation.
-    return await response.file(path, mime_type=content_type or "application/octet-stream",
-                               headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+    return await response.file(
+        path,
+        mime_type=content_type or "application/octet-stream",
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 def stored_feedback(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
@@ -124,8 +130,9 @@ def stored_feedback(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
     if FEEDBACK_SLOT in tracker.slots:
         value = tracker.slots[FEEDBACK_SLOT].value
     else:
-        value = next((e.value for e in reversed(tracker.events)
-                      if isinstance(e, SlotSet) and e.key == FEEDBACK_SLOT), None)
+        value = next(
+            (e.value for e in reversed(tracker.events) if isinstance(e, SlotSet) and e.key == FEEDBACK_SLOT), None
+        )
     return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
@@ -180,11 +187,15 @@ class TaaiWebInput(InputChannel):
             if built is None:
                 return _text(404, NOT_FOUND_PLAN)
             if extension == "html":
-                return response.html(plan_html(default_knowledge(), built),
-                                      headers={**PRIVATE_HEADERS, "Content-Security-Policy": PLAN_CSP})
-            return response.raw(plan_docx(default_knowledge(), built), content_type=DOCX_MEDIA_TYPE,
-                                headers={**PRIVATE_HEADERS,
-                                         "Content-Disposition": f'attachment; filename="{DOCX_FILENAME}"'})
+                return response.html(
+                    plan_html(default_knowledge(), built),
+                    headers={**PRIVATE_HEADERS, "Content-Security-Policy": PLAN_CSP},
+                )
+            return response.raw(
+                plan_docx(default_knowledge(), built),
+                content_type=DOCX_MEDIA_TYPE,
+                headers={**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{DOCX_FILENAME}"'},
+            )
 
         @taai.route("/feedback", methods=["POST"])
         async def feedback(request: Request) -> HTTPResponse:
@@ -202,8 +213,13 @@ class TaaiWebInput(InputChannel):
                     return _text(404, NOT_FOUND_CONVERSATION)
                 # One judgement per message: changing one's mind replaces the earlier one.
                 entries = [e for e in stored_feedback(tracker) if e.get("message_index") != index]
-                entries.append({"message_index": index, "helpful": helpful,
-                                "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+                entries.append(
+                    {
+                        "message_index": index,
+                        "helpful": helpful,
+                        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    }
+                )
                 tracker.update(SlotSet(FEEDBACK_SLOT, entries), agent.domain)
                 await agent.tracker_store.save(tracker)
             return response.empty(status=204)

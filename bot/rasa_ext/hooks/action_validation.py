@@ -9,6 +9,7 @@ response is still validated in full: an invalid response raises the same
 ValidationError with Rasa's explanation appended. `validate_action_result` replaces
 `RemoteAction._validate_action_result` (installed by bot/rasa_ext/patches.py).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -45,4 +46,3 @@ def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
             f"{DOCS_BASE_URL}/custom-actions"
         )
         raise e
-

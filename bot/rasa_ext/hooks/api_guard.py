@@ -10,6 +10,7 @@ before Rasa's handler reads it:
 
 The middleware runs before the token check; it only rewrites, it never answers.
 """
+
 from __future__ import annotations
 
 import re

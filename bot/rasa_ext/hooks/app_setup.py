@@ -10,6 +10,7 @@ listeners. The one seam is the module function it calls to build the app:
 
 Installed by bot/rasa_ext/patches.py, which also hands over the server's settings.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional

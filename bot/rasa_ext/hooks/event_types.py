@@ -10,6 +10,7 @@ behaviour (a default, None for old "topic" events, or its ValueError).
 
 `resolve_by_type` replaces `Event.resolve_by_type` (installed by bot/rasa_ext/patches.py).
 """
+
 from __future__ import annotations
 
 from typing import Dict, Optional, Type
@@ -30,4 +31,3 @@ def resolve_by_type(type_name: str, default: Optional[Type[Event]] = None) -> Op
     if found is not None and found is not default:
         _known[type_name] = found
     return found
-

@@ -1,4 +1,4 @@
-""""Vergeet dit gesprek": the user's right to erasure, in three steps of a turn.
+""" "Vergeet dit gesprek": the user's right to erasure, in three steps of a turn.
 
 Why: deleting cannot be undone, and NLU mistakes "vergeten" or "mijn gegevens inzien"
 for the forget intent. So only the explicit command deletes; other phrasings become
@@ -14,6 +14,7 @@ only be deleted after Rasa saved the turn, or the save would write them back.
   (hooks/turn.py): after the turn in which the bot confirmed the deletion, the
   conversation's events are deleted (stores/retention.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -51,8 +52,7 @@ def gate_intent(parse_data: dict[str, Any], text: str) -> dict[str, Any]:
 def delete_if_confirmed(tracker_store: Any, tracker: DialogueStateTracker) -> None:
     """Delete the conversation when this turn answered the forget intent. Call after saving."""
     latest = tracker.latest_message
-    if latest is not None and (latest.intent or {}).get("name") == FORGET_INTENT \
-            and _answered(tracker):
+    if latest is not None and (latest.intent or {}).get("name") == FORGET_INTENT and _answered(tracker):
         retention.delete_conversation(tracker_store, tracker.sender_id)
         logger.info("A conversation was deleted at the user's request.")
 

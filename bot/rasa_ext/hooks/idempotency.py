@@ -13,6 +13,7 @@ channel marks such messages (`mark_client_message_id`); reading the whole tracke
 every turn to look for a random id cost a tenth of the Rasa process's time (py-spy,
 one user).
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,7 +43,7 @@ async def replay_if_handled(tracker: DialogueStateTracker, message: UserMessage)
     events = list(tracker.events)
     for index, event in enumerate(events):
         if isinstance(event, UserUttered) and event.message_id == message.message_id:
-            for later in events[index + 1:]:
+            for later in events[index + 1 :]:
                 if isinstance(later, UserUttered):
                     break
                 if isinstance(later, BotUttered):

@@ -16,6 +16,7 @@ carry on without the action, often with no reply at all. Here:
   (`turn_failed`: nothing half-done), so the conversation continues from where it
   was once the server is back.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -40,8 +41,7 @@ UNAVAILABLE_MARK = {"taai": "action_server_unavailable"}
 _original_remote_run = RemoteAction.run
 
 # Per turn (asyncio tasks copy the context): did an action fail to reach the server?
-_action_server_down: contextvars.ContextVar[bool] = contextvars.ContextVar("taai_action_server_down",
-                                                                          default=False)
+_action_server_down: contextvars.ContextVar[bool] = contextvars.ContextVar("taai_action_server_down", default=False)
 
 
 # --- storage ------------------------------------------------------------------------
@@ -79,8 +79,9 @@ def turn_failed() -> bool:
     return _action_server_down.get()
 
 
-async def remote_run(self: RemoteAction, output_channel: Any, nlg: Any,
-                     tracker: DialogueStateTracker, domain: Any) -> List[Event]:
+async def remote_run(
+    self: RemoteAction, output_channel: Any, nlg: Any, tracker: DialogueStateTracker, domain: Any
+) -> List[Event]:
     """Replaces `RemoteAction.run` (installed by bot/rasa_ext/patches.py)."""
     if _action_server_down.get():
         return []  # already failed in this turn: do not wait for it again
@@ -90,11 +91,11 @@ async def remote_run(self: RemoteAction, output_channel: Any, nlg: Any,
         raise
     except RasaException as error:
         # Rasa would log and carry on without the action, often with no reply at all.
-        logger.warning("The action server could not run %s: %s", self.name(),
-                       type(error.__cause__ or error).__name__)
+        logger.warning("The action server could not run %s: %s", self.name(), type(error.__cause__ or error).__name__)
         _action_server_down.set(True)
-        await output_channel.send_response(tracker.sender_id,
-                                           {"text": ACTION_SERVER_UNAVAILABLE_NL, **UNAVAILABLE_MARK})
+        await output_channel.send_response(
+            tracker.sender_id, {"text": ACTION_SERVER_UNAVAILABLE_NL, **UNAVAILABLE_MARK}
+        )
         _mute(output_channel)
         return []
 
@@ -102,10 +103,19 @@ async def remote_run(self: RemoteAction, output_channel: Any, nlg: Any,
 def _mute(output_channel: Any) -> None:
     """Drop what the rest of this failed turn would say (a fallback question, say):
     the user should see the one message that explains what to do."""
+
     async def silent(*_args: Any, **_kwargs: Any) -> None:
         return None
 
-    for name in ("send_response", "send_text_message", "send_text_with_buttons", "send_custom_json",
-                 "send_image_url", "send_attachment", "send_quick_replies", "send_elements"):
+    for name in (
+        "send_response",
+        "send_text_message",
+        "send_text_with_buttons",
+        "send_custom_json",
+        "send_image_url",
+        "send_attachment",
+        "send_quick_replies",
+        "send_elements",
+    ):
         if hasattr(output_channel, name):
             setattr(output_channel, name, silent)

@@ -12,6 +12,7 @@ can read the text with the conversation in mind:
 
 Installed by bot/rasa_ext/patches.py.
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -26,9 +27,12 @@ from bot.rasa_ext.nlu.understanding import apply_router
 _original_parse_message = MessageProcessor.parse_message
 
 
-async def parse_message(self: MessageProcessor, message: UserMessage,
-                        tracker: Optional[DialogueStateTracker] = None,
-                        only_output_properties: bool = True) -> dict:
+async def parse_message(
+    self: MessageProcessor,
+    message: UserMessage,
+    tracker: Optional[DialogueStateTracker] = None,
+    only_output_properties: bool = True,
+) -> dict:
     parse_data = await _original_parse_message(self, message, tracker, only_output_properties)
     parse_data = forgetting.gate_intent(parse_data, message.text or "")
     return apply_router(parse_data, tracker)

@@ -11,6 +11,7 @@ sentence (`announce_once`): sent before the turn's replies, and stored right aft
 the user's message by the wrapper of `MessageProcessor.save_tracker`
 (`store_pending_notice`), so a transcript or a replay shows it where the user saw it.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -28,7 +29,8 @@ REDACTION_KEY = "taai_redacted"  # in the user message's metadata: the categorie
 
 # Per turn (asyncio tasks copy the context): the notice sent, to be stored with the turn.
 _pending_notice: contextvars.ContextVar[Optional[BotUttered]] = contextvars.ContextVar(
-    "taai_pending_notice", default=None)
+    "taai_pending_notice", default=None
+)
 
 
 def redact_message(message: UserMessage) -> frozenset[str]:
@@ -64,8 +66,7 @@ def store_pending_notice(tracker: DialogueStateTracker) -> None:
 def _notice_given(tracker: Optional[DialogueStateTracker]) -> bool:
     if tracker is None:
         return False
-    return any(isinstance(e, BotUttered) and e.metadata.get("taai") == NOTICE_MARK["taai"]
-               for e in tracker.events)
+    return any(isinstance(e, BotUttered) and e.metadata.get("taai") == NOTICE_MARK["taai"] for e in tracker.events)
 
 
 def _insert_after_latest_user_message(tracker: DialogueStateTracker, event: BotUttered) -> None:

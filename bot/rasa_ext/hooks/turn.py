@@ -23,6 +23,7 @@ This module only fixes the order; each step is explained in its own module:
 
 Both are installed by bot/rasa_ext/patches.py.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -68,4 +69,3 @@ async def save_tracker(self: MessageProcessor, tracker: DialogueStateTracker) ->
     redaction.store_pending_notice(tracker)
     await _original_save_tracker(self, tracker)
     forgetting.delete_if_confirmed(self.tracker_store, tracker)
-

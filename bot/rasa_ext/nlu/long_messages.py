@@ -7,6 +7,7 @@ pipeline) then labels it `too_long`, whatever the classifiers made of the marker
 a rule can ask for a shorter description. The limit is set in config.yml (max_chars)
 and documented in the README.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -35,8 +36,13 @@ class LongMessageGuard(GraphComponent):
         self.max_chars = int(config["max_chars"])
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LongMessageGuard":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LongMessageGuard":
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -54,8 +60,13 @@ class LongMessageGuard(GraphComponent):
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class LongMessageIntent(GraphComponent):
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LongMessageIntent":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LongMessageIntent":
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -5,6 +5,7 @@ tracker, so the rules know whether a form is asking and whether a problem was
 described. The model's own result stays in the parse data (`taai_model_intent`) for
 logs and evaluation; the rule that decided is named in `taai_route`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,16 +23,20 @@ EXTRACTOR = "taai_router"
 def turn_of(tracker: Optional[DialogueStateTracker]) -> Turn:
     if tracker is None:
         return Turn()
-    return Turn(active_form=tracker.active_loop_name, requested_slot=tracker.get_slot("requested_slot"),
-                has_description=bool(tracker.get_slot("problem_description")),
-                trainer_mode=tracker.get_slot("trainer_mode"))
+    return Turn(
+        active_form=tracker.active_loop_name,
+        requested_slot=tracker.get_slot("requested_slot"),
+        has_description=bool(tracker.get_slot("problem_description")),
+        trainer_mode=tracker.get_slot("trainer_mode"),
+    )
 
 
 def apply_router(parse_data: dict[str, Any], tracker: Optional[DialogueStateTracker]) -> dict[str, Any]:
     text = parse_data.get("text") or ""
     intent = parse_data.get("intent") or {}
-    routed = route(default_knowledge(), text, intent.get("name"), float(intent.get("confidence") or 0.0),
-                   turn_of(tracker))
+    routed = route(
+        default_knowledge(), text, intent.get("name"), float(intent.get("confidence") or 0.0), turn_of(tracker)
+    )
     if routed.intent == intent.get("name") and not routed.entities:
         return parse_data
     parse_data["taai_model_intent"] = dict(intent)

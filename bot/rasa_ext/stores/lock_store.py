@@ -27,6 +27,7 @@ only by its owner, with a Lua script that compares the token first (also atomic)
 Selected in the generated endpoints file (bot/runtime/endpoint_config.py) in the production
 profile: `lock_store: type: bot.rasa_ext.stores.lock_store.AtomicRedisLockStore`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -67,8 +68,9 @@ return 0
 """
 # Delete / extend the key only while it still holds our token.
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
-_RENEW = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
-          "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end")
+_RENEW = (
+    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+)
 
 
 class AtomicRedisLockStore(LockStore):
@@ -97,15 +99,17 @@ class AtomicRedisLockStore(LockStore):
         timeout = float(options.get("socket_timeout", socket_timeout))
         # One connection pool per process; commands are short, so a blocked event
         # loop never waits on Redis for long.
-        self.redis = aioredis.Redis(host=host, port=port, db=db, password=password,
-                                    socket_timeout=timeout, socket_connect_timeout=timeout)
+        self.redis = aioredis.Redis(
+            host=host, port=port, db=db, password=password, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
         self._acquire_script = self.redis.register_script(_ACQUIRE)
         self._release = self.redis.register_script(_RELEASE)
         # Per conversation: the local FIFO queue and how many turns use it.
         self._local: dict[str, tuple[asyncio.Lock, int]] = {}
         # The renewer thread's own (blocking) client and its list of held locks.
-        self._sync_redis = redis.Redis(host=host, port=port, db=db, password=password,
-                                       socket_timeout=timeout, socket_connect_timeout=timeout)
+        self._sync_redis = redis.Redis(
+            host=host, port=port, db=db, password=password, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
         self._renew = self._sync_redis.register_script(_RENEW)
         self._held: dict[str, str] = {}
         self._held_guard = threading.Lock()
@@ -138,8 +142,7 @@ class AtomicRedisLockStore(LockStore):
                 try:
                     await self._release(keys=[key], args=[token])
                 except Exception:  # noqa: BLE001 - the key expires on its own
-                    logger.warning("Could not release a conversation lock; it expires in %.0f s.",
-                                   self.lifetime_s)
+                    logger.warning("Could not release a conversation lock; it expires in %.0f s.", self.lifetime_s)
 
     @asynccontextmanager
     async def _local_queue(self, key: str) -> AsyncGenerator[None, None]:
@@ -164,8 +167,7 @@ class AtomicRedisLockStore(LockStore):
         pause = _POLL_FIRST_S
         next_key = key + ":next"
         try:
-            while not await self._acquire_script(keys=[key, next_key],
-                                                 args=[token, lifetime_ms, _RESERVATION_MS]):
+            while not await self._acquire_script(keys=[key, next_key], args=[token, lifetime_ms, _RESERVATION_MS]):
                 if time.monotonic() > deadline:
                     raise LockError("Could not acquire the conversation lock in time.")
                 await asyncio.sleep(pause)
@@ -183,8 +185,7 @@ class AtomicRedisLockStore(LockStore):
         with self._held_guard:
             self._held[key] = token
             if self._renewer is None or not self._renewer.is_alive():
-                self._renewer = threading.Thread(target=self._renew_forever, name="taai-lock-renewer",
-                                                 daemon=True)
+                self._renewer = threading.Thread(target=self._renew_forever, name="taai-lock-renewer", daemon=True)
                 self._renewer.start()
 
     def _let_go(self, key: str) -> None:

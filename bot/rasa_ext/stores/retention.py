@@ -22,6 +22,7 @@ is gone while it is not.
 Deleting is idempotent, so several replicas may run the cleanup at the same time.
 Nothing here logs a conversation id or a message text; the cleanup logs counts only.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -143,9 +144,7 @@ def _delete_sql_expired(store: SQLTrackerStore, cutoff: float) -> int:
     with store.engine.begin() as connection:
         count = connection.execute(sa.select(sa.func.count()).select_from(expired)).scalar() or 0
         if count:
-            connection.execute(
-                sa.delete(events).where(events.c.sender_id.in_(sa.select(expired.c.sender_id)))
-            )
+            connection.execute(sa.delete(events).where(events.c.sender_id.in_(sa.select(expired.c.sender_id))))
     return int(count)
 
 
@@ -172,8 +171,7 @@ def _delete_memory_expired(store: InMemoryTrackerStore, cutoff: float) -> int:
     return count
 
 
-def delete_expired(tracker_store: Any, retention_days: int,
-                   now: Union[float, datetime, None] = None) -> int:
+def delete_expired(tracker_store: Any, retention_days: int, now: Union[float, datetime, None] = None) -> int:
     """Delete every conversation whose last event is older than `retention_days`.
 
     `now` (Unix time or an aware datetime; default: the current time) is for tests.
@@ -220,8 +218,9 @@ async def _cleanup_forever(app: Any, retention_days: int, interval_s: float) -> 
                 logger.warning("Retention cleanup failed (%s); trying again in %g s.", _short(error), interval_s)
             else:
                 if count:
-                    logger.info("Retention cleanup: deleted %d conversation(s) older than %d days.",
-                                count, retention_days)
+                    logger.info(
+                        "Retention cleanup: deleted %d conversation(s) older than %d days.", count, retention_days
+                    )
                 else:
                     logger.debug("Retention cleanup: nothing older than %d days.", retention_days)
         await asyncio.sleep(interval_s)
@@ -237,8 +236,9 @@ def retention_listeners(settings: Any) -> list[tuple[Any, str]]:
         # app.ctx.agent exists now; it is looked up again at every run all the same.
         task = asyncio.get_running_loop().create_task(_cleanup_forever(app, retention_days, interval_s))
         setattr(app.ctx, TASK_ATTRIBUTE, task)
-        logger.info("Retention cleanup: conversations older than %d days are deleted every %g s.",
-                    retention_days, interval_s)
+        logger.info(
+            "Retention cleanup: conversations older than %d days are deleted every %g s.", retention_days, interval_s
+        )
 
     async def stop_retention_cleanup(app: Any, _loop: Any) -> None:
         task = getattr(app.ctx, TASK_ATTRIBUTE, None)
@@ -256,4 +256,3 @@ def install_retention_cleanup(app: Any, settings: Any) -> None:
     """Register the periodic cleanup on Rasa's Sanic app (see `retention_listeners`)."""
     for listener, event in retention_listeners(settings):
         app.register_listener(listener, event)
-

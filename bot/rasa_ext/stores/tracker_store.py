@@ -10,6 +10,7 @@ Two changes to `SQLTrackerStore`, nothing else:
   bot/rasa_ext/hooks/outages.py makes that wrapper re-raise, and the channels turn
   `StorageUnavailable` into a clear message; the client can send the turn again.
 """
+
 from __future__ import annotations
 
 import logging
