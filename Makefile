@@ -120,7 +120,7 @@ cluster: $(MODEL) $(WEB_JS)
 # Data validation first (seconds), then every test of the three tiers below in one
 # session: unit, test stories, end-to-end, messaging channels, the widget in a real
 # headless Chromium (installed here), the cluster and deploy/. `.ci/run` runs this.
-test: $(MODEL) $(WEB_JS) validate
+test: $(MODEL) $(WEB_JS) validate lint
 	scripts/install-browser.sh >/dev/null
 	scripts/install-services.sh
 	$(REDACTION_WARM)
