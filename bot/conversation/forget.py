@@ -18,7 +18,8 @@ Plain Python, no Rasa import.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from bot.core.text import fold
 
 FORGET_INTENT = "forget_conversation"
 ASK_FORGET_INTENT = "ask_forget"  # said in other words: ask before deleting
@@ -79,9 +80,7 @@ _OBJECTS = {
 
 def _words(text: str) -> list[str]:
     # Accents off (é -> e), lower case, everything that is not a letter or digit is a space.
-    plain = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
-    plain = plain.replace("a.u.b", "aub").replace("s.v.p", "svp")
+    plain = fold(text or "").replace("a.u.b", "aub").replace("s.v.p", "svp")
     return re.sub(r"[^0-9a-z]+", " ", plain).split()
 
 

@@ -16,10 +16,15 @@ T = TypeVar("T")
 _NON_WORD = re.compile(r"[^a-z0-9'\-]+")
 
 
-def normalise(text: str) -> str:
+def fold(text: str) -> str:
+    """Lower case without accents: "Wél" -> "wel". Every reader of user text starts here."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.sub(" ", stripped).split())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise(text: str) -> str:
+    """Folded, with everything but letters, digits, ' and - as single spaces."""
+    return " ".join(_NON_WORD.sub(" ", fold(text)).split())
 
 
 def phrase_pattern(phrase: str) -> re.Pattern:

@@ -10,21 +10,16 @@ simplemma gets wrong for our purpose are overridden in knowledge/cues.yml
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
+
+from bot.core.text import fold
 
 # Words, numbers, words with an inner hyphen or apostrophe ("co-creatie", "zo'n"),
 # and the punctuation that ends or splits a clause.
 _TOKEN = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*|[.,;:!?]")
 PUNCTUATION = frozenset(".,;:!?")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Wél" -> "wel"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True)
