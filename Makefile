@@ -89,9 +89,12 @@ $(WEB_JS): $(WEB_DEPS) web/package.json web/build.mjs $(shell find web/src -type
 
 widget: $(WEB_JS)
 
+# The last line checks the message catalogue against the code: every key used exists
+# and each message's placeholders are the ones the code fills.
 validate: $(VENV_STAMP)
 	$(RASA) data validate --fail-on-warnings
 	$(VENV_PY) -m bot.core.check_knowledge
+	$(VENV_PY) -m pytest -q -p no:cacheprovider tests/unit/test_messages.py
 
 # Settings in pyproject.toml. `ruff format .` (in the venv) fixes what the check finds.
 lint: $(VENV_STAMP)

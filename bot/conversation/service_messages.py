@@ -4,8 +4,8 @@ was removed, a service is down. The wording is in knowledge/messages.yml (group
 
 These are needed where the rest of the knowledge base is not (a storage outage), so
 they come from the message catalogue alone (`default_messages`). The old constant
-names (`PRIVACY_NOTICE_NL`, ...) still work: they are read from the catalogue on
-first use.
+names (`PRIVACY_NOTICE_NL`, ...) still work: they are read from the catalogue when this
+module is imported.
 """
 
 from __future__ import annotations
