@@ -2,7 +2,7 @@
 which legal routes give room to experiment.
 
 The reasoning lives in bot/core (recommend, match_routes) and its facts in knowledge/;
-this module decides what to say and which contract slots change (design.md): the
+this module decides what to say and which contract slots change (docs/architecture.md): the
 type, level and stakeholders follow from the axes, the routes from the situation.
 """
 

@@ -3,7 +3,7 @@
 The demo walks through example cases from the knowledge base with the reasoning shown
 step by step; the quiz shows a case, lets the trainee pick a type and a participation
 level, and keeps a score. Both use their own slots (TRAINER_SLOTS) and never touch the
-contract slots of design.md, so a diagnosis in progress is left as it was.
+contract slots of docs/architecture.md, so a diagnosis in progress is left as it was.
 """
 
 from __future__ import annotations

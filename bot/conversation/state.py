@@ -1,7 +1,7 @@
 """The conversation's state, read once from Rasa's slots into typed fields.
 
 Rasa keeps a conversation's memory in slots (domain.yml), and the names of the
-contract slots are fixed by design.md. The conversation code reads them through one
+contract slots are fixed by docs/architecture.md. The conversation code reads them through one
 frozen `ConversationState` instead of `state.get("some_slot")` strings scattered
 over the code: a misspelt name is an AttributeError, not a silent None, and a value
 arrives as the type the code expects (Rasa stores a number slot as a float, a list
@@ -52,7 +52,7 @@ def _ids(value: Any) -> tuple[str, ...]:
 class ConversationState:
     """Every slot the conversation reads, typed. Field names are the slot names."""
 
-    # The diagnosis (contract slots, design.md).
+    # The diagnosis (contract slots, docs/architecture.md).
     problem_description: str | None = None
     value_consensus: str | None = None  # agree | disagree
     knowledge_certainty: str | None = None  # certain | uncertain
@@ -141,7 +141,7 @@ CONTRACT_SLOTS = (
     "participation_level",
     "stakeholders",
     "legal_routes",
-)  # fixed by design.md
+)  # fixed by docs/architecture.md
 DERIVED_SLOTS = ("problem_type", "participation_level", "stakeholders", "legal_routes")  # follow from the axes
 TRAINER_SLOTS = ("trainer_mode", "demo_step", "quiz_cases", "quiz_case", "quiz_stage", "quiz_score", "quiz_total")
 # Slots whose names the code passes around as values: the questions of the two forms,

@@ -3,7 +3,7 @@ test session by the `server` fixture), checked through the tracker API with the 
 
 One conversation per problem type, each walked from a description to a plan, plus
 corrections, direct route questions and starting over. The slot names and values are
-the contract of ../shared/design.md.
+the contract of docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The actions are thin adapters over bot/conversation/: these tests check that each one
 reads the right slots, entities and text from the tracker, sends what the conversation
-returns (text and buttons) and sets the slots of the contract in design.md. Form
+returns (text and buttons) and sets the slots of the contract in docs/architecture.md. Form
 validation runs through `FormValidationAction.run`, the way the action server calls
 it, so extraction, validation and the returned SlotSet events are all exercised.
 

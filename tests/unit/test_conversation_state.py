@@ -1,6 +1,6 @@
 """ConversationState (bot/conversation/state.py) against domain.yml: every field is a
 slot, every slot is a field or listed as not conversation state with a reason, and
-the types fit. Slot names are a contract (design.md): this keeps code and domain in step."""
+the types fit. Slot names are a contract (docs/architecture.md): this keeps code and domain in step."""
 
 from __future__ import annotations
 

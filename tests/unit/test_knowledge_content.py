@@ -52,7 +52,7 @@ def test_stakeholder_categories_from_the_seed(kb):
 
 
 def test_contract_route_ids_exist(kb):
-    # design.md: the legal_routes slot carries at least these ids.
+    # docs/architecture.md (slot contract): the legal_routes slot carries at least these ids.
     for route_id in (
         "participatiewet_art83",
         "experimentenwet",

@@ -18,7 +18,7 @@ that keep the widget simple and safe:
   {"data": ...}.
 
 `enter_room` is awaited when it is a coroutine (python-socketio >= 5.10), so this
-channel does not depend on the version pin that Rasa's channel needs (design.md).
+channel does not depend on the version pin that Rasa's channel needs (docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Rasa's own `RedisLockStore` reads the ticket lock, changes it in Python and writes it
 back (read-modify-write), so two replicas can both believe they hold the same
-conversation (design.md). Here the lock is one Redis key per conversation, taken with
+conversation (docs/architecture.md). Here the lock is one Redis key per conversation, taken with
 `SET key token NX PX lifetime` — a single atomic command — and released or renewed
 only by its owner, with a Lua script that compares the token first (also atomic).
 
