@@ -110,7 +110,9 @@ run: $(MODEL) $(WEB_JS)
 	@$(REDACTION_WARM)
 	@$(VENV_PY) -m bot.runtime.launcher
 
+# The same server as `make run` (all hooks), chatted with over REST in this terminal.
 shell: $(MODEL)
+	@$(REDACTION_WARM)
 	@$(VENV_PY) -m bot.runtime.launcher --shell
 
 # The production profile on one machine (docs/operations.md); installs Debian's
