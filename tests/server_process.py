@@ -44,14 +44,21 @@ class Server:
         return response.json()
 
 
-def start_server(var_dir: Path, token: str | None, extra_env: dict | None = None) -> Server:
-    assert MODEL.exists(), "run `make train` first (make test does this)"
+def launcher_env(var_dir: Path, token: str | None, extra_env: dict | None = None) -> tuple[dict, int]:
+    """The launcher's environment for a fresh state directory on free loopback ports,
+    and the Rasa port it will listen on."""
     port, actions_port = free_port(), free_port()
     env = dict(os.environ, TAAI_VAR_DIR=str(var_dir), TAAI_PORT=str(port), TAAI_ACTIONS_PORT=str(actions_port))
     env.update(extra_env or {})
     env.pop("BOT_API_TOKEN", None)
     if token:
         env["BOT_API_TOKEN"] = token
+    return env, port
+
+
+def start_server(var_dir: Path, token: str | None, extra_env: dict | None = None) -> Server:
+    assert MODEL.exists(), "run `make train` first (make test does this)"
+    env, port = launcher_env(var_dir, token, extra_env)
     output = var_dir / "launcher.out"
     process = processes.start([sys.executable, "-m", "bot.runtime.launcher"], output, cwd=ROOT, env=env, append=False)
     try:

@@ -11,8 +11,7 @@ import sys
 
 import requests
 
-from bot.runtime.processes import free_port
-from tests.server_process import ROOT, start_server, stop_server
+from tests.server_process import ROOT, launcher_env, start_server, stop_server
 
 
 def test_answers_on_the_rest_channel(server, sender):
@@ -136,9 +135,7 @@ def test_make_shell_talks_to_the_same_server_with_its_hooks(tmp_path):
     """`make shell` (launcher --shell) chats over the REST channel of the real server, so
     personal data is redacted before storage, as in every other channel (rasa shell
     would store it as typed), and a typed number picks a button."""
-    port, actions_port = free_port(), free_port()
-    env = dict(os.environ, TAAI_VAR_DIR=str(tmp_path), TAAI_PORT=str(port), TAAI_ACTIONS_PORT=str(actions_port))
-    env.pop("BOT_API_TOKEN", None)
+    env, _ = launcher_env(tmp_path, token=None)
     typed = "hoi\nIk ben Jan de Vries, mijn BSN is 111222333.\n1\n/stop\n"
     result = subprocess.run(
         [sys.executable, "-m", "bot.runtime.launcher", "--shell"],
