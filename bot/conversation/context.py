@@ -84,7 +84,8 @@ def read_context(kb: KnowledgeBase, slot: str, text: str, entity: str | None, in
     """Fill a question of the routes form: domain, initiator or the rule in the way."""
     # A hedge ("misschien", "twijfel") only means "don't know" when nothing else is named:
     # "werk en inkomen, misschien ook jeugd" names a domain.
-    reading = interpret_answer(kb, VALUE_CONSENSUS, text)
+    # Read by the cues alone: the answer model knows replies to the axis questions, not these.
+    reading = interpret_answer(kb, VALUE_CONSENSUS, text, second_opinion=False)
     hedged = intent == "dont_know" or reading.kind == "dont_know"
     if slot in (POLICY_DOMAIN, INITIATOR):
         resolve = resolve_domain if slot == POLICY_DOMAIN else resolve_initiator

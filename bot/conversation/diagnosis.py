@@ -107,17 +107,24 @@ def read_axis_answer(kb: KnowledgeBase, axis: str, text: str, attempts: int) -> 
     """
     reply = Reply()
     button = BUTTON_ANSWERS.get(text.strip())
+    loosely = False
     if button == "dont_know":
         kind, value = "dont_know", None
     elif button:
         kind, value = "value", YES_POLE[axis] if button == "yes" else NO_POLE[axis]
     else:
         reading = interpret_answer(kb, axis, text)
-        kind, value = reading.kind, reading.value
+        kind, value, loosely = reading.kind, reading.value, reading.learned
     if kind == "value":
         assert value is not None  # a reading of kind "value" always carries its pole
         reply.set(**{axis: value}, axis_attempts=0)
-        reply.say(kb.message("diagnosis.answer_understood", pole=_pole_label(kb, axis, value)))
+        # A reading by the answer model rather than a cue: say it is Taai's reading, and
+        # how to put it right.
+        pole = _pole_label(kb, axis, value)
+        if loosely:
+            reply.say(kb.message("diagnosis.answer_read_loosely", pole=pole))
+        else:
+            reply.say(kb.message("diagnosis.answer_understood", pole=pole))
         return reply
     if kind == "dont_know" and attempts >= 1:
         pole = kb.axes[axis]["less_structured_pole"]

@@ -36,6 +36,7 @@ FILES = (
     "cases",
     "glossary",
     "cues",
+    "answer_examples",
     "messages",
 )
 MESSAGES_FILE = "messages"

@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.core.knowledge import KnowledgeBase
+from bot.understanding.answer_model import AnswerModel, answer_examples
 from bot.understanding.clauses import Clause, ClauseWords, split_clauses
 from bot.understanding.lexicon import Token, tokenize
 from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
@@ -62,6 +63,7 @@ MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "
 SHORT_CLAUSE = 5
 ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
 WISHFUL = "<wishful>"
+MODEL_MIN_PROBABILITY = 0.7  # the answer model's reading counts from here (chosen on the development parts)
 MINOR_FACTOR = 0.3  # words; in longer clauses only an opening "ja"/"nee" is a short answer
 
 
@@ -120,10 +122,13 @@ class AnswerReading:
     value: str | None = None
     cue: str | None = None
     confidence: float = 0.0
+    learned: bool = False  # read by the answer model, not by a cue: Taai says it read it so
 
 
 class AxisReader:
     def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._model: AnswerModel | None = None
         cues = kb.cues
         lexicon = cues["lexicon"]
         self.overrides = dict(lexicon.get("lemma_overrides", {}))
@@ -162,7 +167,10 @@ class AxisReader:
             restrictive=frozenset(lexicon["restrictive"]),
             wh_words=frozenset(lexicon["wh_words"]),
             not_a_break_after_maar=frozenset(lexicon["not_a_break_after_maar"]),
+            concessive=frozenset(lexicon["concessive"]),
+            concessive_after_comma=frozenset(lexicon["concessive_after_comma"]),
         )
+        self.counterfactual_openers = frozenset(lexicon["counterfactual_openers"])
         self.resumptive = frozenset(lexicon["resumptive"])
         self.elliptic_openers = frozenset(lexicon["elliptic_openers"])
         self.denial_openers = frozenset(lexicon["denial_openers"])
@@ -320,6 +328,8 @@ class AxisReader:
         negator_positions += [
             h.positions[0] for h in hits if h.label.kind in ("negator", "denial")
         ]  # "zou ik niet noemen"
+        if tokens[0].text in self.counterfactual_openers:
+            negator_positions.append(0)  # "Alsof iemand dat weet": nobody does
         negations = len(negator_positions)
         subordinate = [i for i, t in enumerate(tokens) if t.text in self.subordinators]
         hedged = "hedge" in kinds
@@ -418,6 +428,15 @@ class AxisReader:
         asked_back = clause.ends_with_question and tokens[-1].text not in self.clause_words.tag_questions
         if asked_back:
             return axis_hits
+        asked_before = reading.clauses[index - 1] if index > 0 else None
+        if (
+            asked_before is not None
+            and asked_before.ends_with_question
+            and self.rhetorical.find(asked_before.tokens, set())
+        ):
+            # "Wie is er nou tegen? Niemand toch.": a short answer after the user's own
+            # rhetorical question answers that question, not Taai's.
+            return axis_hits
         if answers or (negations and (short or at_edge) and not axis_hits):
             yes = any(h.label.value == "yes" for h in answers)
             no = any(h.label.value == "no" for h in answers)
@@ -510,7 +529,9 @@ class AxisReader:
             return "values" in answer.topics
         return bool(answer.topics & {"means", "evidence"})
 
-    def read_answer(self, axis: str, text: str) -> AnswerReading:
+    def read_answer(self, axis: str, text: str, second_opinion: bool = True) -> AnswerReading:
+        """Read a reply to the question about `axis`. With `second_opinion`, a reply
+        whose cues decide nothing goes to the answer model (see `_second_opinion`)."""
         if axis not in AXES:
             raise ValueError(f"unknown axis {axis!r}")
         reading = self.read(text)
@@ -555,7 +576,28 @@ class AxisReader:
             return AnswerReading("unclear")  # evidence for both poles: ask rather than pick one
         if reading.dont_know:
             return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)
-        return AnswerReading("unclear")
+        if not second_opinion:
+            return AnswerReading("unclear")
+        return self._second_opinion(axis, text, own + answers)
+
+    @property
+    def model(self) -> AnswerModel:
+        if self._model is None:  # trained on first use: descriptions and questions never need it
+            self._model = AnswerModel(answer_examples(self.kb))
+        return self._model
+
+    def _second_opinion(self, axis: str, text: str, weak: list[Evidence]) -> AnswerReading:
+        """The cues found nothing that decides: ask the answer model. Its reading counts
+        only when it is sure, and never against what the cues did find, however weak
+        ("complex" leans uncertain: the model may not make that certain)."""
+        learned = self.model.read(axis, text)
+        if learned.probability < MODEL_MIN_PROBABILITY or learned.reading == "unclear":
+            return AnswerReading("unclear")
+        if learned.reading == "dont_know":
+            return AnswerReading("dont_know", None, None, learned.probability, learned=True)
+        if any(e.value == OPPOSITE[learned.reading] for e in weak):
+            return AnswerReading("unclear")
+        return AnswerReading("value", learned.reading, None, learned.probability, learned=True)
 
     def _ironic(self, text: str) -> bool:
         return any(marker in text for marker in self.irony_markers)

@@ -19,6 +19,7 @@ from bot.understanding.lexicon import Token
 CONTRAST_WEIGHT = 1.5
 BEFORE_CONTRAST_WEIGHT = 0.75
 RESTRICTIVE_WEIGHT = 0.5
+CONCESSIVE_WEIGHT = 0.4  # "Grotendeels wel, hoewel ... nooit honderd procent": the main clause decides
 ECHO_MAX_WORDS = 2
 MIN_CLAUSE_BEFORE_AND = 4  # words before an "en" that can end a clause
 
@@ -49,6 +50,8 @@ class ClauseWords:
     restrictive: frozenset[str]  # at the start of a sentence: "only" ("alleen de wethouder ...")
     wh_words: frozenset[str]  # a sentence ending in "?" whose clause opens with one asks back
     not_a_break_after_maar: frozenset[str]  # "we doen maar wat": "maar" is no contrast here
+    concessive: frozenset[str] = frozenset()  # "hoewel", "weliswaar": the clause concedes
+    concessive_after_comma: frozenset[str] = frozenset()  # "..., al moet ik zeggen": concedes mid-sentence only
 
 
 def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
@@ -100,6 +103,13 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
             clause.contrast = True
             clause.weight *= CONTRAST_WEIGHT
             clauses[index - 1].weight *= BEFORE_CONTRAST_WEIGHT
+        if (
+            first in words.concessive
+            or words.concessive & set(clause.words)
+            or first in words.concessive_after_comma
+            and not sentence_start
+        ):
+            clause.weight *= CONCESSIVE_WEIGHT
         if clause.words[-1] in words.tag_questions:
             pass  # "iedereen wil dat toch?" is a claim
         elif ended_by[index] == "?" and first in words.question_openers:

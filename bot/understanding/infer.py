@@ -21,6 +21,7 @@ def infer_axes(kb: KnowledgeBase, description: str) -> dict[str, AxisInference]:
     return axis_reader(kb).infer_axes(description)
 
 
-def interpret_answer(kb: KnowledgeBase, axis: str, text: str) -> AnswerReading:
-    """Read a reply to the question about `axis`."""
-    return axis_reader(kb).read_answer(axis, text)
+def interpret_answer(kb: KnowledgeBase, axis: str, text: str, second_opinion: bool = True) -> AnswerReading:
+    """Read a reply to the question about `axis`; `second_opinion` False reads by the
+    cues alone (for texts that are no reply to an axis question)."""
+    return axis_reader(kb).read_answer(axis, text, second_opinion)

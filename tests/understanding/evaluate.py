@@ -42,8 +42,8 @@ from bot.understanding.router import Routed, Turn, route
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
-PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "heldout")
-DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
+DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9")
+PARTS = DEV_PARTS + ("heldout",)
 AXIS_OF_QUESTION = {"values": "value_consensus", "knowledge": "knowledge_certainty"}
 
 # The path a first message must take, by the author's label.

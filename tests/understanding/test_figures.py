@@ -5,11 +5,12 @@ tests run the same evaluation as `make eval-understanding` and fail below the ai
 issue 11. The axis answers need only the reader (fast tier); first messages and
 direct questions go through the trained NLU model, loaded in this process.
 
-The aims hold on the development parts (which developers may read to improve the
-general reading rules). The held-out part (only evaluated) does not meet the axis and
-question aims yet; its floors sit just under what it measures today (README,
-*Understanding*), so that a change which makes Taai read unseen text worse fails here,
-without pretending that the aim is met.
+The aims hold on the first six development parts (which developers have read, round
+after round, to improve the general reading rules). The parts added last (dev7 to
+dev9, written in other registers: chat, formal policy prose, a course room) and the
+held-out part (only evaluated) do not meet the axis aims yet; their floors sit just
+under what they measure today (README, *Understanding*), so that a change which makes
+Taai read such text worse fails here, without pretending that the aim is met.
 """
 
 from __future__ import annotations
@@ -18,11 +19,20 @@ import pytest
 
 from tests.understanding.evaluate import DEV_PARTS, PARTS, ROOT, combined, nlu_parser, run
 
-GROUPS = {"development": DEV_PARTS, "held-out": ("heldout",)}
+LATER_DEV_PARTS = ("dev7", "dev8", "dev9")
+GROUPS = {
+    "development": tuple(p for p in DEV_PARTS if p not in LATER_DEV_PARTS),
+    "development, added last": LATER_DEV_PARTS,
+    "held-out": ("heldout",),
+}
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
-# Development: the aims of issue 11. Held-out: floors just under today's figures.
-AIMS = {"development": (0.97, 0, 0.95, 0.95, 0), "held-out": (0.90, 1, 0.95, 0.95, 1)}
+# Development: the aims of issue 11. The others: floors just under today's figures.
+AIMS = {
+    "development": (0.97, 0, 0.95, 0.95, 0),
+    "development, added last": (0.93, 1, 0.91, 0.88, 0),
+    "held-out": (0.92, 1, 0.95, 0.95, 1),
+}
 
 
 def _available(parts):
