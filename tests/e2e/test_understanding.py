@@ -85,6 +85,13 @@ def test_an_experiment_in_an_obvious_domain_gets_the_routes_at_once(server, send
     assert "artikel 83" in texts(replies).lower()
 
 
+def test_an_answer_only_the_answer_model_reads_is_recorded_and_said_to_be_read_loosely(server, sender):
+    server.say(sender, "De wachtlijst voor schuldhulp wordt steeds langer.")
+    said = texts(server.say(sender, "iedereen trekt aan een ander touw"))  # no cue has these words
+    assert slots(server, sender)["value_consensus"] == "disagree"
+    assert "Ik lees je antwoord zo" in said and NOT_UNDERSTOOD not in said
+
+
 # --- not understood, and "weet ik niet" ------------------------------------------------------
 
 
