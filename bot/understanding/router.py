@@ -52,6 +52,8 @@ NOT_UNDERSTOOD_IN_FORM = frozenset(
     {"nlu_fallback", "out_of_scope", "inform_context", "describe_problem", "start_diagnosis"}
 )
 CONFIDENT = 0.8  # a model intent this sure stands unless a rule clearly knows better
+NAMED_SITUATION = 1.0  # a first message the model calls context needs this much of a situation score ...
+NAMED_SITUATION_WORDS = 3  # ... and this many words ("de wmo" names a domain, not a situation)
 AXIS_ANSWER_INTENT = "inform_axis"
 
 
@@ -110,6 +112,15 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         and (intent in WEAK_OPENINGS or intent in SOCIAL and len(stripped.split()) >= 6 or confidence < CONFIDENT)
     ):
         return Routed("describe_problem", {}, "describes a situation")
+    if (
+        not turn.has_description
+        and intent == "inform_context"
+        and situation.score >= NAMED_SITUATION
+        and len(stripped.split()) >= NAMED_SITUATION_WORDS
+    ):
+        # Nothing was asked yet, so this names no answer to a question: "zorgmijders bij
+        # ons", "jeugdzorgkosten rijzen de pan uit, wat nu" name the situation to type.
+        return Routed("describe_problem", {}, "names a situation")
     if turn.has_description and situation.describes and intent == "nlu_fallback":
         return Routed("describe_problem", {}, "a new situation")
     return Routed(intent)
