@@ -573,7 +573,12 @@ class AxisReader:
             if decided:
                 return AnswerReading("value", decided.value, decided.cue, decided.confidence)
         if any(e.weight >= ANSWER_MIN_WEIGHT for e in own + answers):
-            return AnswerReading("unclear")  # evidence for both poles: ask rather than pick one
+            # Evidence for both poles: ask rather than pick one, unless the answer model is
+            # sure which of the two the reply means ("ja op papier wel, maar zodra het
+            # concreet wordt wil de ene wethouder ... en de andere ...").
+            if not second_opinion or self._ironic(text):
+                return AnswerReading("unclear")
+            return self._settle(axis, text, own + answers)
         if reading.dont_know:
             return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)
         if not second_opinion:
@@ -585,6 +590,14 @@ class AxisReader:
         if self._model is None:  # trained on first use: descriptions and questions never need it
             self._model = AnswerModel(answer_examples(self.kb))
         return self._model
+
+    def _settle(self, axis: str, text: str, both: list[Evidence]) -> AnswerReading:
+        """The cues found both poles: the model may pick one of them, never a third reading."""
+        learned = self.model.read(axis, text)
+        found = {e.value for e in both if e.weight >= ANSWER_MIN_WEIGHT}
+        if learned.probability >= MODEL_MIN_PROBABILITY and learned.reading in found:
+            return AnswerReading("value", learned.reading, None, learned.probability, learned=True)
+        return AnswerReading("unclear")
 
     def _second_opinion(self, axis: str, text: str, weak: list[Evidence]) -> AnswerReading:
         """The cues found nothing that decides: ask the answer model. Its reading counts

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot.conversation.diagnosis import read_axis_answer
-from bot.understanding.answer_model import AnswerModel, answer_examples
+from bot.understanding.answer_model import AnswerModel, ModelReading, answer_examples
 from bot.understanding.axes import AnswerReading, axis_reader
 from bot.understanding.infer import interpret_answer
 
@@ -64,24 +64,47 @@ def test_what_the_model_is_not_sure_of_stays_unclear(kb, axis, text):
     assert interpret_answer(kb, axis, text).kind == "unclear"
 
 
-def test_the_model_never_overrules_a_cue_for_the_other_pole(kb):
-    class Contrary(AnswerModel):
-        def __init__(self) -> None:  # always sure of "certain"
-            pass
+class Sure(AnswerModel):
+    """A stand-in model that is always sure of one reading (to test the rules around it)."""
 
-        def read(self, axis, text):
-            from bot.understanding.answer_model import ModelReading
+    def __init__(self, reading: str) -> None:
+        self.reading = reading
 
-            return ModelReading("certain", 0.99)
+    def read(self, axis, text):
+        return ModelReading(self.reading, 0.99)
 
+
+@pytest.fixture
+def sure(kb):
     reader = axis_reader(kb)
     trained = reader.model
-    try:
-        reader._model = Contrary()
-        # "complex" leans uncertain, too weakly to decide: the model may not make it certain.
-        assert reader.read_answer(KNOWLEDGE, "het is complex").kind == "unclear"
-    finally:
-        reader._model = trained
+
+    def install(reading: str):
+        reader._model = Sure(reading)
+        return reader
+
+    yield install
+    reader._model = trained
+
+
+def test_the_model_never_overrules_a_cue_for_the_other_pole(sure):
+    # "complex" leans uncertain, too weakly to decide: the model may not make it certain.
+    assert sure("certain").read_answer(KNOWLEDGE, "het is complex").kind == "unclear"
+    assert sure("uncertain").read_answer(KNOWLEDGE, "het is complex").value == "uncertain"
+
+
+MIXED = "sommigen zijn het eens, anderen zijn het oneens"
+
+
+def test_where_the_cues_find_both_poles_the_model_may_pick_one_of_them_and_nothing_else(sure):
+    assert sure("agree").read_answer(VALUES, MIXED, second_opinion=False).kind == "unclear"
+    picked = sure("disagree").read_answer(VALUES, MIXED)
+    assert (picked.value, picked.learned) == ("disagree", True)
+    assert sure("dont_know").read_answer(VALUES, MIXED).kind == "unclear"
+
+
+def test_an_eye_roll_beside_both_poles_stays_unclear(sure):
+    assert sure("agree").read_answer(VALUES, MIXED + " 🙄").kind == "unclear"
 
 
 def test_the_diagnosis_says_when_it_read_an_answer_loosely(kb):
