@@ -400,7 +400,8 @@ class AxisReader:
             if hit.label.kind == "dont_know":
                 reading.dont_know.append(hit.phrase.source)
         # Short answers count at the start or end of a clause, or in a short one: "wel" in
-        # "over het doel wel" is an answer, in "dat is wel lastig" it is not.
+        # "over het doel wel" is an answer, in "dat is wel lastig" it is not. A one-word
+        # answer closing a long clause is none ("ik stuur je straks de notulen wel").
         short = len(tokens) <= SHORT_CLAUSE
         last = len(tokens) - 1
         answers = [
@@ -408,7 +409,13 @@ class AxisReader:
             for h in hits
             if h.label.kind == "answer"
             and not inherited
-            and (h.positions[0] == 0 or h.positions[-1] == last or short and (len(h.positions) > 1 or len(tokens) <= 3))
+            and (
+                h.positions[0] == 0
+                or h.positions[-1] == last
+                and (len(tokens) <= ELLIPSIS_MAX_WORDS or len(h.positions) > 1)
+                or short
+                and (len(h.positions) > 1 or len(tokens) <= 3)
+            )
         ]  # not the "wel" of "er zijn wel methoden"
         # A bare negation is an answer in a short clause, or where it opens or closes one
         # ("niet voor deze doelgroep", "de coalitiepartijen bij lange na niet").
