@@ -6,7 +6,7 @@ from __future__ import annotations
 
 def warm_up() -> None:
     """Load the lemmatizer's data, build the readers and train the answer model now
-    (a few seconds here; the model adds ≈ 1 s and ≈ 30 MB), so the first user of a
+    (a few seconds; the answer model adds 2–4 s on 2 cores and ≈ 30 MB), so the first user of a
     process does not wait for it."""
     from bot.core.knowledge import default_knowledge
     from bot.understanding.axes import axis_reader

@@ -8,7 +8,7 @@ opinion for exactly those replies. axes.py decides when that opinion may count; 
 module only says what the model thinks and how sure it is.
 
 Why this model: word and character n-grams (typos, Dutch compounds, inflections)
-with a logistic regression are small, deterministic, train in about a second when
+with a logistic regression are small, deterministic, train in a few seconds when
 the reader is first built, and give probabilities that can be held to a threshold.
 """
 

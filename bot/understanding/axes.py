@@ -23,6 +23,9 @@ How a message is read (all word lists live in knowledge/cues.yml, none in code):
 
 The decision keeps one rule above all: when the evidence is weak or contradicts
 itself, the answer is `unclear` and the bot asks. It never picks a pole on a guess.
+Only a reply to an axis question gets a second opinion: where the cues decide nothing,
+the answer model (answer_model.py) may read it when it is sure, never against a cue,
+and the reading says so (`learned`), so that Taai tells the user it read it loosely.
 """
 
 from __future__ import annotations
