@@ -62,13 +62,14 @@ help:
 install: $(VENV_STAMP)
 
 # The venv is (re)built when a requirements file changes. find-python.sh fails with
-# a clear message when no Python 3.10 is available.
+# a clear message when no Python 3.10 is available. wheel is pinned: 0.46 and later
+# need packaging >= 24, Rasa 3.6 needs packaging 20.9, and `pip check` would fail.
 $(VENV_STAMP): requirements/base.txt requirements/dev.txt $(CONSTRAINTS)
 	@PY="$$(scripts/find-python.sh)" || exit 1; \
 	  if [ ! -x "$(VENV_PY)" ] || ! "$(VENV_PY)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
 	    echo "Creating virtual environment with $$PY"; rm -rf "$(VENV)"; "$$PY" -m venv "$(VENV)"; \
 	  fi
-	$(VENV_PY) -m pip install --quiet --upgrade 'pip<25' wheel
+	$(VENV_PY) -m pip install --quiet --upgrade 'pip<25' 'wheel==0.45.1'
 	$(VENV_PY) -m pip install --quiet -c $(CONSTRAINTS) -r requirements/dev.txt
 	$(VENV_PY) -m pip check
 	@touch $@
