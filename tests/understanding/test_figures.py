@@ -33,8 +33,8 @@ GROUPS = {
 # Development: the aims of issue 11. The others: floors just under today's figures.
 AIMS = {
     "development": (0.97, 0, 0.95, 0.95, 0),
-    "development, added last": (0.95, 3, 0.93, 0.95, 0),
-    "held-out": (0.94, 4, 0.95, 0.95, 1),
+    "development, added last": (0.95, 3, 0.92, 0.95, 0),
+    "held-out": (0.94, 4, 0.95, 0.92, 1),
 }
 
 
