@@ -51,7 +51,11 @@ class ValidateRoutesForm(ExtractingFormValidation):
         self, slot: str, tracker: Tracker, dispatcher: CollectingDispatcher | None = None
     ) -> Dict[Text, Any]:
         intent = intent_of(tracker)
-        if intent in INTERRUPTIONS - {"ask_experiment"}:
+        # The rule in the way is told in free words, often about a client ("de
+        # sollicitatieplicht: mevrouw X krijgt steeds een boete"), which the model may
+        # call out of scope; asked for it, that is the answer.
+        free_answer = slot == DEVIATION and requested_slot(tracker) == DEVIATION and intent == "out_of_scope"
+        if intent in INTERRUPTIONS - {"ask_experiment"} and not free_answer:
             return {}
         if requested_slot(tracker) != slot:
             # "jeugd" in answer to "who initiates?" still tells us the domain.

@@ -597,6 +597,15 @@ def test_routes_form_takes_the_rule_in_the_users_words():
     assert slots_set(events) == {"deviation": "de kostendelersnorm in de bijstand", "policy_domain": "werk_inkomen"}
 
 
+def test_the_rule_in_the_way_is_taken_also_when_the_model_calls_it_out_of_scope():
+    text = "de sollicitatieplicht: meneer krijgt daardoor steeds een boete"
+    events, _ = run_routes_form("deviation", text, "out_of_scope")
+    assert slots_set(events)["deviation"] == text
+    # Asked for the domain, an out-of-scope message is no answer: the rules reply to it.
+    events, _ = run_routes_form("policy_domain", "wat voor weer wordt het morgen", "out_of_scope")
+    assert "policy_domain" not in slots_set(events)
+
+
 @pytest.mark.parametrize("requested", ["policy_domain", "initiator", "deviation"])
 def test_routes_form_accepts_dont_know_as_unknown(requested):
     events, _ = run_routes_form(requested, "weet ik niet", "dont_know")
