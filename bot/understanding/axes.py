@@ -66,7 +66,9 @@ MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "
 SHORT_CLAUSE = 5
 ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
 WISHFUL = "<wishful>"
-MODEL_MIN_PROBABILITY = 0.7  # the answer model's reading counts from here (chosen on the development parts)
+# From here the answer model's reading counts: leaving one author of the examples out at a
+# time, it is right on 82 of the 83 replies the cues leave open that it reads.
+MODEL_MIN_PROBABILITY = 0.75
 MINOR_FACTOR = 0.3  # words; in longer clauses only an opening "ja"/"nee" is a short answer
 
 
@@ -161,6 +163,7 @@ class AxisReader:
             phrases += [compile_phrase(p, Label(other), self.overrides) for p in lexicon[key]]
         self.finder = PhraseFinder(phrases)
         self.negators = frozenset(lexicon["negators"])
+        self.quantity_negators = frozenset(lexicon["quantity_negators"])
         self.clause_words = ClauseWords(
             breaks=frozenset(lexicon["clause_breaks"]),
             contrast=frozenset(lexicon["contrast"]),
@@ -172,6 +175,7 @@ class AxisReader:
             not_a_break_after_maar=frozenset(lexicon["not_a_break_after_maar"]),
             concessive=frozenset(lexicon["concessive"]),
             concessive_after_comma=frozenset(lexicon["concessive_after_comma"]),
+            conclusive=frozenset(lexicon["conclusive"]),
         )
         self.counterfactual_openers = frozenset(lexicon["counterfactual_openers"])
         self.resumptive = frozenset(lexicon["resumptive"])
@@ -270,7 +274,7 @@ class AxisReader:
         in the next clause)."""
         tokens = clause.tokens
         taken: set[int] = set()
-        hits = self.finder.find(tokens, taken)
+        hits = self.finder.find(tokens, taken, accept=lambda hit: not self._negated_dont_know(hit, tokens))
         kinds = {hit.label.kind for hit in hits}
         topics_override: set[str] | None = None
         if "means_marker" in kinds and any(h.label.kind == "axis" for h in hits):
@@ -306,11 +310,16 @@ class AxisReader:
             ]
             reading.clauses.append(clause)
             return []
+        # Clauses that claim nothing still take their place, so that "the clause before"
+        # stays the one the user wrote before ("..., al zou je dat niet zeggen als je de
+        # raad hoort, daar gaat het over geld": the means marker speaks of the raad).
         if "not_a_claim" in kinds:
+            reading.clauses.append(clause)
             return []  # "ik had meer weerstand verwacht": not about how things are
         if "blocker" in kinds:
             # "ik weet niet of iedereen het eens is": the rest is not a claim.
             reading.dont_know.append(next(h.phrase.source for h in hits if h.label.kind == "blocker"))
+            reading.clauses.append(clause)
             return []
         if tokens[0].text == WISHFUL:
             # "Eensgezind? Was het maar zo.": what came before is not so.
@@ -447,7 +456,11 @@ class AxisReader:
             # "Wie is er nou tegen? Niemand toch.": a short answer after the user's own
             # rhetorical question answers that question, not Taai's.
             return axis_hits
-        if answers or (negations and (short or at_edge) and not axis_hits):
+        # "Te weinig betaalbare woningen" is no "nee": a negator that counts an amount
+        # negates a cue, but before a noun it is no answer of its own; closing the clause
+        # it is ("dat begrijpen we nog onvoldoende").
+        bare = any(tokens[i].text not in self.quantity_negators or i == last for i in negator_positions)
+        if answers or (bare and (short or at_edge) and not axis_hits):
             yes = any(h.label.value == "yes" for h in answers)
             no = any(h.label.value == "no" for h in answers)
             if not (yes and no):  # "ja nee" is no answer
@@ -466,6 +479,16 @@ class AxisReader:
                     )
                 )
         return axis_hits
+
+    def _negated_dont_know(self, hit: Hit[Label], tokens: list[Token]) -> bool:
+        """ "Ik heb er weinig twijfel over" is no "ik twijfel": a negator in a gap of a
+        don't-know phrase says the opposite (the words are then read as cues)."""
+        if hit.label.kind != "dont_know":
+            return False
+        own = set(hit.positions)
+        return any(
+            tokens[i].text in self.negators for i in range(hit.positions[0], hit.positions[-1] + 1) if i not in own
+        )
 
     @staticmethod
     def _negations_of(hit: Hit[Label], cues: list[Hit[Label]], negators: list[int], subordinate: list[int]) -> int:
@@ -576,9 +599,15 @@ class AxisReader:
             return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)
         if own or not reading.dont_know:
             decided = self._decide(own + answers, axis, ANSWER_MIN_WEIGHT)
-            if decided and self._ironic(text) and not any(e.negated for e in own if e.value == decided.value):
+            if (
+                decided
+                and decided.value == YES_POLE[axis]
+                and self._ironic(text)
+                and not any(e.negated for e in own if e.value == decided.value)
+            ):
                 # "Ja, iedereen is het eens... dat de ander het fout heeft 😅": an eye-roll
-                # turns a plain yes around; rather ask than record either pole.
+                # turns a plain yes around; rather ask than record either pole. A no with
+                # an eye-roll stays a no ("iedereen trekt aan een ander eind 🙄").
                 return AnswerReading("unclear")
             if decided:
                 return AnswerReading("value", decided.value, decided.cue, decided.confidence)

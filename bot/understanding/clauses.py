@@ -52,6 +52,7 @@ class ClauseWords:
     not_a_break_after_maar: frozenset[str]  # "we doen maar wat": "maar" is no contrast here
     concessive: frozenset[str] = frozenset()  # "hoewel", "weliswaar": the clause concedes
     concessive_after_comma: frozenset[str] = frozenset()  # "..., al moet ik zeggen": concedes mid-sentence only
+    conclusive: frozenset[str] = frozenset()  # "..., dus nee": the conclusion carries the point
 
 
 def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
@@ -103,6 +104,8 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
             clause.contrast = True
             clause.weight *= CONTRAST_WEIGHT
             clauses[index - 1].weight *= BEFORE_CONTRAST_WEIGHT
+        if first in words.conclusive and index > 0:
+            clause.weight *= CONTRAST_WEIGHT
         if (
             first in words.concessive
             or words.concessive & set(clause.words)

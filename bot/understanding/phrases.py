@@ -21,7 +21,7 @@ cue, not "geen" + "idee" + "werkt").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, Iterable, Mapping, Sequence, TypeVar
+from typing import Callable, Generic, Iterable, Mapping, Sequence, TypeVar
 
 from bot.understanding.lexicon import Token, lemma, tokenize, within_one_edit
 
@@ -153,9 +153,12 @@ class PhraseFinder(Generic[T]):
             found += [p for p in self._heads if token.text.startswith(p.words[0].text)]
         return found
 
-    def find(self, tokens: Sequence[Token], taken: set[int] | None = None) -> list[Hit[T]]:
+    def find(
+        self, tokens: Sequence[Token], taken: set[int] | None = None, accept: Callable[[Hit[T]], bool] | None = None
+    ) -> list[Hit[T]]:
         """Non-overlapping hits in one clause; `taken` positions are not available
-        and receive the positions of every hit. Longest phrases claim their words first."""
+        and receive the positions of every hit. Longest phrases claim their words first.
+        A hit `accept` turns down claims nothing, so shorter phrases may use its words."""
         taken = taken if taken is not None else set()
         candidates: dict[int, list[Hit[T]]] = {}
         for start, token in enumerate(tokens):
@@ -166,7 +169,7 @@ class PhraseFinder(Generic[T]):
                 seen.add(id(phrase))
                 gap = self.max_gap if phrase.max_gap is None else phrase.max_gap
                 positions = _find_at(phrase.words, tokens, start, taken, gap, self.compounds)
-                if positions:
+                if positions and (accept is None or accept(Hit(phrase, positions))):
                     candidates.setdefault(len(phrase.words), []).append(Hit(phrase, positions))
         hits: list[Hit[T]] = []
         for length in sorted(candidates, reverse=True):

@@ -57,7 +57,7 @@ def test_a_reply_the_cues_read_keeps_the_cue_reading(kb):
         (VALUES, "mooi weer vandaag"),
         (KNOWLEDGE, "wat bedoel je precies?"),
         (VALUES, "de wmo"),
-        (KNOWLEDGE, "dat hebben we al vaak met succes gedaan"),  # the model leans certain, but not enough
+        (KNOWLEDGE, "dat hebben we al vaak zo gedaan"),  # the model leans certain, but not enough
     ],
 )
 def test_what_the_model_is_not_sure_of_stays_unclear(kb, axis, text):

@@ -63,6 +63,25 @@ def read(kb, axis, text):
         (K, "Het is een ingewikkeld dossier.", "unclear"),  # a vague word alone decides nothing
         # a typo in a word that is no Dutch word
         (K, "het is erg onzeeker allemaal", "uncertain"),
+        # a negator inside a don't-know phrase: "weinig twijfel" is no "ik twijfel"
+        (K, "Ik heb weinig twijfel.", "certain"),
+        # a no with an eye-roll stays a no; only a yes is not taken at its word
+        (V, "ze willen allemaal iets anders 🙄", "disagree"),
+        # the conclusion decides: "..., dus nee"
+        (
+            V,
+            "Deels wel, maar als het erop aankomt kiest de raad voor de kosten en de wijk voor de mensen, dus nee.",
+            "disagree",
+        ),
+        # an amount negator before a noun is no "nee"; closing a clause it is
+        (V, "Te weinig plekken.", "unclear"),
+        (K, "Waarom die jongeren afhaken, snappen we nog onvoldoende.", "uncertain"),
+        # a clause that claims nothing keeps its place: the means marker after it speaks of it
+        (
+            V,
+            "Eigenlijk wel, al zou je dat niet denken als je de commissie hoort, daar gaat het vooral over geld.",
+            "agree",
+        ),
     ],
 )
 def test_the_reader_reads_answers(kb, axis, text, expected):
