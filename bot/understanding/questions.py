@@ -176,7 +176,16 @@ class QuestionReader:
         if "experiment" in frames:
             return Question("ask_experiment")
         if "asks_whom" in frames:
-            named = kinds.get("type") or self.term_types.get(kinds.get("term", "")) or self._type_by_axes(text)
+            # The first type named, by a type's name or a term for one: in "bij een taai
+            # probleem, dus waarden en kennis allebei omstreden" the later words explain it.
+            named = next(
+                (
+                    hit.label.id if hit.label.kind == "type" else self.term_types[hit.label.id]
+                    for hit in sorted(subjects, key=lambda h: h.positions[0])
+                    if hit.label.kind == "type" or hit.label.kind == "term" and hit.label.id in self.term_types
+                ),
+                None,
+            ) or self._type_by_axes(text)
             if named or not subjects:
                 return Question("ask_stakeholders", {"named_type": named} if named else {})
             # "Wat levert het op als je mensen met eigen ervaring laat meedenken?": a concept.

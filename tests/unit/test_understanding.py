@@ -136,6 +136,17 @@ def test_situations_are_recognised(kb, text, describes):
             "ask_stakeholders",
             {"named_type": "moderately_structured_knowledge_uncertain"},
         ),
+        # the first type named decides; later words explain it
+        (
+            "Wie betrek ik bij een wicked problem, waar dus zowel waarden als kennis omstreden zijn?",
+            "ask_stakeholders",
+            {"named_type": "unstructured"},
+        ),
+        (
+            "Wanneer laat je een buurt meedenken en wanneer meebeslissen?",
+            "ask_concept",
+            {"concept": "term:participatieladder"},
+        ),
         ("Hoe laat ik zien dat mijn aanpak werkt?", "ask_concept", {"concept": "term:bewijsniveaus"}),
         ("Wat is een ongestructureerd probleem eigenlijk?", "ask_concept", {"concept": "type:unstructured"}),
         ("Wat zijn wicked problems?", "ask_concept", {"concept": "term:wicked_problems"}),
