@@ -164,6 +164,7 @@ class AxisReader:
         self.finder = PhraseFinder(phrases)
         self.negators = frozenset(lexicon["negators"])
         self.quantity_negators = frozenset(lexicon["quantity_negators"])
+        self.volition = frozenset(lexicon["volition"])
         self.clause_words = ClauseWords(
             breaks=frozenset(lexicon["clause_breaks"]),
             contrast=frozenset(lexicon["contrast"]),
@@ -184,6 +185,7 @@ class AxisReader:
         self.fronted_openers = frozenset(lexicon["fronted_openers"])
         self.subordinators = frozenset(lexicon["subordinators"])
         self.irony_markers = tuple(lexicon["irony_markers"])
+        self.appearance = PhraseFinder(compile_phrase(p, "appearance", self.overrides) for p in lexicon["appearance"])
         self.rhetorical = PhraseFinder(compile_phrase(p, "rhetorical", self.overrides) for p in lexicon["rhetorical"])
         self.generic = frozenset(lexicon["generic_certainty"])
         self.echo_rejections = tuple(" ".join(t.text for t in tokenize(r)) for r in lexicon["echo_rejections"])
@@ -221,11 +223,21 @@ class AxisReader:
                     previous = []
                     continue
             previous = self._read_clause(clause, reading, previous)  # an ellipsis refers to the clause before
+        self._appearance_before_contrast(reading)
         if clauses and clauses[-1].echo:
             # "Hoe bedoel je, zekerheid?": an echo nobody answered is no claim.
             last = len(reading.clauses) - 1
             reading.axis[:] = [e for e in reading.axis if e.clause != last]
         return reading
+
+    def _appearance_before_contrast(self, reading: Reading) -> None:
+        """ "Iedereen zegt dat ie hetzelfde wil, maar als je doorvraagt ...": what people
+        say or how it looks, set against a "maar", is not what the speaker claims. The
+        clause counts for nothing; the one after the contrast decides (or nothing does)."""
+        for index, clause in enumerate(reading.clauses[:-1]):
+            if reading.clauses[index + 1].contrast and self.appearance.find(clause.tokens, set()):
+                reading.axis[:] = [e for e in reading.axis if e.clause != index]
+                reading.answers[:] = [a for a in reading.answers if a.clause != index]
 
     def _answer_echo(self, clause: Clause, reading: Reading) -> None:
         """ "Zekerheid? Welnee." / "Eens? Ha.": the clause after an echo question says
@@ -466,6 +478,10 @@ class AxisReader:
             if not (yes and no):  # "ja nee" is no answer
                 value = ("no" if negations % 2 else "yes") if yes else "no"
                 cue = answers[0].phrase.source if answers else "niet"
+                if any(t.lemma in self.volition for t in tokens):
+                    # "..., alleen willen de partijen het niet": a yes or no about what
+                    # people want answers the values question, never the knowledge one.
+                    topics = topics | {"values"}
                 reading.answers.append(
                     Evidence(
                         None,

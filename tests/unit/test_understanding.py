@@ -76,6 +76,15 @@ def read(kb, axis, text):
         # an amount negator before a noun is no "nee"; closing a clause it is
         (V, "Te weinig plekken.", "unclear"),
         (K, "Waarom die jongeren afhaken, snappen we nog onvoldoende.", "uncertain"),
+        # a yes or no about what people want answers the values question only
+        (K, "Bekend is het wel, alleen willen de wethouders het niet.", "certain"),
+        # what people say, set against a "maar", is no claim of the speaker
+        (V, "Naar buiten toe wil iedereen hetzelfde, maar in het overleg trekt ieder aan een ander eind.", "disagree"),
+        (V, "Naar buiten toe zijn ze het eens, maar achter de schermen is het een ander verhaal.", "unclear"),
+        # "misschien" hedges; it is no "weet ik niet" unless both ways
+        (V, "misschien wel misschien niet", "dont_know"),
+        (V, "misschien wel, misschien niet", "unclear"),
+        (K, "Er is een evaluatie van het RIVM, misschien heb je daar wat aan.", "unclear"),
         # a clause that claims nothing keeps its place: the means marker after it speaks of it
         (
             V,
