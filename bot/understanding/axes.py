@@ -428,13 +428,14 @@ class AxisReader:
         # answer closing a long clause is none ("ik stuur je straks de notulen wel").
         short = len(tokens) <= SHORT_CLAUSE
         last = len(tokens) - 1
+        opening = 1 if clause.contrast and len(tokens) > 1 else 0  # "maar niet echt als je doorvraagt"
         answers = [
             h
             for h in hits
             if h.label.kind == "answer"
             and not inherited
             and (
-                h.positions[0] == 0
+                h.positions[0] == opening
                 or h.positions[-1] == last
                 and (len(tokens) <= ELLIPSIS_MAX_WORDS or len(h.positions) > 1)
                 or short
@@ -475,7 +476,7 @@ class AxisReader:
         if answers or (bare and (short or at_edge) and not axis_hits):
             yes = any(h.label.value == "yes" for h in answers)
             no = any(h.label.value == "no" for h in answers)
-            if not (yes and no):  # "ja nee" is no answer
+            if not (yes and no) or negations % 2:  # "ja nee" is no answer; "nee, zeker niet" is
                 value = ("no" if negations % 2 else "yes") if yes else "no"
                 cue = answers[0].phrase.source if answers else "niet"
                 if any(t.lemma in self.volition for t in tokens):

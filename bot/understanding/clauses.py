@@ -119,6 +119,10 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
             clause.question = True
         elif sentence_asks[index] and first in words.wh_words:
             clause.question = True
+        if sentence_asks[index] and not sentence_start and clauses[index - 1].question:
+            # "Wat versta je onder zekerheid, wetenschappelijk bewijs of ervaring?": the
+            # rest of a sentence that asks back asks back too.
+            clause.question = True
         clause.ends_with_question = ended_by[index] == "?"
         if ended_by[index] == "?" and len(clause.tokens) <= ECHO_MAX_WORDS:
             clause.echo = True

@@ -106,6 +106,10 @@ class QuestionReader:
         # gestructureerd probleem" is not the structured type) but name no type themselves.
         # A glossary term outranks a type name of the same words ("wicked problems"):
         # `term_types` maps it back to the type where a question asks whom to involve.
+        self.type_names = {
+            type_id: PhraseFinder(compile_phrase(n, type_id, overrides) for n in names)
+            for type_id, names in type_names.items()
+        }
         self.subjects = PhraseFinder(
             compiled(subjects)
             + [compile_phrase(p, label, overrides, priority=0) for p, label in routes + terms if p.strip()]
@@ -136,6 +140,9 @@ class QuestionReader:
             if h.label.kind != "ambiguous_type" or not specific
         ]
         return sorted(hits, key=lambda h: (-len(h.phrase.words), h.positions[0]))
+
+    def _names_type(self, text: str, type_id: str) -> bool:
+        return bool(self.type_names[type_id].find(self._tokens(text)))
 
     def names_a_rule_in_the_way(self, text: str) -> bool:
         """ "De kostendelersnorm zit in de weg": a rule to deviate from (also when it names a domain)."""
@@ -198,6 +205,11 @@ class QuestionReader:
             # ("Moeten we het cameratoezicht uitbreiden? ... of het iets oplevert" is a
             # choice to type, not a question about evidence levels.)
             best = subjects[0].label
+            typed = self.term_types.get(best.id) if best.kind == "term" else None
+            if typed and self._names_type(text, typed):
+                # "Wat is een taai probleem?": the glossary term is also the name of a type
+                # in Taai's typology; the type says more to this user than the term.
+                return Question("ask_concept", {"concept": f"type:{typed}"})
             return Question("ask_concept", {"concept": f"{best.kind}:{best.id}"})
         described = self.definitions.best(self._tokens(text))
         if described and not self._policy_choice(text):

@@ -85,6 +85,11 @@ def read(kb, axis, text):
         (V, "misschien wel misschien niet", "dont_know"),
         (V, "misschien wel, misschien niet", "unclear"),
         (K, "Er is een evaluatie van het RIVM, misschien heb je daar wat aan.", "unclear"),
+        # a question back asks in all its clauses; "nee, zeker niet" is a no
+        (K, "Wat bedoel je met zeker, bewezen met onderzoek of gewoon ervaring?", "unclear"),
+        (V, "nee zeker niet", "disagree"),
+        # an answer right after the contrast word counts as opening the clause
+        (V, "Wel als je het de wethouder vraagt, maar niet echt als je met de wijk praat.", "disagree"),
         # a clause that claims nothing keeps its place: the means marker after it speaks of it
         (
             V,
@@ -156,6 +161,12 @@ def test_situations_are_recognised(kb, text, describes):
             "ask_concept",
             {"concept": "term:participatieladder"},
         ),
+        # a glossary term that is also a type name gets the type; the term's own name the term
+        ("Wat bedoelen jullie met een taai vraagstuk?", "ask_concept", {"concept": "type:unstructured"}),
+        ("Wat zijn wicked problems eigenlijk?", "ask_concept", {"concept": "term:wicked_problems"}),
+        # the rest of a sentence that asks back asks too; requests phrased in other words
+        ("Kun je me helpen een opzet te maken voor een proef met buurtbudgetten?", "ask_plan", {}),
+        ("Hoe laat ik de raad zien dat onze aanpak werkt?", "ask_concept", {"concept": "term:bewijsniveaus"}),
         ("Hoe laat ik zien dat mijn aanpak werkt?", "ask_concept", {"concept": "term:bewijsniveaus"}),
         ("Wat is een ongestructureerd probleem eigenlijk?", "ask_concept", {"concept": "type:unstructured"}),
         ("Wat zijn wicked problems?", "ask_concept", {"concept": "term:wicked_problems"}),
@@ -191,6 +202,14 @@ def test_router_starts_the_diagnosis_for_a_short_description(kb):
     assert (
         route(kb, "Zijn de waarden toch omstreden", "inform_axis", 0.9, Turn(has_description=True)).intent
         == "inform_axis"
+    )
+
+
+def test_router_takes_a_description_that_asks_to_be_typed_as_the_description(kb):
+    text = "De raad moet kiezen of het buurthuis dichtgaat, ik wil weten wat voor soort probleem dat is."
+    assert route(kb, text, "start_diagnosis", 0.9, Turn()).intent == "describe_problem"
+    assert route(kb, "Ik wil weten wat voor soort probleem ik heb.", "start_diagnosis", 0.9, Turn()).intent == (
+        "start_diagnosis"
     )
 
 
