@@ -101,14 +101,6 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
     # mark, a request) or the model is unsure: "Zijn de waarden toch omstreden" after a
     # diagnosis is a correction the model recognised, not a question about a type.
     if question and (asks and (intent not in SOCIAL or question.request) or confidence < CONFIDENT):
-        if (
-            question.intent == "start_diagnosis"
-            and not turn.has_description
-            and situation_reader(kb).score(stripped).describes
-        ):
-            # "Het college moet kiezen of ..., ik wil weten wat voor soort probleem dat is":
-            # the wish to type comes with the description itself.
-            return Routed("describe_problem", {}, "describes a situation and asks to type it")
         return Routed(question.intent, question.entities, "direct question")
     thanks = thanks_reader(kb).read(stripped)
     if thanks and intent != "thank":

@@ -5,13 +5,15 @@ tests run the same evaluation as `make eval-understanding` and fail below the ai
 issue 11. The axis answers need only the reader (fast tier); first messages and
 direct questions go through the trained NLU model, loaded in this process.
 
-The aims hold on the first six development parts (which developers have read, round
-after round, to improve the general reading rules). The parts added last (dev7 to
-dev11, written in other registers: chat, formal policy prose, a course room, regional
-and Randstad professionals) and the
-held-out part (only evaluated) do not meet the axis aims yet; their floors sit just
-under what they measure today (README, *Understanding*), so that a change which makes
-Taai read such text worse fails here, without pretending that the aim is met.
+The aims hold on the development parts that were read round after round (dev to dev6,
+and dev12, dev13, read for their errors the day they were added). The parts added last in
+other registers (dev7 to dev11: chat, formal policy prose, a course room, regional and
+Randstad professionals) and the held-out parts (only evaluated) do not meet all aims;
+their floors sit just under what they measure today (README, *Understanding*), so that a
+change which makes Taai read such text worse fails here, without pretending that the
+aim is met. The third held-out part, written last, is its own group: it was measured
+for the first time after the day's changes and reads worst (it tells what unseen text
+does to Taai today).
 """
 
 from __future__ import annotations
@@ -23,18 +25,21 @@ import pytest
 from tests.understanding.evaluate import DEV_PARTS, HELD_OUT_PARTS, PARTS, ROOT, combined, main, nlu_parser, run
 
 LATER_DEV_PARTS = ("dev7", "dev8", "dev9", "dev10", "dev11")
+NEWEST_HELD_OUT = ("heldout3",)
 GROUPS = {
     "development": tuple(p for p in DEV_PARTS if p not in LATER_DEV_PARTS),
     "development, added last": LATER_DEV_PARTS,
-    "held-out": HELD_OUT_PARTS,
+    "held-out": tuple(p for p in HELD_OUT_PARTS if p not in NEWEST_HELD_OUT),
+    "held-out, written last": NEWEST_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
 # Development: the aims of issue 11. The others: floors just under today's figures.
 AIMS = {
     "development": (0.97, 0, 0.95, 0.95, 0),
-    "development, added last": (0.95, 3, 0.92, 0.95, 0),
-    "held-out": (0.94, 4, 0.95, 0.92, 1),
+    "development, added last": (0.97, 1, 0.95, 0.95, 0),
+    "held-out": (0.95, 4, 0.95, 0.92, 1),
+    "held-out, written last": (0.89, 3, 0.90, 0.87, 2),
 }
 
 

@@ -205,14 +205,6 @@ def test_router_starts_the_diagnosis_for_a_short_description(kb):
     )
 
 
-def test_router_takes_a_description_that_asks_to_be_typed_as_the_description(kb):
-    text = "De raad moet kiezen of het buurthuis dichtgaat, ik wil weten wat voor soort probleem dat is."
-    assert route(kb, text, "start_diagnosis", 0.9, Turn()).intent == "describe_problem"
-    assert route(kb, "Ik wil weten wat voor soort probleem ik heb.", "start_diagnosis", 0.9, Turn()).intent == (
-        "start_diagnosis"
-    )
-
-
 def test_router_sends_an_answer_to_the_form_that_asked(kb):
     turn = Turn(active_form="diagnosis_form", requested_slot=K, has_description=True)
     assert route(kb, "nee joh, niemand weet wat nou echt werkt", "out_of_scope", 0.6, turn).intent == "inform_axis"
