@@ -88,6 +88,9 @@ def read(kb, axis, text):
         # a question back asks in all its clauses; "nee, zeker niet" is a no
         (K, "Wat bedoel je met zeker, bewezen met onderzoek of gewoon ervaring?", "unclear"),
         (V, "nee zeker niet", "disagree"),
+        # formal yes and no without "ja" or "nee"
+        (K, "Het antwoord op die vraag is helaas ontkennend.", "uncertain"),
+        (V, "Dat kan ik bevestigen.", "agree"),
         # an answer right after the contrast word counts as opening the clause
         (V, "Wel als je het de wethouder vraagt, maar niet echt als je met de wijk praat.", "disagree"),
         # a clause that claims nothing keeps its place: the means marker after it speaks of it
