@@ -69,6 +69,10 @@ WISHFUL = "<wishful>"
 # From here the answer model's reading counts: leaving one author of the examples out at a
 # time, it is right on 82 of the 83 replies the cues leave open that it reads.
 MODEL_MIN_PROBABILITY = 0.75
+KNOWLEDGE_GROUP_STRENGTH = 0.8  # "we hebben geen idee of het werkt" weighs like "niemand weet"
+NEGATION_REACH = 6  # words between a negator and the cue it negates, at most
+PAST_WEIGHT = 0.3  # "vroeger ..., nu ...": the past clause hardly counts
+SHORT_CONTRAST = 3  # words after "maar" before a comma that still belong to the clause after it
 MINOR_FACTOR = 0.3  # words; in longer clauses only an opening "ja"/"nee" is a short answer
 
 
@@ -165,6 +169,11 @@ class AxisReader:
         self.negators = frozenset(lexicon["negators"])
         self.quantity_negators = frozenset(lexicon["quantity_negators"])
         self.volition = frozenset(lexicon["volition"])
+        self.past = PhraseFinder(compile_phrase(p, "past", self.overrides) for p in lexicon["past_markers"])
+        self.present = PhraseFinder(compile_phrase(p, "present", self.overrides) for p in lexicon["present_markers"])
+        self.collective = frozenset(lexicon["collective_subjects"])
+        self.first_person = frozenset(lexicon["first_person"])
+        self.knowing = frozenset(lexicon["knowing"])
         self.clause_words = ClauseWords(
             breaks=frozenset(lexicon["clause_breaks"]),
             contrast=frozenset(lexicon["contrast"]),
@@ -180,6 +189,7 @@ class AxisReader:
         )
         self.counterfactual_openers = frozenset(lexicon["counterfactual_openers"])
         self.resumptive = frozenset(lexicon["resumptive"])
+        self.pronoun_dat_before = frozenset(lexicon["pronoun_dat_before"])
         self.elliptic_openers = frozenset(lexicon["elliptic_openers"])
         self.denial_openers = frozenset(lexicon["denial_openers"])
         self.fronted_openers = frozenset(lexicon["fronted_openers"])
@@ -207,7 +217,46 @@ class AxisReader:
             first, last = hit.positions[0], hit.positions[-1]
             tokens[first : last + 1] = [Token(".", "."), Token(WISHFUL, WISHFUL), Token(".", ".")]
             break
-        return split_clauses(tokens, self.clause_words)
+        return self._weigh_past(self._join_short_contrast(split_clauses(tokens, self.clause_words)))
+
+    def _join_short_contrast(self, clauses: list[Clause]) -> list[Clause]:
+        """ "..., maar de raad, de corporaties en de bewoners willen wat anders": a comma
+        inside the subject after "maar" does not end the point; the few words before it
+        and the clause after them are one clause, and it carries the contrast."""
+        joined: list[Clause] = []
+        index = 0
+        while index < len(clauses):
+            clause = clauses[index]
+            following = clauses[index + 1] if index + 1 < len(clauses) else None
+            if (
+                following is not None
+                and clause.contrast
+                and clause.ended_by == ","
+                and len(clause.tokens) <= SHORT_CONTRAST
+                and not any(t.text in self.negators for t in clause.tokens)
+                and not any(h.label.kind == "answer" for h in self.finder.find(clause.tokens, set()))
+                and following.tokens[0].text not in self.clause_words.breaks
+                and not following.contrast
+            ):
+                clause.tokens = clause.tokens + following.tokens
+                clause.ended_by = following.ended_by
+                clause.ends_with_question = following.ends_with_question
+                clause.question = clause.question or following.question
+                joined.append(clause)
+                index += 2
+                continue
+            joined.append(clause)
+            index += 1
+        return joined
+
+    def _weigh_past(self, clauses: list[Clause]) -> list[Clause]:
+        """ "Tien jaar terug tastten we in het duister, nu weten we wat helpt": when a later
+        clause says how it is now, what was so before weighs little."""
+        now = [bool(self.present.find(c.tokens, set())) for c in clauses]
+        for index, clause in enumerate(clauses):
+            if not now[index] and any(now[index + 1 :]) and self.past.find(clause.tokens, set()):
+                clause.weight *= PAST_WEIGHT
+        return clauses
 
     def read(self, text: str, answer: bool = True) -> Reading:
         """What the text says; `answer` False reads a description or question, where a
@@ -292,10 +341,16 @@ class AxisReader:
         if "means_marker" in kinds and any(h.label.kind == "axis" for h in hits):
             topics_override = {"means"}  # "de ruzie gaat puur over wie het betaalt": this clause is about means
         elif "means_marker" in kinds:
-            # "..., maar dat is uitvoering": the clause before was about means, not values.
+            # "..., maar dat is uitvoering": the clause before was about means, not values;
+            # unless it named the goal itself ("we zijn het eens over het doel, het gedoe
+            # gaat over wie wat doet").
             before = len(reading.clauses) - 1
-            reading.axis[:] = [e for e in reading.axis if not (e.clause == before and e.axis == "value_consensus")]
-            reading.answers[:] = [a for a in reading.answers if a.clause != before]
+            reading.axis[:] = [
+                e
+                for e in reading.axis
+                if not (e.clause == before and e.axis == "value_consensus" and "values" not in e.topics)
+            ]
+            reading.answers[:] = [a for a in reading.answers if a.clause != before or "values" in a.topics]
             reading.clauses.append(clause)
             reading.after_means = True
             return []
@@ -330,7 +385,14 @@ class AxisReader:
             return []  # "ik had meer weerstand verwacht": not about how things are
         if "blocker" in kinds:
             # "ik weet niet of iedereen het eens is": the rest is not a claim.
-            reading.dont_know.append(next(h.phrase.source for h in hits if h.label.kind == "blocker"))
+            source = next(h.phrase.source for h in hits if h.label.kind == "blocker")
+            reading.dont_know.append(source)
+            self._group_does_not_know(tokens, source, clause.weight, len(reading.clauses), reading)
+            reading.clauses.append(clause)
+            return []
+        if tokens[0].text == WISHFUL and not reading.clauses and reading.answer:
+            # "Was het maar zo! ...": opening a reply, it says no to the question.
+            reading.answers.append(Evidence(None, "no", clause.weight, "was het maar zo", clause=0))
             reading.clauses.append(clause)
             return []
         if tokens[0].text == WISHFUL:
@@ -355,7 +417,12 @@ class AxisReader:
         if tokens[0].text in self.counterfactual_openers:
             negator_positions.append(0)  # "Alsof iemand dat weet": nobody does
         negations = len(negator_positions)
-        subordinate = [i for i, t in enumerate(tokens) if t.text in self.subordinators]
+        subordinate = [
+            i
+            for i, t in enumerate(tokens)
+            if t.text in self.subordinators
+            and not (t.text == "dat" and i + 1 < len(tokens) and tokens[i + 1].text in self.pronoun_dat_before)
+        ]
         hedged = "hedge" in kinds
         # "Wie wil dat nou niet?" asks nothing: it says everyone does.
         asked = clause.question and reading.answer and not self.rhetorical.find(tokens, set())
@@ -365,7 +432,8 @@ class AxisReader:
         if weight == 0:
             return []
         topics = topics_override or self._topics(tokens)
-        if not topics and tokens[0].text in self.resumptive:
+        opener = tokens[1] if clause.contrast and len(tokens) > 1 else tokens[0]  # "maar daar ..."
+        if not topics and opener.text in self.resumptive:
             topics = reading.last_topics  # "Hoe je daar komt, daar verschillen ze in": still about means
         reading.last_topics = topics
         if "minor" in topics:
@@ -404,6 +472,9 @@ class AxisReader:
             if placed is None:
                 continue
             axis, value = placed
+            if axis == "knowledge_certainty" and value == "uncertain" and self._speaker_does_not_know(tokens, hit):
+                reading.dont_know.append(hit.phrase.source)  # "daar heb ik geen zicht op"
+                continue
             if hit.label.weight * weight >= ANSWER_MIN_WEIGHT:
                 covered.update(AXES)  # the "wel" in "dat is wel bekend" belongs to the cue
             cue = self._quote(tokens, hit, taken) if not inherited else hit.phrase.source
@@ -423,6 +494,7 @@ class AxisReader:
         for hit in hits:
             if hit.label.kind == "dont_know":
                 reading.dont_know.append(hit.phrase.source)
+                self._group_does_not_know(tokens, hit.phrase.source, weight, index, reading)
         # Short answers count at the start or end of a clause, or in a short one: "wel" in
         # "over het doel wel" is an answer, in "dat is wel lastig" it is not. A one-word
         # answer closing a long clause is none ("ik stuur je straks de notulen wel").
@@ -497,6 +569,40 @@ class AxisReader:
                 )
         return axis_hits
 
+    def _group_does_not_know(self, tokens: list[Token], source: str, weight: float, index: int, reading: Reading) -> None:
+        """ "We hebben geen idee of dit gaat werken": a "weet ik niet" said of a group is a
+        claim about what is known. It stays a don't-know for the values question and is
+        evidence of uncertain knowledge, unless the clause is about the values only ("we
+        weten niet wat de raad wil")."""
+        if not any(t.text in self.collective for t in tokens):
+            return
+        topics = self._topics(tokens)
+        if "values" in topics and not topics & {"means", "evidence"}:
+            return
+        strength = KNOWLEDGE_GROUP_STRENGTH
+        reading.axis.append(
+            Evidence(
+                "knowledge_certainty",
+                "uncertain",
+                strength * weight,
+                " ".join(t.text for t in tokens),
+                clause=index,
+                topics=frozenset(topics),
+                strength=strength,
+                source=source,
+            )
+        )
+
+    def _speaker_does_not_know(self, tokens: list[Token], hit: Hit[Label]) -> bool:
+        """ "Daar heb ik geen zicht op", "dat heb ik nooit uitgezocht": not knowing, said of
+        the speaker alone, is a "weet ik niet", not a claim that nobody knows."""
+        words = {t.text for t in tokens}
+        return (
+            bool(words & self.first_person)
+            and not words & self.collective
+            and any(tokens[p].text in self.knowing or tokens[p].lemma in self.knowing for p in hit.positions)
+        )
+
     def _negated_dont_know(self, hit: Hit[Label], tokens: list[Token]) -> bool:
         """ "Ik heb er weinig twijfel over" is no "ik twijfel": a negator in a gap of a
         don't-know phrase says the opposite (the words are then read as cues)."""
@@ -524,6 +630,10 @@ class AxisReader:
         count = 0
         for n in negators:
             if any(hit.positions[-1] < s < n for s in subordinate):
+                continue
+            if distance(hit, n) > NEGATION_REACH and any(distance(hit, m) <= NEGATION_REACH for m in negators):
+                # "dat weten we niet de wetenschap is er ook niet uit": a run-on, two claims;
+                # the cue has its own negator, the far one belongs to the other claim.
                 continue
             nearest = min(cues, key=lambda cue: (distance(cue, n), -cue.positions[0]))
             count += nearest is hit

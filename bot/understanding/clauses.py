@@ -32,6 +32,7 @@ class Clause:
     contrast: bool = False  # opens with a contrast word
     echo: bool = False  # a word or two with a question mark: "Eens?" (what follows answers it)
     ends_with_question: bool = False
+    ended_by: str = ""  # the punctuation that closed it ("" for a clause break word)
 
     @property
     def words(self) -> list[str]:
@@ -124,6 +125,7 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
             # rest of a sentence that asks back asks back too.
             clause.question = True
         clause.ends_with_question = ended_by[index] == "?"
+        clause.ended_by = ended_by[index]
         if ended_by[index] == "?" and len(clause.tokens) <= ECHO_MAX_WORDS:
             clause.echo = True
     return clauses

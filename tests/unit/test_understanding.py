@@ -88,6 +88,30 @@ def read(kb, axis, text):
         # a question back asks in all its clauses; "nee, zeker niet" is a no
         (K, "Wat bedoel je met zeker, bewezen met onderzoek of gewoon ervaring?", "unclear"),
         (V, "nee zeker niet", "disagree"),
+        # the past set against now: the present decides
+        (V, "Vorig jaar waren we het nog eens, nu niet meer.", "disagree"),
+        (K, "Vroeger tastten we in het duister, inmiddels weten we goed wat helpt.", "certain"),
+        # "geen idee" said of a group is a claim about knowledge; of oneself, a don't-know
+        (K, "De oorzaken kennen we, alleen hebben we geen idee of de aanpak aanslaat.", "uncertain"),
+        (K, "Daar heb ik als nieuwe collega nog geen zicht op.", "dont_know"),
+        (K, "Dat heb ik zelf nooit uitgezocht.", "dont_know"),
+        (K, "Niet dat ik weet, we zijn de eerste gemeente die dit doet.", "uncertain"),
+        # a wish that opens the reply says no
+        (V, "Was het maar zo! De partijen staan lijnrecht tegenover elkaar.", "disagree"),
+        (V, "Was het maar zo.", "disagree"),
+        # a comma inside the subject after "maar" does not end the point
+        (V, "De wethouder wel, maar de raad, de scholen en de ouders willen allemaal wat anders.", "disagree"),
+        # "pas als": only afterwards, so not now
+        (K, "Je weet pas wat werkt als je het geprobeerd hebt.", "uncertain"),
+        # a run-on: a far negator belongs to the next claim; "dat" as a pronoun
+        (K, "nee dat weten we niet de onderzoekers zijn er ook niet uit", "uncertain"),
+        (K, "In de folder klinkt het mooi maar bij onze gezinnen werkt dat gewoon niet", "uncertain"),
+        # "dat bestrijdt niemand" confirms; "maar dat is omstreden" is about the research
+        (V, "Over het doel zijn we het eens, dat bestrijdt niemand.", "agree"),
+        (K, "Er is wel onderzoek, maar dat is omstreden.", "uncertain"),
+        # a means marker after a clause that names the goal leaves that clause standing
+        (V, "We zijn het eens over het doel, het gedoe gaat over wie wat betaalt.", "agree"),
+        (V, "ja wacht even, de telefoon gaat", "unclear"),
         # formal yes and no without "ja" or "nee"
         (K, "Het antwoord op die vraag is helaas ontkennend.", "uncertain"),
         (V, "Dat kan ik bevestigen.", "agree"),
