@@ -174,6 +174,7 @@ class AxisReader:
         self.collective = frozenset(lexicon["collective_subjects"])
         self.first_person = frozenset(lexicon["first_person"])
         self.knowing = frozenset(lexicon["knowing"])
+        self.working = frozenset(lexicon["working"])
         self.clause_words = ClauseWords(
             breaks=frozenset(lexicon["clause_breaks"]),
             contrast=frozenset(lexicon["contrast"]),
@@ -387,7 +388,9 @@ class AxisReader:
             # "ik weet niet of iedereen het eens is": the rest is not a claim.
             source = next(h.phrase.source for h in hits if h.label.kind == "blocker")
             reading.dont_know.append(source)
-            self._group_does_not_know(tokens, source, clause.weight, len(reading.clauses), reading)
+            if self._topics(tokens) & {"means", "evidence"} or any(t.lemma in self.working for t in tokens):
+                # "we hebben geen idee of de aanpak werkt", not "we twijfelen of we het moeten doen"
+                self._group_does_not_know(tokens, source, clause.weight, len(reading.clauses), reading)
             reading.clauses.append(clause)
             return []
         if tokens[0].text == WISHFUL and not reading.clauses and reading.answer:

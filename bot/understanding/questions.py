@@ -120,6 +120,7 @@ class QuestionReader:
             PhraseFinder(compiled([(p, frame) for p in cues[frame]]), max_gap=gap) for frame, gap in FRAME_GAPS.items()
         ]
         self.openers = frozenset(cues["question_openers"])
+        self.conditionals = frozenset(cues["conditionals"])
         self.term_types = dict(cues["term_types"])
         self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
         self.kb = kb
@@ -170,6 +171,12 @@ class QuestionReader:
     def _read(self, text: str, frames: set[str]) -> Question | None:
         subjects = self.subjects_in(text)
         kinds = {hit.label.kind: hit.label.id for hit in reversed(subjects)}  # longest name wins per kind
+        if "start" in frames and self._hypothetical(text):
+            # "Wat voor soort probleem is het als iedereen het eens is en de oplossing
+            # bekend is?" asks about a type described by its axes, not to type a problem.
+            by_axes = self._type_by_axes(text)
+            if by_axes:
+                return Question("ask_concept", {"concept": f"type:{by_axes}"})
         for frame, intent in (
             ("quiz", "start_quiz"),
             ("demo", "start_demo"),
@@ -212,11 +219,22 @@ class QuestionReader:
                 return Question("ask_concept", {"concept": f"type:{typed}"})
             return Question("ask_concept", {"concept": f"{best.kind}:{best.id}"})
         described = self.definitions.best(self._tokens(text))
-        if described and not self._policy_choice(text):
+        if described and not self._policy_choice(text) and not self._situation(text):
             # "Hoe werkt zo'n constructie waarbij een investeerder vooraf betaalt?": the
             # question describes a glossary term in the words of its definition.
             return Question("ask_concept", {"concept": f"term:{described}"})
         return None
+
+    def _hypothetical(self, text: str) -> bool:
+        return any(t.text in self.conditionals for t in self._tokens(text))
+
+    def _situation(self, text: str) -> bool:
+        """ "Eenzaamheid onder ouderen in Noord. Wat voor probleem is dat?" describes a
+        situation; words it shares with a definition make it no question about that term."""
+        from bot.understanding.situation import situation_reader
+
+        score = situation_reader(self.kb).score(text)
+        return score.describes and "context" in score.signals  # names a group, place or domain
 
     def _policy_choice(self, text: str) -> bool:
         """ "Zou het slim zijn om een basisbaan aan te bieden?" is a choice to type, not a concept question."""

@@ -55,6 +55,8 @@ CONFIDENT = 0.8  # a model intent this sure stands unless a rule clearly knows b
 NAMED_SITUATION = 1.0  # a first message the model calls context needs this much of a situation score ...
 NAMED_SITUATION_WORDS = 3  # ... and this many words ("de wmo" names a domain, not a situation)
 AXIS_ANSWER_INTENT = "inform_axis"
+START_OVER = "start_over"
+DESCRIPTION_NOT_RESTART_WORDS = 6  # "begin maar opnieuw" is a restart; a policy question is not
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,15 @@ class Routed:
 def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, turn: Turn) -> Routed:
     intent = intent or "nlu_fallback"
     stripped = text.strip()
+    if (
+        intent == START_OVER
+        and not turn.active_form
+        and len(stripped.split()) >= DESCRIPTION_NOT_RESTART_WORDS
+        and situation_reader(kb).score(stripped).describes
+    ):
+        # "Moeten we de energietoeslag opnieuw invoeren?": the model hears "opnieuw";
+        # a policy choice is to be typed, nothing is to be started over.
+        return Routed("describe_problem", {}, "describes a situation, no restart")
     if not stripped or stripped.startswith("/") or intent in FIXED or turn.trainer_mode:
         return Routed(intent)
     question = question_reader(kb).read(stripped)

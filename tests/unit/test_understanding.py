@@ -205,6 +205,22 @@ def test_situations_are_recognised(kb, text, describes):
             {},
         ),
         ("Kun je een experimentplan voor me maken?", "ask_plan", {}),
+        # a type described by its axes, also in "wat voor probleem is het als ..." and "zowel ... als ..."
+        (
+            "Wat voor soort probleem is het als alle partijen hetzelfde doel hebben en de oplossing bekend is?",
+            "ask_concept",
+            {"concept": "type:structured"},
+        ),
+        (
+            "Wie betrek ik als zowel de waarden als de kennis omstreden zijn?",
+            "ask_stakeholders",
+            {"named_type": "unstructured"},
+        ),
+        (
+            "Hoe beschrijf ik via welke stappen ons project tot minder eenzaamheid moet leiden?",
+            "ask_concept",
+            {"concept": "term:theory_of_change"},
+        ),
     ],
 )
 def test_direct_questions(kb, text, intent, entities):
@@ -239,8 +255,16 @@ def test_router_sends_an_answer_to_the_form_that_asked(kb):
     assert route(kb, "Wie betrek ik bij een taai probleem?", "inform_axis", 0.5, turn).intent == "ask_stakeholders"
 
 
+def test_a_situation_that_asks_what_type_it_is_is_no_glossary_question(kb):
+    assert question_reader(kb).read("Schulden bij jongeren in de Schilderswijk. Wat voor probleem is dat?") is None
+
+
 def test_router_leaves_commands_and_buttons_alone(kb):
     assert route(kb, "/affirm", "affirm", 1.0, Turn()).intent == "affirm"
+    assert route(kb, "begin maar opnieuw", "start_over", 0.95, Turn()).intent == "start_over"
+    # a policy choice with "opnieuw" in it is no restart
+    choice = "Moeten we de kwijtschelding voor kleine ondernemers in onze gemeente opnieuw invoeren?"
+    assert route(kb, choice, "start_over", 0.9, Turn()).intent == "describe_problem"
     assert route(kb, "vergeet dit gesprek", "forget_conversation", 1.0, Turn()).intent == "forget_conversation"
 
 
