@@ -36,7 +36,7 @@ from typing import Literal
 
 from bot.core.knowledge import KnowledgeBase
 from bot.understanding.answer_model import AnswerModel, answer_examples
-from bot.understanding.clauses import Clause, ClauseWords, split_clauses
+from bot.understanding.clauses import CONTRAST_WEIGHT, Clause, ClauseWords, split_clauses
 from bot.understanding.lexicon import Token, tokenize
 from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
 
@@ -70,6 +70,8 @@ WISHFUL = "<wishful>"
 # time, it is right on 82 of the 83 replies the cues leave open that it reads.
 MODEL_MIN_PROBABILITY = 0.75
 KNOWLEDGE_GROUP_STRENGTH = 0.8  # "we hebben geen idee of het werkt" weighs like "niemand weet"
+CONCEDED_REACH = 4  # words after "ondanks" that it concedes
+CONCEDED_FACTOR = 0.4
 NEGATION_REACH = 6  # words between a negator and the cue it negates, at most
 PAST_WEIGHT = 0.3  # "vroeger ..., nu ...": the past clause hardly counts
 SHORT_CONTRAST = 3  # words after "maar" before a comma that still belong to the clause after it
@@ -197,6 +199,14 @@ class AxisReader:
         self.subordinators = frozenset(lexicon["subordinators"])
         self.irony_markers = tuple(lexicon["irony_markers"])
         self.appearance = PhraseFinder(compile_phrase(p, "appearance", self.overrides) for p in lexicon["appearance"])
+        self.asking_back = PhraseFinder(
+            compile_phrase(p, "asking_back", self.overrides, max_gap=0) for p in lexicon["asking_back"]
+        )
+        self.concessive_before = frozenset(lexicon["concessive_prepositions"])
+        self.parentheticals = PhraseFinder(
+            compile_phrase(p, "aside", self.overrides, max_gap=1) for p in lexicon["parentheticals"]
+        )
+        self.axis_cues = PhraseFinder(p for p in phrases if p.label.kind == "axis")
         self.rhetorical = PhraseFinder(compile_phrase(p, "rhetorical", self.overrides) for p in lexicon["rhetorical"])
         self.generic = frozenset(lexicon["generic_certainty"])
         self.echo_rejections = tuple(" ".join(t.text for t in tokenize(r)) for r in lexicon["echo_rejections"])
@@ -218,7 +228,30 @@ class AxisReader:
             first, last = hit.positions[0], hit.positions[-1]
             tokens[first : last + 1] = [Token(".", "."), Token(WISHFUL, WISHFUL), Token(".", ".")]
             break
-        return self._weigh_past(self._join_short_contrast(split_clauses(tokens, self.clause_words)))
+        clauses = self._drop_parentheticals(split_clauses(tokens, self.clause_words))
+        return self._weigh_past(self._join_short_contrast(clauses))
+
+    def _drop_parentheticals(self, clauses: list[Clause]) -> list[Clause]:
+        """ "Over het doel zijn wij het, naar mijn inschatting, in grote lijnen eens": an
+        aside between commas does not cut the clause around it."""
+        index = 1
+        while index + 1 < len(clauses):
+            aside, before, after = clauses[index], clauses[index - 1], clauses[index + 1]
+            if (
+                before.ended_by == ","
+                and aside.ended_by == ","
+                and not after.contrast
+                and after.tokens[0].text not in self.clause_words.breaks
+                and any(len(h.positions) >= len(aside.tokens) - 1 for h in self.parentheticals.find(aside.tokens, set()))
+            ):
+                before.tokens = before.tokens + after.tokens
+                before.ended_by = after.ended_by
+                before.ends_with_question = after.ends_with_question
+                before.question = before.question or after.question
+                del clauses[index : index + 2]
+                continue
+            index += 1
+        return clauses
 
     def _join_short_contrast(self, clauses: list[Clause]) -> list[Clause]:
         """ "..., maar de raad, de corporaties en de bewoners willen wat anders": a comma
@@ -248,6 +281,17 @@ class AxisReader:
                 continue
             joined.append(clause)
             index += 1
+        for before, clause in zip(joined, joined[1:]):
+            if (
+                before.contrast
+                and before.ended_by == ","
+                and not clause.contrast
+                and clause.tokens[0].text not in self.clause_words.breaks
+            ):
+                # "Wij menen de oorzaak te kennen, doch of de aanpak werkt, is allerminst
+                # zeker": the point after "doch" goes on after the comma.
+                clause.contrast = True
+                clause.weight *= CONTRAST_WEIGHT
         return joined
 
     def _weigh_past(self, clauses: list[Clause]) -> list[Clause]:
@@ -338,6 +382,20 @@ class AxisReader:
         taken: set[int] = set()
         hits = self.finder.find(tokens, taken, accept=lambda hit: not self._negated_dont_know(hit, tokens))
         kinds = {hit.label.kind for hit in hits}
+        # The word after an opening "maar" plays the part of the first word.
+        start = 1 if len(tokens) > 1 and tokens[0].text in self.clause_words.contrast else 0
+        denied_after_contrast = clause.contrast and start == 1 and tokens[1].text in self.negators
+        if "means_marker" in kinds and denied_after_contrast and previous:
+            # "ze zijn het eens dat er een probleem is, maar niet over wat het doel moet
+            # zijn": after "maar" the denial repeats the clause before (an ellipsis), it
+            # does not say that clause was about means.
+            taken = set()
+            hits = self.finder.find(
+                tokens,
+                taken,
+                accept=lambda hit: hit.label.kind != "means_marker" and not self._negated_dont_know(hit, tokens),
+            )
+            kinds = {hit.label.kind for hit in hits}
         topics_override: set[str] | None = None
         if "means_marker" in kinds and any(h.label.kind == "axis" for h in hits):
             topics_override = {"means"}  # "de ruzie gaat puur over wie het betaalt": this clause is about means
@@ -428,14 +486,15 @@ class AxisReader:
         ]
         hedged = "hedge" in kinds
         # "Wie wil dat nou niet?" asks nothing: it says everyone does.
-        asked = clause.question and reading.answer and not self.rhetorical.find(tokens, set())
+        asks_back = clause.question or bool(self.asking_back.find(tokens, set()))  # "wat bedoel je met zekerheid"
+        asked = asks_back and reading.answer and not self.rhetorical.find(tokens, set())
         weight = clause.weight * (HEDGE_FACTOR if hedged else 1.0) * (QUESTION_FACTOR if asked else 1.0)
         index = len(reading.clauses)
         reading.clauses.append(clause)
         if weight == 0:
             return []
         topics = topics_override or self._topics(tokens)
-        opener = tokens[1] if clause.contrast and len(tokens) > 1 else tokens[0]  # "maar daar ..."
+        opener = tokens[start]  # "maar daar ..."
         if not topics and opener.text in self.resumptive:
             topics = reading.last_topics  # "Hoe je daar komt, daar verschillen ze in": still about means
         reading.last_topics = topics
@@ -458,7 +517,7 @@ class AxisReader:
             and (negations or tokens[0].text in self.elliptic_openers)
             and elliptic
             and len(tokens) <= ELLIPSIS_MAX_WORDS
-            and (topics or closing_denial)
+            and (topics or closing_denial or denied_after_contrast)
         ):
             # Ellipsis: "we zijn het eens over de aanpak, alleen niet over waarom":
             # the second clause reuses the first one's cue with its own negation.
@@ -481,11 +540,15 @@ class AxisReader:
             if hit.label.weight * weight >= ANSWER_MIN_WEIGHT:
                 covered.update(AXES)  # the "wel" in "dat is wel bekend" belongs to the cue
             cue = self._quote(tokens, hit, taken) if not inherited else hit.phrase.source
+            conceded = not inherited and any(
+                tokens[i].text in self.concessive_before
+                for i in range(max(0, hit.positions[0] - CONCEDED_REACH), hit.positions[0])
+            )  # "ondanks wat gemopper van de ondernemers willen alle partijen ...": conceded
             reading.axis.append(
                 Evidence(
                     axis,
                     value,
-                    hit.label.weight * weight,
+                    hit.label.weight * weight * (CONCEDED_FACTOR if conceded else 1.0),
                     cue,
                     scope % 2 == 1,
                     index,
@@ -503,7 +566,7 @@ class AxisReader:
         # answer closing a long clause is none ("ik stuur je straks de notulen wel").
         short = len(tokens) <= SHORT_CLAUSE
         last = len(tokens) - 1
-        opening = 1 if clause.contrast and len(tokens) > 1 else 0  # "maar niet echt als je doorvraagt"
+        opening = start  # "maar niet echt als je doorvraagt"
         answers = [
             h
             for h in hits
@@ -612,6 +675,9 @@ class AxisReader:
         if hit.label.kind != "dont_know":
             return False
         own = set(hit.positions)
+        gap = [tokens[i] for i in range(hit.positions[0], hit.positions[-1] + 1) if i not in own]
+        if gap and tokens[hit.positions[0]].text in self.negators and self.axis_cues.find(gap, set()):
+            return True  # "geen pasklaar antwoord op": the "geen" negates the cue, it is no "geen antwoord op"
         return any(
             tokens[i].text in self.negators for i in range(hit.positions[0], hit.positions[-1] + 1) if i not in own
         )
@@ -634,7 +700,7 @@ class AxisReader:
         for n in negators:
             if any(hit.positions[-1] < s < n for s in subordinate):
                 continue
-            if distance(hit, n) > NEGATION_REACH and any(distance(hit, m) <= NEGATION_REACH for m in negators):
+            if distance(hit, n) > NEGATION_REACH and any(hit.positions[-1] < m < n for m in negators):
                 # "dat weten we niet de wetenschap is er ook niet uit": a run-on, two claims;
                 # the cue has its own negator, the far one belongs to the other claim.
                 continue

@@ -112,6 +112,21 @@ def read(kb, axis, text):
         # a means marker after a clause that names the goal leaves that clause standing
         (V, "We zijn het eens over het doel, het gedoe gaat over wie wat betaalt.", "agree"),
         (V, "ja wacht even, de telefoon gaat", "unclear"),
+        # "ondanks ..." concedes; "maar niet voor ..." repeats the clause before, denied
+        (V, "Ondanks wat gemor in de raad zijn we het over het doel eens.", "agree"),
+        (K, "We weten wat werkt voor ouderen in het algemeen, maar niet voor deze wijk.", "uncertain"),
+        (V, "Ze zijn het eens dat er iets moet gebeuren, maar niet over wat het doel is.", "disagree"),
+        # a negator in the gap of a don't-know phrase negates the cue there
+        (K, "Daar is geen pasklaar antwoord op.", "uncertain"),
+        # asking back without a question mark; formal double negation
+        (K, "wat bedoel je met zekerheid", "unclear"),
+        (V, "Het ware onjuist te stellen dat er geen overeenstemming is.", "agree"),
+        (K, "Niemand zal ontkennen dat de aanpak werkt.", "certain"),
+        # "daar ligt het niet aan" is no "nee"
+        (V, "De aanpak is goed onderbouwd, daar ligt het niet aan.", "unclear"),
+        (K, "Het is geen nattevingerwerk, er ligt een goede evaluatie.", "certain"),
+        # an aside between commas does not cut the clause
+        (V, "Over het doel zijn we het, als je het mij vraagt, best eens.", "agree"),
         # formal yes and no without "ja" or "nee"
         (K, "Het antwoord op die vraag is helaas ontkennend.", "uncertain"),
         (V, "Dat kan ik bevestigen.", "agree"),
