@@ -219,7 +219,7 @@ class QuestionReader:
                 return Question("ask_concept", {"concept": f"type:{typed}"})
             return Question("ask_concept", {"concept": f"{best.kind}:{best.id}"})
         described = self.definitions.best(self._tokens(text))
-        if described and not self._policy_choice(text) and not self._situation(text):
+        if described and not self._policy_choice(text):
             # "Hoe werkt zo'n constructie waarbij een investeerder vooraf betaalt?": the
             # question describes a glossary term in the words of its definition.
             return Question("ask_concept", {"concept": f"term:{described}"})
@@ -227,14 +227,6 @@ class QuestionReader:
 
     def _hypothetical(self, text: str) -> bool:
         return any(t.text in self.conditionals for t in self._tokens(text))
-
-    def _situation(self, text: str) -> bool:
-        """ "Eenzaamheid onder ouderen in Noord. Wat voor probleem is dat?" describes a
-        situation; words it shares with a definition make it no question about that term."""
-        from bot.understanding.situation import situation_reader
-
-        score = situation_reader(self.kb).score(text)
-        return score.describes and "context" in score.signals  # names a group, place or domain
 
     def _policy_choice(self, text: str) -> bool:
         """ "Zou het slim zijn om een basisbaan aan te bieden?" is a choice to type, not a concept question."""

@@ -270,10 +270,6 @@ def test_router_sends_an_answer_to_the_form_that_asked(kb):
     assert route(kb, "Wie betrek ik bij een taai probleem?", "inform_axis", 0.5, turn).intent == "ask_stakeholders"
 
 
-def test_a_situation_that_asks_what_type_it_is_is_no_glossary_question(kb):
-    assert question_reader(kb).read("Schulden bij jongeren in de Schilderswijk. Wat voor probleem is dat?") is None
-
-
 def test_router_leaves_commands_and_buttons_alone(kb):
     assert route(kb, "/affirm", "affirm", 1.0, Turn()).intent == "affirm"
     assert route(kb, "begin maar opnieuw", "start_over", 0.95, Turn()).intent == "start_over"
