@@ -582,7 +582,7 @@ class AxisReader:
         ]  # not the "wel" of "er zijn wel methoden"
         # A bare negation is an answer in a short clause, or where it opens or closes one
         # ("niet voor deze doelgroep", "de coalitiepartijen bij lange na niet").
-        opens_denial = (
+        opens_denial = denied_after_contrast or (
             bool(negator_positions)
             and min(negator_positions) == 0
             and tokens[0].text in self.denial_openers

@@ -127,6 +127,11 @@ def read(kb, axis, text):
         (K, "Het is geen nattevingerwerk, er ligt een goede evaluatie.", "certain"),
         # an aside between commas does not cut the clause
         (V, "Over het doel zijn we het, als je het mij vraagt, best eens.", "agree"),
+        # "maar niet over ..." right after the contrast word is a no for what it names
+        (V, "Wel over de vraag dat er iets moet veranderen, maar niet over wat we willen bereiken.", "disagree"),
+        (K, "De onderzoekers zijn er nog niet over uit.", "uncertain"),
+        (V, "Elke partij heeft een eigen agenda.", "disagree"),
+        (K, "Sommige onderzoeken zeggen dat het helpt, andere onderzoeken vinden niets.", "uncertain"),
         # formal yes and no without "ja" or "nee"
         (K, "Het antwoord op die vraag is helaas ontkennend.", "uncertain"),
         (V, "Dat kan ik bevestigen.", "agree"),
@@ -220,6 +225,11 @@ def test_situations_are_recognised(kb, text, describes):
             {},
         ),
         ("Kun je een experimentplan voor me maken?", "ask_plan", {}),
+        (
+            "Mag ik van de regels afwijken als ze voor een gezin onevenredig hard uitpakken?",
+            "ask_route_info",
+            {"route": "hardship_maatwerk"},
+        ),
         # a type described by its axes, also in "wat voor probleem is het als ..." and "zowel ... als ..."
         (
             "Wat voor soort probleem is het als alle partijen hetzelfde doel hebben en de oplossing bekend is?",
