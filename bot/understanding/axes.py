@@ -66,6 +66,8 @@ MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "
 SHORT_CLAUSE = 5
 ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
 WISHFUL = "<wishful>"
+MILD = "mild"  # a negator phrase that negates a cue but is no "nee" of its own
+GENERIC_MAX_WORDS = 6  # "geen twijfel over" answers; "dan hoor je zekerheid en een fijne werkplek" does not
 # From here the answer model's reading counts: leaving one author of the examples out at a
 # time, it is right on 82 of the 83 replies the cues leave open that it reads.
 MODEL_MIN_PROBABILITY = 0.75
@@ -167,6 +169,8 @@ class AxisReader:
         )
         for other, key in other_kinds:
             phrases += [compile_phrase(p, Label(other), self.overrides) for p in lexicon[key]]
+        # "De verdeeldheid valt wel mee" = not divided; "Dat valt wel mee" alone answers nothing.
+        phrases += [compile_phrase(p, Label("negator", value=MILD), self.overrides) for p in lexicon["mild_negators"]]
         self.finder = PhraseFinder(phrases)
         self.negators = frozenset(lexicon["negators"])
         self.quantity_negators = frozenset(lexicon["quantity_negators"])
@@ -554,6 +558,7 @@ class AxisReader:
                     index,
                     topics=frozenset(topics),
                     strength=hit.label.weight,
+                    contrast=clause.contrast,
                     source=hit.phrase.source,
                 )
             )
@@ -610,7 +615,10 @@ class AxisReader:
         # "Te weinig betaalbare woningen" is no "nee": a negator that counts an amount
         # negates a cue, but before a noun it is no answer of its own; closing the clause
         # it is ("dat begrijpen we nog onvoldoende").
-        bare = any(tokens[i].text not in self.quantity_negators or i == last for i in negator_positions)
+        mild = {h.positions[0] for h in hits if h.label.kind == "negator" and h.label.value == MILD}
+        bare = any(
+            (tokens[i].text not in self.quantity_negators or i == last) and i not in mild for i in negator_positions
+        )
         if answers or (bare and (short or at_edge) and not axis_hits):
             yes = any(h.label.value == "yes" for h in answers)
             no = any(h.label.value == "no" for h in answers)
@@ -735,9 +743,12 @@ class AxisReader:
         ranked = sorted(totals.items(), key=lambda kv: -kv[1])
         pole, top = ranked[0]
         other = ranked[1][1] if len(ranked) > 1 else 0.0
-        clear_doubt = any(
-            e.axis == axis and e.value == "uncertain" and e.strength >= MIXED_MIN_STRENGTH for e in evidence
-        )
+        doubts = [e for e in evidence if e.axis == axis and e.value == "uncertain" and e.strength >= MIXED_MIN_STRENGTH]
+        concluded = any(
+            e.axis == axis and e.value == "certain" and e.contrast and all(e.clause > d.clause for d in doubts)
+            for e in evidence
+        )  # "Er zijn wat open vragen, maar de kern van de aanpak is goed onderbouwd": the point is certain
+        clear_doubt = bool(doubts) and not concluded
         if axis == "knowledge_certainty" and len(ranked) > 1 and clear_doubt and totals["uncertain"] >= MIXED_UNCERTAIN:
             # "De oorzaak weten we, de oplossing totaal niet": knowledge that is only
             # partly certain is uncertain; the user said so for the part that matters.
@@ -773,7 +784,10 @@ class AxisReader:
                     axis, VALUES_FROM_KNOWLEDGE[e.value], e.weight, e.cue, e.negated, e.clause, strength=e.strength
                 )
                 for e in reading.axis
-                if e.axis == "knowledge_certainty" and e.source in self.generic and not e.topics
+                if e.axis == "knowledge_certainty"
+                and e.source in self.generic
+                and not e.topics
+                and len(reading.clauses[e.clause].tokens) <= GENERIC_MAX_WORDS
             ]
         # Where the text has cues, a "ja" or "zeker" beside them mostly confirms what was
         # said; only a short answer after a contrast weighs against them: "Eens ben je het
@@ -787,6 +801,7 @@ class AxisReader:
                 a.cue,
                 clause=a.clause,
                 strength=0.0,
+                contrast=a.contrast,
             )
             for a in reading.answers
             if self._answer_counts(a, axis) and (a.contrast or not strong)

@@ -124,6 +124,15 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
             # "Wat versta je onder zekerheid, wetenschappelijk bewijs of ervaring?": the
             # rest of a sentence that asks back asks back too.
             clause.question = True
+        if (
+            ended_by[index] == "?"
+            and sentence_start
+            and index > 0
+            and clauses[index - 1].question
+            and ended_by[index - 1] == "?"
+        ):
+            # "Wat versta je onder zekerheid? Een RCT of gewoon ervaring?": the asking goes on.
+            clause.question = True
         clause.ends_with_question = ended_by[index] == "?"
         clause.ended_by = ended_by[index]
         if ended_by[index] == "?" and len(clause.tokens) <= ECHO_MAX_WORDS:

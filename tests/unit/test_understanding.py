@@ -132,6 +132,18 @@ def read(kb, axis, text):
         (K, "De onderzoekers zijn er nog niet over uit.", "uncertain"),
         (V, "Elke partij heeft een eigen agenda.", "disagree"),
         (K, "Sommige onderzoeken zeggen dat het helpt, andere onderzoeken vinden niets.", "uncertain"),
+        (V, "Het is helemaal niet zo dat iedereen hetzelfde wil.", "disagree"),
+        (V, "ik weet echt niet wat de partijen precies willen", "dont_know"),
+        (K, "Nee, we weten nich waarom ze de brieven niet openen.", "uncertain"),
+        # how things look, against a "maar", is no claim ("lijkt")
+        (V, "Op papier lijkt iedereen het eens, maar ik weet niet wat er achter de schermen gebeurt.", "dont_know"),
+        # doubt first, certainty as the point after "maar": certain
+        (K, "Er zijn nog wat vragen over de lange termijn, maar de aanpak zelf is goed onderbouwd.", "certain"),
+        (K, "Er zijn veel vermoedens, maar geen harde kennis.", "uncertain"),
+        # a question back goes on in the next sentence
+        (K, "Wat bedoel je met zeker? Onderzoek of ervaring?", "unclear"),
+        # "valt wel mee" negates a cue
+        (V, "De verdeeldheid valt wel mee.", "agree"),
         # formal yes and no without "ja" or "nee"
         (K, "Het antwoord op die vraag is helaas ontkennend.", "uncertain"),
         (V, "Dat kan ik bevestigen.", "agree"),
@@ -229,6 +241,11 @@ def test_situations_are_recognised(kb, text, describes):
             "Mag ik van de regels afwijken als ze voor een gezin onevenredig hard uitpakken?",
             "ask_route_info",
             {"route": "hardship_maatwerk"},
+        ),
+        (
+            "Wie zet ik aan tafel bij een vraagstuk waar de waarden botsen maar de kennis helder is?",
+            "ask_stakeholders",
+            {"named_type": "moderately_structured_values_contested"},
         ),
         # a type described by its axes, also in "wat voor probleem is het als ..." and "zowel ... als ..."
         (
