@@ -514,7 +514,9 @@ class AxisReader:
             or tokens[0].text in self.negators | self.elliptic_openers
             or (len(tokens) <= SHORT_CLAUSE and tokens[-1].text in self.negators)
         )
-        closing_denial = len(tokens) <= 3 and tokens[-1].text in self.negators  # "verder niemand"
+        closing_denial = (
+            len(tokens) <= 3 and tokens[-1].text in self.negators and tokens[-1].text not in self.quantity_negators
+        )  # "verder niemand"; not "(weinig)", an amount
         if (
             not axis_hits
             and previous

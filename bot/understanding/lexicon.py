@@ -66,6 +66,7 @@ def lemma(word: str, overrides: Mapping[str, str] | None = None) -> str:
 
 def tokenize(text: str, overrides: Mapping[str, str] | None = None) -> list[Token]:
     folded = fold(text).replace("’", "'").replace("‘", "'")
+    folded = folded.replace("(", ",").replace(")", ",")  # "(weinig)" is an aside, as between commas
     return [Token(word, lemma(word, overrides), is_known(word)) for word in _TOKEN.findall(folded)]
 
 
