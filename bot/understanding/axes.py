@@ -650,8 +650,8 @@ class AxisReader:
         claim about what is known. It stays a don't-know for the values question and is
         evidence of uncertain knowledge, unless the clause is about the values only ("we
         weten niet wat de raad wil")."""
-        if not any(t.text in self.collective for t in tokens):
-            return
+        if not reading.answer or not any(t.text in self.collective for t in tokens):
+            return  # in a description "we weten niet of ..." often weighs a choice, not what is known
         topics = self._topics(tokens)
         if "values" in topics and not topics & {"means", "evidence"}:
             return
