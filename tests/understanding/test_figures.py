@@ -6,14 +6,14 @@ issue 11. The axis answers need only the reader (fast tier); first messages and
 direct questions go through the trained NLU model, loaded in this process.
 
 The aims hold on the development parts that were read round after round (dev to dev6,
-and dev12, dev13, read for their errors the day they were added). The parts added last in
+and dev12 to dev20, read for their errors the day they were added). The parts added in
 other registers (dev7 to dev11: chat, formal policy prose, a course room, regional and
 Randstad professionals) and the held-out parts (only evaluated) do not meet all aims;
 their floors sit just under what they measure today (README, *Understanding*), so that a
 change which makes Taai read such text worse fails here, without pretending that the
-aim is met. The third held-out part, written last, is its own group: it was measured
-for the first time after the day's changes and reads worst (it tells what unseen text
-does to Taai today).
+aim is met. The third and fourth held-out parts, written last, are their own group: each
+was kept out of the repository until a session's changes were done, and they read worst
+(they tell what unseen text does to Taai today).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from tests.understanding.evaluate import DEV_PARTS, HELD_OUT_PARTS, PARTS, ROOT, combined, main, nlu_parser, run
 
 LATER_DEV_PARTS = ("dev7", "dev8", "dev9", "dev10", "dev11")
-NEWEST_HELD_OUT = ("heldout3",)
+NEWEST_HELD_OUT = ("heldout3", "heldout4")
 GROUPS = {
     "development": tuple(p for p in DEV_PARTS if p not in LATER_DEV_PARTS),
     "development, added last": LATER_DEV_PARTS,
@@ -39,7 +39,7 @@ AIMS = {
     "development": (0.97, 0, 0.95, 0.95, 0),
     "development, added last": (0.97, 1, 0.95, 0.95, 0),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
-    "held-out, written last": (0.89, 3, 0.88, 0.87, 2),
+    "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
 }
 
 
