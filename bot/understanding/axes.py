@@ -246,7 +246,9 @@ class AxisReader:
                 and aside.ended_by == ","
                 and not after.contrast
                 and after.tokens[0].text not in self.clause_words.breaks
-                and any(len(h.positions) >= len(aside.tokens) - 1 for h in self.parentheticals.find(aside.tokens, set()))
+                and any(
+                    len(h.positions) >= len(aside.tokens) - 1 for h in self.parentheticals.find(aside.tokens, set())
+                )
             ):
                 before.tokens = before.tokens + after.tokens
                 before.ended_by = after.ended_by
@@ -285,7 +287,7 @@ class AxisReader:
                 continue
             joined.append(clause)
             index += 1
-        for before, clause in zip(joined, joined[1:]):
+        for before, clause in zip(joined, joined[1:], strict=False):  # pairs of neighbours
             if (
                 before.contrast
                 and before.ended_by == ","
@@ -645,7 +647,9 @@ class AxisReader:
                 )
         return axis_hits
 
-    def _group_does_not_know(self, tokens: list[Token], source: str, weight: float, index: int, reading: Reading) -> None:
+    def _group_does_not_know(
+        self, tokens: list[Token], source: str, weight: float, index: int, reading: Reading
+    ) -> None:
         """ "We hebben geen idee of dit gaat werken": a "weet ik niet" said of a group is a
         claim about what is known. It stays a don't-know for the values question and is
         evidence of uncertain knowledge, unless the clause is about the values only ("we

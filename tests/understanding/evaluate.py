@@ -42,7 +42,7 @@ from bot.understanding.router import Routed, Turn, route
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
-DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20")
+DEV_PARTS = ("dev", *(f"dev{n}" for n in range(2, 21)))  # dev.yml, dev2.yml ... dev20.yml
 # Only evaluated: their errors are never printed nor written to the report.
 HELD_OUT_PARTS = ("heldout", "heldout2", "heldout3", "heldout4")
 PARTS = DEV_PARTS + HELD_OUT_PARTS
