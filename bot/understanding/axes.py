@@ -36,7 +36,7 @@ from typing import Literal
 
 from bot.core.knowledge import KnowledgeBase
 from bot.understanding.answer_model import AnswerModel, answer_examples
-from bot.understanding.clauses import CONTRAST_WEIGHT, Clause, ClauseWords, split_clauses
+from bot.understanding.clauses import CONTRAST_WEIGHT, Clause, ClauseWords, join, split_clauses
 from bot.understanding.lexicon import Token, tokenize
 from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
 
@@ -250,10 +250,7 @@ class AxisReader:
                     len(h.positions) >= len(aside.tokens) - 1 for h in self.parentheticals.find(aside.tokens, set())
                 )
             ):
-                before.tokens = before.tokens + after.tokens
-                before.ended_by = after.ended_by
-                before.ends_with_question = after.ends_with_question
-                before.question = before.question or after.question
+                join(before, after)
                 del clauses[index : index + 2]
                 continue
             index += 1
@@ -278,11 +275,7 @@ class AxisReader:
                 and following.tokens[0].text not in self.clause_words.breaks
                 and not following.contrast
             ):
-                clause.tokens = clause.tokens + following.tokens
-                clause.ended_by = following.ended_by
-                clause.ends_with_question = following.ends_with_question
-                clause.question = clause.question or following.question
-                joined.append(clause)
+                joined.append(join(clause, following))
                 index += 2
                 continue
             joined.append(clause)

@@ -56,6 +56,15 @@ class ClauseWords:
     conclusive: frozenset[str] = frozenset()  # "..., dus nee": the conclusion carries the point
 
 
+def join(first: Clause, second: Clause) -> Clause:
+    """`first` with the words of `second` after it, ended as `second` ends."""
+    first.tokens = first.tokens + second.tokens
+    first.ended_by = second.ended_by
+    first.ends_with_question = second.ends_with_question
+    first.question = first.question or second.question
+    return first
+
+
 def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
     clauses: list[Clause] = []
     current: list[Token] = []
