@@ -187,6 +187,9 @@ def test_descriptions_only_fill_what_they_make_clear(kb):
         ("De leeftijdsgrens voor de minimaregeling staat weer ter discussie.", True),
         ("Zullen we de toeristenbelasting verhogen?", True),
         ("Steeds meer ouderen in ons dorp vereenzamen.", True),
+        # short statements of what should be prevented or is not reached
+        ("Schooluitval terugdringen in de Vogelbuurt", True),
+        ("De voedselbank bereikt werkende armen niet", True),
         ("hoi", False),
         ("Hoeveel bijstand krijg ik als ik ga samenwonen?", False),
         ("wat kun je allemaal?", False),
