@@ -70,6 +70,26 @@ def tokenize(text: str, overrides: Mapping[str, str] | None = None) -> list[Toke
     return [Token(word, lemma(word, overrides), is_known(word)) for word in _TOKEN.findall(folded)]
 
 
+MIN_JOINED_COMPOUND = 8  # "bij stand" joins to "bijstand"; shorter pairs ("de ze") are real words
+
+
+def join_split_compounds(tokens: list[Token], vocabulary: frozenset[str], overrides=None) -> list[Token]:
+    """ "participatie wet", "bij stand": a compound typed (or dictated) as two words is
+    read as the one word when the reader knows that word."""
+    joined: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens) and not tokens[i].is_punctuation and not tokens[i + 1].is_punctuation:
+            word = tokens[i].text + tokens[i + 1].text
+            if len(word) >= MIN_JOINED_COMPOUND and word in vocabulary:
+                joined.append(Token(word, lemma(word, overrides), True))
+                i += 2
+                continue
+        joined.append(tokens[i])
+        i += 1
+    return joined
+
+
 def warm_up() -> None:
     """Load the lemmatizer's data now rather than during the first conversation."""
     _simplemma_lemma("twijfelden")

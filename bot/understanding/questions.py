@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.core.knowledge import KnowledgeBase
-from bot.understanding.lexicon import Token, tokenize
+from bot.understanding.lexicon import Token, join_split_compounds, tokenize
 from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
 
 # How many other words may stand between the words of a frame phrase.
@@ -31,6 +31,7 @@ FRAME_GAPS = {
     "start": 1,
     "demo": 1,
     "quiz": 1,
+    "naming": 1,
 }
 REQUESTS = frozenset({"request", "plan", "start", "demo", "quiz"})
 
@@ -119,7 +120,16 @@ class QuestionReader:
         self.frames = [
             PhraseFinder(compiled([(p, frame) for p in cues[frame]]), max_gap=gap) for frame, gap in FRAME_GAPS.items()
         ]
+        # Compounds the reader knows, for "participatie wet" typed as two words.
+        phrase_sources = [p for p, _ in subjects + routes + terms + ambiguous] + [
+            p for frame in FRAME_GAPS for p in cues[frame]
+        ]
+        self.vocabulary = frozenset(
+            t.text for source in phrase_sources for t in tokenize(source) if len(t.text) >= 8 and t.text.isalpha()
+        )
         self.openers = frozenset(cues["question_openers"])
+        self.question_words = frozenset(cues["question_words"])
+        self.embedding_words = frozenset(cues["embedding_words"])
         self.conditionals = frozenset(cues["conditionals"])
         self.term_types = dict(cues["term_types"])
         self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
@@ -127,7 +137,8 @@ class QuestionReader:
         self.definitions = DefinitionIndex(kb, frozenset(kb.cues["lexicon"]["stopwords"]), overrides)
 
     def _tokens(self, text: str) -> list[Token]:
-        return [t for t in tokenize(text, self.overrides) if not t.is_punctuation]
+        tokens = join_split_compounds(tokenize(text, self.overrides), self.vocabulary, self.overrides)
+        return [t for t in tokens if not t.is_punctuation]
 
     def subjects_in(self, text: str) -> list[Hit[Subject]]:
         """Named types, terms, cases, levels and routes, longest names first."""
@@ -156,7 +167,30 @@ class QuestionReader:
         tokens = self._tokens(text)
         if "?" not in text and len(re.findall(r"[.!]\s+\S", text.strip())) >= 2:
             return False  # a story of three sentences without a question mark tells, it does not ask
-        return "?" in text or bool(tokens and tokens[0].text in self.openers) or bool(frames & REQUESTS)
+        return (
+            "?" in text
+            or bool(tokens and tokens[0].text in self.openers)
+            or bool(frames & (REQUESTS | {"naming"}))
+            or self._asks_midway(tokens)
+        )
+
+    def _asks_midway(self, tokens: list[Token]) -> bool:
+        """ "als de waarden omstreden zijn welke partijen haal je erbij", typed without a
+        question mark: a question word at most four words before a question frame,
+        halfway the message.
+        Not after a verb that embeds it ("we weten niet welke partijen er zijn")."""
+        for finder in self.frames:
+            for hit in finder.find(tokens):
+                start = hit.positions[0]
+                at = next(
+                    (i for i in range(start, start - 5, -1) if i >= 0 and tokens[i].text in self.question_words), None
+                )
+                if at is None or at == 0:
+                    continue
+                before = tokens[max(0, at - 3) : at]
+                if not any(t.text in self.embedding_words or t.lemma in self.embedding_words for t in before):
+                    return True
+        return False
 
     def read(self, text: str) -> Question | None:
         tokens = self._tokens(text)
@@ -218,7 +252,9 @@ class QuestionReader:
                 # in Taai's typology; the type says more to this user than the term.
                 return Question("ask_concept", {"concept": f"type:{typed}"})
             return Question("ask_concept", {"concept": f"{best.kind}:{best.id}"})
-        described = self.definitions.best(self._tokens(text))
+        # "..., hoe heet dat?": asked for the name of what the message describes.
+        lead = self.definitions.NAMING_LEAD if "naming" in frames else self.definitions.MIN_LEAD
+        described = self.definitions.best(self._tokens(text), lead)
         if described and not self._policy_choice(text):
             # "Hoe werkt zo'n constructie waarbij een investeerder vooraf betaalt?": the
             # question describes a glossary term in the words of its definition.
@@ -254,6 +290,7 @@ class DefinitionIndex:
 
     MIN_SIMILARITY = 0.2
     MIN_LEAD = 1.5  # the best term's similarity over the second's
+    NAMING_LEAD = 1.2  # ... when the user asks what something is called, a term is what they want
 
     def __init__(self, kb: KnowledgeBase, stopwords: frozenset[str], overrides) -> None:
         self.stopwords = stopwords
@@ -289,7 +326,7 @@ class DefinitionIndex:
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {word: v / norm for word, v in vector.items() if v}
 
-    def best(self, tokens: list[Token]) -> str | None:
+    def best(self, tokens: list[Token], lead: float = MIN_LEAD) -> str | None:
         query = self._vector(self._bag(tokens))
         if len(query) < 2:
             return None
@@ -301,7 +338,7 @@ class DefinitionIndex:
             reverse=True,
         )
         (top, term_id), (second, _) = scores[0], scores[1]
-        if top >= self.MIN_SIMILARITY and top >= self.MIN_LEAD * second:
+        if top >= self.MIN_SIMILARITY and top >= lead * second:
             return term_id
         return None
 

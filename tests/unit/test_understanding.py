@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from bot.understanding.axes import axis_reader
-from bot.understanding.lexicon import is_known, tokenize, within_one_edit
+from bot.understanding.lexicon import is_known, join_split_compounds, tokenize, within_one_edit
 from bot.understanding.questions import question_reader
 from bot.understanding.router import Turn, earlier_description, route
 from bot.understanding.situation import situation_reader
@@ -271,6 +271,42 @@ def test_situations_are_recognised(kb, text, describes):
 def test_direct_questions(kb, text, intent, entities):
     question = question_reader(kb).read(text)
     assert question is not None and question.intent == intent and question.entities == entities
+
+
+@pytest.mark.parametrize(
+    "text, intent, entities",
+    [
+        # a question word halfway a message typed without a question mark
+        (
+            "bij een probleem met omstreden waarden wie zet je dan aan tafel",
+            "ask_stakeholders",
+            {"named_type": "moderately_structured_values_contested"},
+        ),
+        # asked for the name of what the message describes
+        (
+            "we zetten mensen in die zelf in de schulden hebben gezeten, hoe noem je dat?",
+            "ask_concept",
+            {"concept": "term:ervaringsdeskundigheid"},
+        ),
+        # a compound typed as two words
+        ("hoe zit het met artikel 83 van de participatie wet", "ask_route_info", {"route": "participatiewet_art83"}),
+    ],
+)
+def test_questions_in_other_shapes(kb, text, intent, entities):
+    question = question_reader(kb).read(text)
+    assert question is not None and question.intent == intent
+    assert question.entities == entities or not entities
+
+
+def test_an_embedded_question_word_asks_nothing(kb):
+    reader = question_reader(kb)
+    assert reader.read("we weten niet welke partijen er allemaal meedoen") is None
+
+
+def test_split_compounds_join_only_into_known_words():
+    tokens = tokenize("de bij stand en de ze wet")
+    joined = [t.text for t in join_split_compounds(tokens, frozenset({"bijstand", "dezewet"}))]
+    assert joined == ["de", "bijstand", "en", "de", "ze", "wet"]
 
 
 def test_a_story_without_a_question_mark_is_no_question(kb):
