@@ -18,7 +18,7 @@ from bot.core.knowledge import KnowledgeBase
 from bot.core.routes import named_routes
 from bot.core.text import normalise
 from bot.understanding.infer import interpret_answer
-from bot.understanding.lexicon import tokenize
+from bot.understanding.lexicon import join_split_compounds, tokenize
 from bot.understanding.phrases import PhraseFinder, compile_phrase
 from bot.understanding.questions import question_reader
 
@@ -44,8 +44,19 @@ def _context_finders(kb: KnowledgeBase) -> tuple[PhraseFinder[tuple[str, float]]
     return finder(kb.domains), finder(kb.initiators)
 
 
+@lru_cache(maxsize=4)
+def _context_words(kb: KnowledgeBase) -> frozenset[str]:
+    """One-word names of domains and initiators, for "bij stand" typed as two words."""
+    names = [n for entries in (kb.domains, kb.initiators) for e in entries.values() for n in e["synonyms"]]
+    return frozenset(n.lower() for n in names if " " not in n)
+
+
 def _resolve(
-    known: Mapping[str, dict], finder: PhraseFinder[tuple[str, float]], entity: str | None, text: str
+    known: Mapping[str, dict],
+    finder: PhraseFinder[tuple[str, float]],
+    entity: str | None,
+    text: str,
+    vocabulary: frozenset[str] = frozenset(),
 ) -> str | None:
     """An entity value that is already an id wins; else synonyms in entity, then in text:
     the id with the most weight (a synonym 1, a weak one less); on a tie, the one named first."""
@@ -53,7 +64,7 @@ def _resolve(
         return entity
     for candidate in (entity, text):
         if candidate:
-            tokens = tokenize(candidate)
+            tokens = join_split_compounds(tokenize(candidate), vocabulary)
             hits = finder.find(tokens)
             if hits:
                 weights: dict[str, float] = {}
@@ -72,12 +83,12 @@ def _resolve(
 
 def resolve_domain(kb: KnowledgeBase, entity: str | None, text: str = "") -> str | None:
     """The policy domain an entity or a text names, as a knowledge-base id, or None."""
-    return _resolve(kb.domains, _context_finders(kb)[0], entity, text)
+    return _resolve(kb.domains, _context_finders(kb)[0], entity, text, _context_words(kb))
 
 
 def resolve_initiator(kb: KnowledgeBase, entity: str | None, text: str = "") -> str | None:
     """Who takes the initiative according to an entity or a text, as a knowledge-base id, or None."""
-    return _resolve(kb.initiators, _context_finders(kb)[1], entity, text)
+    return _resolve(kb.initiators, _context_finders(kb)[1], entity, text, _context_words(kb))
 
 
 def read_context(kb: KnowledgeBase, slot: str, text: str, entity: str | None, intent: str | None) -> dict:

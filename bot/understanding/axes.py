@@ -198,6 +198,8 @@ class AxisReader:
         self.resumptive = frozenset(lexicon["resumptive"])
         self.pronoun_dat_before = frozenset(lexicon["pronoun_dat_before"])
         self.elliptic_openers = frozenset(lexicon["elliptic_openers"])
+        self.own_claim_verbs = frozenset(lexicon["own_claim_verbs"])
+        self.not_even_before = frozenset(lexicon["not_even_before"])
         self.denial_openers = frozenset(lexicon["denial_openers"])
         self.fronted_openers = frozenset(lexicon["fronted_openers"])
         self.subordinators = frozenset(lexicon["subordinators"])
@@ -222,7 +224,19 @@ class AxisReader:
     # --- finding ------------------------------------------------------------------------
 
     def tokens(self, text: str) -> list[Token]:
-        return tokenize(text, self.overrides)
+        tokens = tokenize(text, self.overrides)
+        # "we weten niet eens zeker ...": "niet eens" means "not even" there; drop the "eens"
+        # so that it is no cue of agreement and the "niet" reaches the claim.
+        return [
+            t
+            for i, t in enumerate(tokens)
+            if not (
+                t.text == "eens"
+                and 0 < i < len(tokens) - 1
+                and tokens[i - 1].text == "niet"
+                and tokens[i + 1].text in self.not_even_before
+            )
+        ]
 
     def clauses(self, text: str) -> list[Clause]:
         tokens = self.tokens(text)
@@ -379,7 +393,11 @@ class AxisReader:
         in the next clause)."""
         tokens = clause.tokens
         taken: set[int] = set()
-        hits = self.finder.find(tokens, taken, accept=lambda hit: not self._negated_dont_know(hit, tokens))
+        hits = self.finder.find(
+            tokens,
+            taken,
+            accept=lambda hit: not self._negated_dont_know(hit, tokens),
+        )
         kinds = {hit.label.kind for hit in hits}
         # The word after an opening "maar" plays the part of the first word.
         start = 1 if len(tokens) > 1 and tokens[0].text in self.clause_words.contrast else 0
@@ -519,6 +537,7 @@ class AxisReader:
             and elliptic
             and len(tokens) <= ELLIPSIS_MAX_WORDS
             and (topics or closing_denial or denied_after_contrast)
+            and not any(t.text in self.own_claim_verbs for t in tokens)
         ):
             # Ellipsis: "we zijn het eens over de aanpak, alleen niet over waarom":
             # the second clause reuses the first one's cue with its own negation.
