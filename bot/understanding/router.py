@@ -111,6 +111,16 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
     # A question stands against the model's intent when it is plainly asked (a question
     # mark, a request) or the model is unsure: "Zijn de waarden toch omstreden" after a
     # diagnosis is a correction the model recognised, not a question about a type.
+    if (
+        question
+        and question.intent == "ask_experiment"
+        and not turn.has_description
+        and _described_with_axes(kb, stripped)
+    ):
+        # "Mogen we bijstand zonder voorwaarden geven? De raad is enthousiast, maar of het
+        # werkt weet niemand.": a choice told with where people stand and what is known is
+        # a problem to type; the routes follow the diagnosis.
+        return Routed("describe_problem", {}, "describes a choice with its axes")
     if question and (asks and (intent not in SOCIAL or question.request) or confidence < CONFIDENT):
         return Routed(question.intent, question.entities, "direct question")
     thanks = thanks_reader(kb).read(stripped)
@@ -135,6 +145,10 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
     if turn.has_description and situation.describes and intent == "nlu_fallback":
         return Routed("describe_problem", {}, "a new situation")
     return Routed(intent)
+
+
+def _described_with_axes(kb: KnowledgeBase, text: str) -> bool:
+    return situation_reader(kb).score(text).describes and bool(axis_reader(kb).infer_axes(text))
 
 
 class ThanksReader:

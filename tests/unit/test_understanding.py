@@ -334,6 +334,17 @@ def test_router_starts_the_diagnosis_for_a_short_description(kb):
     )
 
 
+def test_router_types_a_legal_question_told_with_where_people_stand(kb):
+    text = (
+        "Mogen we de huur voor jongeren aftoppen? De partijen zijn het roerend eens, alleen weet niemand of het helpt."
+    )
+    assert route(kb, text, "ask_experiment", 0.9, Turn()).intent == "describe_problem"
+    # the question alone is a question about the routes
+    assert (
+        route(kb, "Mogen we de huur voor jongeren aftoppen?", "ask_experiment", 0.9, Turn()).intent == "ask_experiment"
+    )
+
+
 def test_router_sends_an_answer_to_the_form_that_asked(kb):
     turn = Turn(active_form="diagnosis_form", requested_slot=K, has_description=True)
     assert route(kb, "nee joh, niemand weet wat nou echt werkt", "out_of_scope", 0.6, turn).intent == "inform_axis"
