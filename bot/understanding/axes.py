@@ -554,7 +554,12 @@ class AxisReader:
             if placed is None:
                 continue
             axis, value = placed
-            if axis == "knowledge_certainty" and value == "uncertain" and self._speaker_does_not_know(tokens, hit):
+            if (
+                axis == "knowledge_certainty"
+                and value == "uncertain"
+                and not inherited  # an inherited cue's positions are in the clause before
+                and self._speaker_does_not_know(tokens, hit)
+            ):
                 reading.dont_know.append(hit.phrase.source)  # "daar heb ik geen zicht op"
                 continue
             if hit.label.weight * weight >= ANSWER_MIN_WEIGHT:

@@ -166,6 +166,18 @@ def test_the_reader_reads_answers(kb, axis, text, expected):
     assert read(kb, axis, text) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De oorzaak is voor iedereen in de hele regio al jaren bekend, maar niet voor mij.",
+        "Voor de collega's in het hele land is de aanpak bekend, ik niet.",
+    ],
+)
+def test_a_short_denial_about_the_speaker_after_a_long_clause_is_read(kb, text):
+    # The denial repeats the cue of the clause before; reading it once raised an IndexError.
+    assert axis_reader(kb).read_answer(K, text).kind in ("value", "dont_know", "unclear")
+
+
 def test_an_answer_is_never_read_from_a_real_word_that_looks_like_a_cue(kb):
     # "wetten" is a word, not a typo of "weten"
     assert within_one_edit("weten", "wetten") and is_known("wetten")
