@@ -377,3 +377,25 @@ def test_typeer_dit_finds_the_description_given_just_before(kb):
     earlier = ["Zullen we de toeristenbelasting verhogen?", "hoi"]
     assert earlier_description(kb, earlier) == earlier[0]
     assert earlier_description(kb, ["hoi", "dank je"]) is None
+
+
+def test_a_failing_reading_rule_never_stops_the_conversation(kb, monkeypatch, caplog):
+    """A bug in a reading rule (one raised an IndexError once) is logged; the reply is
+    then 'not understood' (nothing recorded), a description fills in nothing, and the
+    message keeps the model's intent."""
+    from bot.rasa_ext.nlu import understanding as nlu_understanding
+    from bot.understanding.axes import AnswerReading
+    from bot.understanding.infer import infer_axes, interpret_answer
+
+    def broken(*args, **kwargs):
+        raise IndexError("a reading rule failed")
+
+    reader = axis_reader(kb)
+    monkeypatch.setattr(reader, "read_answer", broken)
+    monkeypatch.setattr(reader, "infer_axes", broken)
+    monkeypatch.setattr(nlu_understanding, "route", broken)
+    assert interpret_answer(kb, V, "ja, daar zijn we het over eens") == AnswerReading("unclear")
+    assert infer_axes(kb, "Iedereen wil hetzelfde en we weten wat werkt.") == {}
+    parse = {"text": "hallo", "intent": {"name": "greet", "confidence": 0.9}, "entities": []}
+    assert nlu_understanding.apply_router(dict(parse), None) == parse
+    assert len([r for r in caplog.records if r.levelname == "ERROR"]) == 3

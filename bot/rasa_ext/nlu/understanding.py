@@ -34,9 +34,13 @@ def turn_of(tracker: Optional[DialogueStateTracker]) -> Turn:
 def apply_router(parse_data: dict[str, Any], tracker: Optional[DialogueStateTracker]) -> dict[str, Any]:
     text = parse_data.get("text") or ""
     intent = parse_data.get("intent") or {}
-    routed = route(
-        default_knowledge(), text, intent.get("name"), float(intent.get("confidence") or 0.0), turn_of(tracker)
-    )
+    try:
+        routed = route(
+            default_knowledge(), text, intent.get("name"), float(intent.get("confidence") or 0.0), turn_of(tracker)
+        )
+    except Exception:  # a reading rule that fails must not stop the message: the model's intent stands
+        logger.exception("Routing a message failed; the model's intent stands")
+        return parse_data
     if routed.intent == intent.get("name") and not routed.entities:
         return parse_data
     parse_data["taai_model_intent"] = dict(intent)
