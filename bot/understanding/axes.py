@@ -37,8 +37,8 @@ from typing import Literal
 from bot.core.knowledge import KnowledgeBase
 from bot.understanding.answer_model import AnswerModel, answer_examples
 from bot.understanding.clauses import CONTRAST_WEIGHT, Clause, ClauseWords, join, split_clauses
-from bot.understanding.lexicon import Token, tokenize
-from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
+from bot.understanding.lexicon import Token, tokenize, within_one_edit
+from bot.understanding.phrases import MIN_TYPO_LENGTH, Hit, PhraseFinder, compile_phrase
 
 AXES = ("value_consensus", "knowledge_certainty")
 YES_POLE = {"value_consensus": "agree", "knowledge_certainty": "certain"}
@@ -200,6 +200,7 @@ class AxisReader:
         self.elliptic_openers = frozenset(lexicon["elliptic_openers"])
         self.own_claim_verbs = frozenset(lexicon["own_claim_verbs"])
         self.not_even_before = frozenset(lexicon["not_even_before"])
+        self.long_negators = sorted(n for n in self.negators if len(n) >= MIN_TYPO_LENGTH)
         self.denial_openers = frozenset(lexicon["denial_openers"])
         self.fronted_openers = frozenset(lexicon["fronted_openers"])
         self.subordinators = frozenset(lexicon["subordinators"])
@@ -224,7 +225,7 @@ class AxisReader:
     # --- finding ------------------------------------------------------------------------
 
     def tokens(self, text: str) -> list[Token]:
-        tokens = tokenize(text, self.overrides)
+        tokens = [self._negator_typo(t) for t in tokenize(text, self.overrides)]
         # "we weten niet eens zeker ...": "niet eens" means "not even" there; drop the "eens"
         # so that it is no cue of agreement and the "niet" reaches the claim.
         return [
@@ -237,6 +238,15 @@ class AxisReader:
                 and tokens[i + 1].text in self.not_even_before
             )
         ]
+
+    def _negator_typo(self, token: Token) -> Token:
+        """ "onderbouwd is het nauwlijks": a long negator with one typo still negates."""
+        if token.known or len(token.text) < MIN_TYPO_LENGTH or token.text in self.negators:
+            return token
+        for negator in self.long_negators:
+            if within_one_edit(token.text, negator):
+                return Token(negator, negator)
+        return token
 
     def clauses(self, text: str) -> list[Clause]:
         tokens = self.tokens(text)

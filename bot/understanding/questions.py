@@ -41,6 +41,7 @@ class Question:
     intent: str  # ask_stakeholders | ask_concept | ask_route_info | ask_experiment | ask_plan | start_*
     entities: dict[str, str] = field(default_factory=dict)  # named_type, concept, route
     request: bool = False  # phrased as a request ("leg uit", "maak een plan")
+    asked: bool = False  # plainly asked: a question mark, a request, a question word that opens a question
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ class QuestionReader:
         self.openers = frozenset(cues["question_openers"])
         self.question_words = frozenset(cues["question_words"])
         self.embedding_words = frozenset(cues["embedding_words"])
+        self.clause_subjects = frozenset(cues["clause_subjects"])
+        self.prepositions = frozenset(cues["prepositions"])
         self.conditionals = frozenset(cues["conditionals"])
         self.term_types = dict(cues["term_types"])
         self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
@@ -164,15 +167,39 @@ class QuestionReader:
         return {hit.label for finder in self.frames for hit in finder.find(tokens)}
 
     def is_question(self, text: str, frames: set[str]) -> bool:
-        tokens = self._tokens(text)
         if "?" not in text and len(re.findall(r"[.!]\s+\S", text.strip())) >= 2:
             return False  # a story of three sentences without a question mark tells, it does not ask
+        return self._asked(text, frames) or self._opens_with_question_word(text)
+
+    def _asked(self, text: str, frames: set[str]) -> bool:
+        """Plainly asked, wherever in the message: a question mark, a request, "hoe heet
+        dat", a sentence that opens with a question word or a question word halfway."""
         return (
             "?" in text
-            or bool(tokens and tokens[0].text in self.openers)
             or bool(frames & (REQUESTS | {"naming"}))
-            or self._asks_midway(tokens)
+            or self._asks_midway(self._tokens(text))
+            or any(
+                sentence[0].text in self.question_words
+                and len(sentence) > 1
+                and sentence[1].text not in self.clause_subjects  # "Wat het kost, weten we" tells
+                for sentence in self._sentences(text)[1:]
+            )
         )
+
+    def _opens_with_question_word(self, text: str) -> bool:
+        """ "Kan ik ...", "Is er ...": a message whose first word may open a question."""
+        sentences = self._sentences(text)
+        return bool(sentences) and sentences[0][0].text in self.openers
+
+    def _sentences(self, text: str) -> list[list[Token]]:
+        """The message cut at sentence ends and colons ("Los van de bijstand: hebben ...")."""
+        sentences: list[list[Token]] = [[]]
+        for token in join_split_compounds(tokenize(text, self.overrides), self.vocabulary, self.overrides):
+            if token.text in ".!?:;":
+                sentences.append([])
+            elif not token.is_punctuation:
+                sentences[-1].append(token)
+        return [s for s in sentences if s]
 
     def _asks_midway(self, tokens: list[Token]) -> bool:
         """ "als de waarden omstreden zijn welke partijen haal je erbij", typed without a
@@ -188,9 +215,16 @@ class QuestionReader:
                 if at is None or at == 0:
                     continue
                 before = tokens[max(0, at - 3) : at]
-                if not any(t.text in self.embedding_words or t.lemma in self.embedding_words for t in before):
+                if tokens[at - 1].text in self.prepositions:
+                    continue  # "beperken tot wat wettelijk moet": a relative clause
+                if not any(self._embeds(t) for t in before):
                     return True
         return False
+
+    def _embeds(self, token: Token) -> bool:
+        # By lemma only for verbs: "ik vroeg me af welke" embeds, "vraagje: welke" does not.
+        words = self.embedding_words
+        return token.text in words or token.lemma in words and token.lemma.endswith("en")
 
     def read(self, text: str) -> Question | None:
         tokens = self._tokens(text)
@@ -200,7 +234,9 @@ class QuestionReader:
         if not self.is_question(text, frames):
             return None
         question = self._read(text, frames)
-        return Question(question.intent, question.entities, bool(frames & REQUESTS)) if question else None
+        if question is None:
+            return None
+        return Question(question.intent, question.entities, bool(frames & REQUESTS), self._asked(text, frames))
 
     def _read(self, text: str, frames: set[str]) -> Question | None:
         subjects = self.subjects_in(text)
@@ -237,7 +273,7 @@ class QuestionReader:
             if named or not subjects:
                 return Question("ask_stakeholders", {"named_type": named} if named else {})
             # "Wat levert het op als je mensen met eigen ervaring laat meedenken?": a concept.
-        if not subjects and "asks_what" in frames:
+        if not subjects and frames & {"asks_what", "naming"}:
             # "Hoe herken je een vraagstuk waarbij de kennis vaststaat en iedereen hetzelfde wil?"
             by_axes = self._type_by_axes(text)
             if by_axes:

@@ -82,6 +82,7 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
     if (
         intent == START_OVER
         and not turn.active_form
+        and question_reader(kb).read(stripped) is None  # "Hoe maak je snel een ruwe versie ...?" asks
         and len(stripped.split()) >= DESCRIPTION_NOT_RESTART_WORDS
         and situation_reader(kb).score(stripped).describes
     ):
@@ -92,7 +93,7 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         return Routed(intent)
     question = question_reader(kb).read(stripped)
 
-    asks = question is not None and (question.intent == intent or "?" in stripped or question.request)
+    asks = question is not None and (question.intent == intent or question.asked)
     if turn.active_form == "diagnosis_form" and turn.requested_slot in AXES:
         if question is not None and asks:
             return Routed(question.intent, question.entities, "direct question during the diagnosis")

@@ -25,10 +25,10 @@ import pytest
 from tests.understanding.evaluate import DEV_PARTS, HELD_OUT_PARTS, PARTS, ROOT, combined, main, nlu_parser, run
 
 # Development parts measured once before anyone read them, then read for their errors.
-# dev21 and dev22 keep two answers read as the opposite pole and one description whose two
-# axes are filled in as the opposite, which no general rule fixes without breaking others
-# (docs/understanding.md, "Left as they are").
-LATER_DEV_PARTS = ("dev7", "dev8", "dev9", "dev10", "dev11", "dev21", "dev22")
+# dev21 to dev23 keep two answers read as the opposite pole and two descriptions with axes
+# filled in as the opposite ("X wil A, Y vindt B" across clauses), which no general rule
+# fixes without breaking others (docs/understanding.md, "Limits known today").
+LATER_DEV_PARTS = ("dev7", "dev8", "dev9", "dev10", "dev11", "dev21", "dev22", "dev23")
 NEWEST_HELD_OUT = ("heldout3", "heldout4")
 # The fifth held-out part stands alone: its direct questions show how far the question
 # reader still is from the aim on a new author's phrasing (docs/understanding.md).
@@ -45,7 +45,7 @@ GROUPS = {
 # Development: the aims of issue 11. The others: floors just under today's figures.
 AIMS = {
     "development": (0.97, 0, 0.95, 0.95, 0),
-    "development, added last": (0.97, 2, 0.95, 0.95, 2),
+    "development, added last": (0.97, 2, 0.95, 0.95, 3),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, fifth": (0.95, 2, 0.95, 0.70, 1),

@@ -31,6 +31,8 @@ def read(kb, axis, text):
         # an exception for a few cases does not outweigh the main line
         (K, "Wat werkt weten we best, alleen krijgen we er geen uren voor.", "certain"),
         (K, "We weten niet eens zeker waar het begint.", "uncertain"),
+        # a long negator with a typo still negates
+        (K, "Er is veel over geschreven, maar bewezen is het nauwlijks.", "uncertain"),
         (K, "Ja hoor, de aanpak is bekend, alleen bij een paar jongeren blijft het onduidelijk.", "certain"),
         # lemmas and gaps: "het eens" in "het er helemaal mee eens"
         (V, "Over het doel is iedereen het er helemaal mee eens.", "agree"),
@@ -305,6 +307,12 @@ def test_direct_questions(kb, text, intent, entities):
             "ask_concept",
             {"concept": "term:ervaringsdeskundigheid"},
         ),
+        # a later sentence that opens with a question word asks; "Wat het kost ..." tells
+        (
+            "Onze proef in een dorp loopt goed. Hoe brengen we dit naar de hele regio",
+            "ask_concept",
+            {"concept": "term:opschalen"},
+        ),
         # a compound typed as two words
         ("hoe zit het met artikel 83 van de participatie wet", "ask_route_info", {"route": "participatiewet_art83"}),
     ],
@@ -318,6 +326,7 @@ def test_questions_in_other_shapes(kb, text, intent, entities):
 def test_an_embedded_question_word_asks_nothing(kb):
     reader = question_reader(kb)
     assert reader.read("we weten niet welke partijen er allemaal meedoen") is None
+    assert reader.read("De raad wil het beperken tot wat wettelijk moet. Wat het kost, is doorgerekend.") is None
 
 
 def test_split_compounds_join_only_into_known_words():
