@@ -79,16 +79,15 @@ class Routed:
 def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, turn: Turn) -> Routed:
     intent = intent or "nlu_fallback"
     stripped = text.strip()
-    if (
-        intent == START_OVER
-        and not turn.active_form
-        and question_reader(kb).read(stripped) is None  # "Hoe maak je snel een ruwe versie ...?" asks
-        and len(stripped.split()) >= DESCRIPTION_NOT_RESTART_WORDS
-        and situation_reader(kb).score(stripped).describes
-    ):
-        # "Moeten we de energietoeslag opnieuw invoeren?": the model hears "opnieuw";
-        # a policy choice is to be typed, nothing is to be started over.
-        return Routed("describe_problem", {}, "describes a situation, no restart")
+    if intent == START_OVER and not turn.active_form and len(stripped.split()) >= DESCRIPTION_NOT_RESTART_WORDS:
+        # The model hears "opnieuw" or "nieuwe" in a longer message: "Hoe maak je snel een
+        # ruwe versie van een nieuwe dienst?" asks; "Moeten we de energietoeslag opnieuw
+        # invoeren?" is a policy choice to be typed; nothing is to be started over.
+        asked = question_reader(kb).read(stripped)
+        if asked is not None and asked.asked:
+            return Routed(asked.intent, asked.entities, "direct question, no restart")
+        if asked is None and situation_reader(kb).score(stripped).describes:
+            return Routed("describe_problem", {}, "describes a situation, no restart")
     if not stripped or stripped.startswith("/") or intent in FIXED or turn.trainer_mode:
         return Routed(intent)
     question = question_reader(kb).read(stripped)

@@ -355,6 +355,12 @@ def test_router_starts_the_diagnosis_for_a_short_description(kb):
     )
 
 
+def test_router_answers_a_question_the_model_took_for_a_restart(kb):
+    text = "Hoe maak je snel een ruwe versie van een nieuwe dienst om met inwoners te testen?"
+    assert route(kb, text, "start_over", 0.9, Turn()).intent == "ask_concept"
+    assert route(kb, "begin maar opnieuw", "start_over", 0.9, Turn()).intent == "start_over"
+
+
 def test_router_types_a_legal_question_told_with_where_people_stand(kb):
     text = (
         "Mogen we de huur voor jongeren aftoppen? De partijen zijn het roerend eens, alleen weet niemand of het helpt."
