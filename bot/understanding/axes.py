@@ -200,6 +200,7 @@ class AxisReader:
         self.elliptic_openers = frozenset(lexicon["elliptic_openers"])
         self.own_claim_verbs = frozenset(lexicon["own_claim_verbs"])
         self.not_even_before = frozenset(lexicon["not_even_before"])
+        self.not_even_verbs = frozenset(lexicon["not_even_verbs"])
         self.long_negators = sorted(n for n in self.negators if len(n) >= MIN_TYPO_LENGTH)
         self.denial_openers = frozenset(lexicon["denial_openers"])
         self.fronted_openers = frozenset(lexicon["fronted_openers"])
@@ -226,18 +227,24 @@ class AxisReader:
 
     def tokens(self, text: str) -> list[Token]:
         tokens = [self._negator_typo(t) for t in tokenize(text, self.overrides)]
-        # "we weten niet eens zeker ...": "niet eens" means "not even" there; drop the "eens"
-        # so that it is no cue of agreement and the "niet" reaches the claim.
-        return [
-            t
-            for i, t in enumerate(tokens)
-            if not (
-                t.text == "eens"
-                and 0 < i < len(tokens) - 1
-                and tokens[i - 1].text == "niet"
-                and tokens[i + 1].text in self.not_even_before
-            )
-        ]
+        # "we weten niet eens zeker ...", "ik ken de partijen niet eens": "niet eens" means
+        # "not even" there; drop the "eens" so that it is no cue of agreement and the
+        # "niet" reaches the claim.
+        return [t for i, t in enumerate(tokens) if not (t.text == "eens" and self._not_even(tokens, i))]
+
+    def _not_even(self, tokens: list[Token], i: int) -> bool:
+        if i == 0 or tokens[i - 1].text != "niet":
+            return False
+        if i + 1 < len(tokens) and tokens[i + 1].text in self.not_even_before:
+            return True
+        start = max((j + 1 for j in range(i) if tokens[j].is_punctuation), default=0)
+        sentence = tokens[start:i]
+        # ... also closing a sentence about knowing, not one about being agreed ("zijn het niet eens")
+        return (
+            (i + 1 == len(tokens) or tokens[i + 1].is_punctuation)
+            and any(t.lemma in self.not_even_verbs for t in sentence)
+            and not any(t.lemma in ("zijn", "worden") or t.text in ("ben", "is") for t in sentence)
+        )
 
     def _negator_typo(self, token: Token) -> Token:
         """ "onderbouwd is het nauwlijks": a long negator with one typo still negates."""

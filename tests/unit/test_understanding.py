@@ -31,6 +31,7 @@ def read(kb, axis, text):
         # an exception for a few cases does not outweigh the main line
         (K, "Wat werkt weten we best, alleen krijgen we er geen uren voor.", "certain"),
         (K, "We weten niet eens zeker waar het begint.", "uncertain"),
+        (V, "Geen idee, ik ken de helft van die mensen niet eens.", "dont_know"),
         # a long negator with a typo still negates
         (K, "Er is veel over geschreven, maar bewezen is het nauwlijks.", "uncertain"),
         (K, "Ja hoor, de aanpak is bekend, alleen bij een paar jongeren blijft het onduidelijk.", "certain"),
