@@ -75,6 +75,7 @@ KNOWLEDGE_GROUP_STRENGTH = 0.8  # "we hebben geen idee of het werkt" weighs like
 CONCEDED_REACH = 4  # words after "ondanks" that it concedes
 CONCEDED_FACTOR = 0.4
 NEGATION_REACH = 6  # words between a negator and the cue it negates, at most
+SPEECH_TAG_WORDS = 4  # "zegt de wethouder", "zeggen ze allemaal": a clause that only reports who says it
 PAST_WEIGHT = 0.3  # "vroeger ..., nu ...": the past clause hardly counts
 SHORT_CONTRAST = 3  # words after "maar" before a comma that still belong to the clause after it
 MINOR_FACTOR = 0.3  # words; in longer clauses only an opening "ja"/"nee" is a short answer
@@ -201,6 +202,7 @@ class AxisReader:
         self.own_claim_verbs = frozenset(lexicon["own_claim_verbs"])
         self.not_even_before = frozenset(lexicon["not_even_before"])
         self.not_even_verbs = frozenset(lexicon["not_even_verbs"])
+        self.alternatives = frozenset(tuple(p.split()) for p in lexicon["alternatives"])
         self.long_negators = sorted(n for n in self.negators if len(n) >= MIN_TYPO_LENGTH)
         self.denial_openers = frozenset(lexicon["denial_openers"])
         self.fronted_openers = frozenset(lexicon["fronted_openers"])
@@ -230,7 +232,21 @@ class AxisReader:
         # "we weten niet eens zeker ...", "ik ken de partijen niet eens": "niet eens" means
         # "not even" there; drop the "eens" so that it is no cue of agreement and the
         # "niet" reaches the claim.
-        return [t for i, t in enumerate(tokens) if not (t.text == "eens" and self._not_even(tokens, i))]
+        tokens = [t for i, t in enumerate(tokens) if not (t.text == "eens" and self._not_even(tokens, i))]
+        # "we weten goed wat werkte en wat niet": the alternative names no denial of the claim.
+        return self._without_alternatives(tokens)
+
+    def _without_alternatives(self, tokens: list[Token]) -> list[Token]:
+        kept: list[Token] = []
+        i = 0
+        while i < len(tokens):
+            words = tuple(t.text for t in tokens[i : i + 3])
+            if words in self.alternatives:
+                i += 3
+                continue
+            kept.append(tokens[i])
+            i += 1
+        return kept
 
     def _not_even(self, tokens: list[Token], i: int) -> bool:
         if i == 0 or tokens[i - 1].text != "niet":
@@ -358,8 +374,19 @@ class AxisReader:
         """ "Iedereen zegt dat ie hetzelfde wil, maar als je doorvraagt ...": what people
         say or how it looks, set against a "maar", is not what the speaker claims. The
         clause counts for nothing; the one after the contrast decides (or nothing does)."""
-        for index, clause in enumerate(reading.clauses[:-1]):
-            if reading.clauses[index + 1].contrast and self.appearance.find(clause.tokens, set()):
+        clauses = reading.clauses
+        for index, clause in enumerate(clauses[:-1]):
+            if clauses[index + 1].contrast and self.appearance.find(clause.tokens, set()):
+                reading.axis[:] = [e for e in reading.axis if e.clause != index]
+                reading.answers[:] = [a for a in reading.answers if a.clause != index]
+            elif (
+                index + 2 < len(clauses)
+                and clauses[index + 2].contrast
+                and len(clauses[index + 1].tokens) <= SPEECH_TAG_WORDS
+                and self.appearance.find(clauses[index + 1].tokens, set())
+            ):
+                # "We willen allemaal hetzelfde, zegt de wethouder, maar ...": the speech tag
+                # after the clause makes that clause what someone says.
                 reading.axis[:] = [e for e in reading.axis if e.clause != index]
                 reading.answers[:] = [a for a in reading.answers if a.clause != index]
 

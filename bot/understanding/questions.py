@@ -173,18 +173,25 @@ class QuestionReader:
 
     def _asked(self, text: str, frames: set[str]) -> bool:
         """Plainly asked, wherever in the message: a question mark, a request, "hoe heet
-        dat", a sentence that opens with a question word or a question word halfway."""
+        dat", a sentence (or the last clause) that opens with a question word, or a
+        question word halfway."""
         return (
             "?" in text
             or bool(frames & (REQUESTS | {"naming"}))
             or self._asks_midway(self._tokens(text))
             or any(
-                sentence[0].text in self.question_words
-                and len(sentence) > 1
+                len(sentence) > 1
+                and sentence[0].text in self.question_words
                 and sentence[1].text not in self.clause_subjects  # "Wat het kost, weten we" tells
-                for sentence in self._sentences(text)[1:]
+                for sentence in [*self._sentences(text), self._last_clause(text)]
             )
         )
+
+    def _last_clause(self, text: str) -> list[Token]:
+        """ "dat trapje van Arnstein, ..., hoe zat dat ook alweer": the part after the last comma."""
+        tokens = tokenize(text.rstrip(" .!?"), self.overrides)
+        cut = max((i for i, t in enumerate(tokens) if t.text == ","), default=-1)
+        return [t for t in tokens[cut + 1 :] if not t.is_punctuation] if cut >= 0 else []
 
     def _opens_with_question_word(self, text: str) -> bool:
         """ "Kan ik ...", "Is er ...": a message whose first word may open a question."""
@@ -244,6 +251,12 @@ class QuestionReader:
         if "start" in frames and self._hypothetical(text):
             # "Wat voor soort probleem is het als iedereen het eens is en de oplossing
             # bekend is?" asks about a type described by its axes, not to type a problem.
+            by_axes = self._type_by_axes(text)
+            if by_axes:
+                return Question("ask_concept", {"concept": f"type:{by_axes}"})
+        if "naming" in frames:
+            # "Eens over de doelen, de oorzaken onbekend: welk etiket plakken Hisschemöller en
+            # Hoppe daarop?": the name asked for is that of a type described by its axes.
             by_axes = self._type_by_axes(text)
             if by_axes:
                 return Question("ask_concept", {"concept": f"type:{by_axes}"})

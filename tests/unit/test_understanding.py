@@ -32,6 +32,9 @@ def read(kb, axis, text):
         (K, "Wat werkt weten we best, alleen krijgen we er geen uren voor.", "certain"),
         (K, "We weten niet eens zeker waar het begint.", "uncertain"),
         (V, "Geen idee, ik ken de helft van die mensen niet eens.", "dont_know"),
+        # a speech tag after a clause makes it what someone says; an alternative is no denial
+        (V, "Iedereen wil hetzelfde, zeggen ze, maar in de raad ligt het totaal anders. Dus nee.", "disagree"),
+        (K, "Uit onze eigen evaluaties weten we precies wat hielp en wat niet.", "certain"),
         # a long negator with a typo still negates
         (K, "Er is veel over geschreven, maar bewezen is het nauwlijks.", "uncertain"),
         (K, "Ja hoor, de aanpak is bekend, alleen bij een paar jongeren blijft het onduidelijk.", "certain"),
@@ -313,6 +316,13 @@ def test_direct_questions(kb, text, intent, entities):
             "Onze proef in een dorp loopt goed. Hoe brengen we dit naar de hele regio",
             "ask_concept",
             {"concept": "term:opschalen"},
+        ),
+        # a question after the last comma; a request for the word that names what is described
+        ("die ladder van Arnstein met al die treden, hoe zat dat ook alweer", "ask_concept", {}),
+        (
+            "we laten mensen meedenken die zelf in de schulden hebben gezeten, welk begrip hoort daarbij",
+            "ask_concept",
+            {"concept": "term:ervaringsdeskundigheid"},
         ),
         # a compound typed as two words
         ("hoe zit het met artikel 83 van de participatie wet", "ask_route_info", {"route": "participatiewet_art83"}),
