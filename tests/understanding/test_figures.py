@@ -30,15 +30,15 @@ from tests.understanding.evaluate import DEV_PARTS, HELD_OUT_PARTS, PARTS, ROOT,
 # fixes without breaking others (docs/understanding.md, "Limits known today").
 LATER_DEV_PARTS = ("dev7", "dev8", "dev9", "dev10", "dev11", "dev21", "dev22", "dev23", "dev24")
 NEWEST_HELD_OUT = ("heldout3", "heldout4")
-# The fifth held-out part stands alone: its direct questions show how far the question
-# reader still is from the aim on a new author's phrasing (docs/understanding.md).
-FIFTH_HELD_OUT = ("heldout5",)
+# The fifth and sixth held-out parts stand apart: their direct questions show how far the
+# question reader still is from the aim on a new author's phrasing (docs/understanding.md).
+LATEST_HELD_OUT = ("heldout5", "heldout6")
 GROUPS = {
     "development": tuple(p for p in DEV_PARTS if p not in LATER_DEV_PARTS),
     "development, added last": LATER_DEV_PARTS,
-    "held-out": tuple(p for p in HELD_OUT_PARTS if p not in NEWEST_HELD_OUT + FIFTH_HELD_OUT),
+    "held-out": tuple(p for p in HELD_OUT_PARTS if p not in NEWEST_HELD_OUT + LATEST_HELD_OUT),
     "held-out, written last": NEWEST_HELD_OUT,
-    "held-out, fifth": FIFTH_HELD_OUT,
+    "held-out, latest": LATEST_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
@@ -48,7 +48,7 @@ AIMS = {
     "development, added last": (0.97, 2, 0.95, 0.95, 3),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
-    "held-out, fifth": (0.95, 2, 0.95, 0.70, 1),
+    "held-out, latest": (0.95, 2, 0.95, 0.75, 1),
 }
 
 
