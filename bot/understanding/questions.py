@@ -139,9 +139,12 @@ class QuestionReader:
         self.kb = kb
         self.definitions = DefinitionIndex(kb, frozenset(kb.cues["lexicon"]["stopwords"]), overrides)
 
+    def _all_tokens(self, text: str) -> list[Token]:
+        """Words and punctuation, with compounds typed as two words joined."""
+        return join_split_compounds(tokenize(text, self.overrides), self.vocabulary, self.overrides)
+
     def _tokens(self, text: str) -> list[Token]:
-        tokens = join_split_compounds(tokenize(text, self.overrides), self.vocabulary, self.overrides)
-        return [t for t in tokens if not t.is_punctuation]
+        return [t for t in self._all_tokens(text) if not t.is_punctuation]
 
     def subjects_in(self, text: str) -> list[Hit[Subject]]:
         """Named types, terms, cases, levels and routes, longest names first."""
@@ -164,68 +167,71 @@ class QuestionReader:
         return bool(self.in_the_way.find(self._tokens(text)))
 
     def frames_in(self, tokens: list[Token]) -> set[str]:
-        return {hit.label for finder in self.frames for hit in finder.find(tokens)}
+        return {hit.label for hit in self._frame_hits(tokens)}
 
-    def is_question(self, text: str, frames: set[str]) -> bool:
+    def _frame_hits(self, tokens: list[Token]) -> list[Hit[str]]:
+        return [hit for finder in self.frames for hit in finder.find(tokens)]
+
+    def is_question(self, text: str, all_tokens: list[Token], asked: bool) -> bool:
         if "?" not in text and len(re.findall(r"[.!]\s+\S", text.strip())) >= 2:
             return False  # a story of three sentences without a question mark tells, it does not ask
-        return self._asked(text, frames) or self._opens_with_question_word(text)
+        sentences = self._sentences(all_tokens)
+        # "Kan ik ...", "Is er ...": a message whose first word may open a question
+        return asked or bool(sentences) and sentences[0][0].text in self.openers
 
-    def _asked(self, text: str, frames: set[str]) -> bool:
+    def _asked(self, text: str, all_tokens: list[Token], tokens: list[Token], hits: list[Hit[str]]) -> bool:
         """Plainly asked, wherever in the message: a question mark, a request, "hoe heet
         dat", a sentence (or the last clause) that opens with a question word, or a
         question word halfway."""
         return (
             "?" in text
-            or bool(frames & (REQUESTS | {"naming"}))
-            or self._asks_midway(self._tokens(text))
+            or any(hit.label in REQUESTS or hit.label == "naming" for hit in hits)
+            or self._asks_midway(tokens, hits)
             or any(
                 len(sentence) > 1
                 and sentence[0].text in self.question_words
                 and sentence[1].text not in self.clause_subjects  # "Wat het kost, weten we" tells
-                for sentence in [*self._sentences(text), self._last_clause(text)]
+                for sentence in [*self._sentences(all_tokens), self._last_clause(all_tokens)]
             )
         )
 
-    def _last_clause(self, text: str) -> list[Token]:
+    @staticmethod
+    def _last_clause(all_tokens: list[Token]) -> list[Token]:
         """ "dat trapje van Arnstein, ..., hoe zat dat ook alweer": the part after the last comma."""
-        tokens = tokenize(text.rstrip(" .!?"), self.overrides)
-        cut = max((i for i, t in enumerate(tokens) if t.text == ","), default=-1)
-        return [t for t in tokens[cut + 1 :] if not t.is_punctuation] if cut >= 0 else []
+        end = len(all_tokens)
+        while end and all_tokens[end - 1].text in ".!?":
+            end -= 1
+        cut = max((i for i in range(end) if all_tokens[i].text == ","), default=-1)
+        return [t for t in all_tokens[cut + 1 : end] if not t.is_punctuation] if cut >= 0 else []
 
-    def _opens_with_question_word(self, text: str) -> bool:
-        """ "Kan ik ...", "Is er ...": a message whose first word may open a question."""
-        sentences = self._sentences(text)
-        return bool(sentences) and sentences[0][0].text in self.openers
-
-    def _sentences(self, text: str) -> list[list[Token]]:
+    @staticmethod
+    def _sentences(all_tokens: list[Token]) -> list[list[Token]]:
         """The message cut at sentence ends and colons ("Los van de bijstand: hebben ...")."""
         sentences: list[list[Token]] = [[]]
-        for token in join_split_compounds(tokenize(text, self.overrides), self.vocabulary, self.overrides):
+        for token in all_tokens:
             if token.text in ".!?:;":
                 sentences.append([])
             elif not token.is_punctuation:
                 sentences[-1].append(token)
         return [s for s in sentences if s]
 
-    def _asks_midway(self, tokens: list[Token]) -> bool:
+    def _asks_midway(self, tokens: list[Token], hits: list[Hit[str]]) -> bool:
         """ "als de waarden omstreden zijn welke partijen haal je erbij", typed without a
         question mark: a question word at most four words before a question frame,
         halfway the message.
         Not after a verb that embeds it ("we weten niet welke partijen er zijn")."""
-        for finder in self.frames:
-            for hit in finder.find(tokens):
-                start = hit.positions[0]
-                at = next(
-                    (i for i in range(start, start - 5, -1) if i >= 0 and tokens[i].text in self.question_words), None
-                )
-                if at is None or at == 0:
-                    continue
-                before = tokens[max(0, at - 3) : at]
-                if tokens[at - 1].text in self.prepositions:
-                    continue  # "beperken tot wat wettelijk moet": a relative clause
-                if not any(self._embeds(t) for t in before):
-                    return True
+        for hit in hits:
+            start = hit.positions[0]
+            at = next(
+                (i for i in range(start, start - 5, -1) if i >= 0 and tokens[i].text in self.question_words), None
+            )
+            if at is None or at == 0:
+                continue
+            before = tokens[max(0, at - 3) : at]
+            if tokens[at - 1].text in self.prepositions:
+                continue  # "beperken tot wat wettelijk moet": a relative clause
+            if not any(self._embeds(t) for t in before):
+                return True
         return False
 
     def _embeds(self, token: Token) -> bool:
@@ -234,16 +240,19 @@ class QuestionReader:
         return token.text in words or token.lemma in words and token.lemma.endswith("en")
 
     def read(self, text: str) -> Question | None:
-        tokens = self._tokens(text)
+        all_tokens = self._all_tokens(text)
+        tokens = [t for t in all_tokens if not t.is_punctuation]
         if not tokens:
             return None
-        frames = self.frames_in(tokens)
-        if not self.is_question(text, frames):
+        hits = self._frame_hits(tokens)
+        frames = {hit.label for hit in hits}
+        asked = self._asked(text, all_tokens, tokens, hits)
+        if not self.is_question(text, all_tokens, asked):
             return None
         question = self._read(text, frames)
         if question is None:
             return None
-        return Question(question.intent, question.entities, bool(frames & REQUESTS), self._asked(text, frames))
+        return Question(question.intent, question.entities, bool(frames & REQUESTS), asked)
 
     def _read(self, text: str, frames: set[str]) -> Question | None:
         subjects = self.subjects_in(text)
