@@ -932,11 +932,11 @@ class AxisReader:
     def _ironic(self, text: str) -> bool:
         return any(marker in text for marker in self.irony_markers)
 
-    def infer_axes(self, text: str) -> dict[str, AxisInference]:
+    def infer_axes(self, text: str, min_weight: float = DESCRIPTION_MIN_WEIGHT) -> dict[str, AxisInference]:
         reading = self.read(text, answer=False)
         result = {}
         for axis in AXES:
-            decided = self._decide(reading.axis, axis, DESCRIPTION_MIN_WEIGHT)
+            decided = self._decide(reading.axis, axis, min_weight)
             if decided:
                 result[axis] = decided
         return result

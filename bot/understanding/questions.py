@@ -137,7 +137,12 @@ class QuestionReader:
         self.term_types = dict(cues["term_types"])
         self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
         self.kb = kb
-        self.definitions = DefinitionIndex(kb, frozenset(kb.cues["lexicon"]["stopwords"]), overrides)
+        stopwords = frozenset(kb.cues["lexicon"]["stopwords"])
+        self.definitions = DefinitionIndex(kb, stopwords, overrides)
+        # Asked for a name ("..., hoe heet dat?"), the user describes the term in everyday
+        # words: the glossary's `described_as` join its definition. Not for other questions:
+        # everyday words would also draw first messages ("Hoeveel bijstand krijg ik ...").
+        self.naming_definitions = DefinitionIndex(kb, stopwords, overrides, with_descriptions=True)
 
     def _all_tokens(self, text: str) -> list[Token]:
         """Words and punctuation, with compounds typed as two words joined."""
@@ -311,8 +316,12 @@ class QuestionReader:
                 return Question("ask_concept", {"concept": f"type:{typed}"})
             return Question("ask_concept", {"concept": f"{best.kind}:{best.id}"})
         # "..., hoe heet dat?": asked for the name of what the message describes.
-        lead = self.definitions.NAMING_LEAD if "naming" in frames else self.definitions.MIN_LEAD
-        described = self.definitions.best(self._tokens(text), lead)
+        if "naming" in frames:
+            described = self.naming_definitions.best(
+                self._tokens(text), DefinitionIndex.NAMING_LEAD, DefinitionIndex.NAMING_MIN_SIMILARITY
+            )
+        else:
+            described = self.definitions.best(self._tokens(text), DefinitionIndex.MIN_LEAD)
         if described and not self._policy_choice(text):
             # "Hoe werkt zo'n constructie waarbij een investeerder vooraf betaalt?": the
             # question describes a glossary term in the words of its definition.
@@ -331,12 +340,12 @@ class QuestionReader:
     def _type_by_axes(self, text: str) -> str | None:
         """ "Bij een probleem waar iedereen hetzelfde wil maar niemand weet wat werkt":
         a type described by its two axes."""
-        from bot.understanding.axes import axis_reader  # axes imports nothing from here; kept local for clarity
+        from bot.understanding.type_description import type_description_reader
 
-        axes = axis_reader(self.kb).infer_axes(text)
+        axes = type_description_reader(self.kb).axes(text)
         if len(axes) < 2:
             return None
-        return self.kb.type_for(axes["value_consensus"].value, axes["knowledge_certainty"].value)["id"]
+        return self.kb.type_for(axes["value_consensus"], axes["knowledge_certainty"])["id"]
 
 
 class DefinitionIndex:
@@ -349,13 +358,19 @@ class DefinitionIndex:
     MIN_SIMILARITY = 0.2
     MIN_LEAD = 1.5  # the best term's similarity over the second's
     NAMING_LEAD = 1.2  # ... when the user asks what something is called, a term is what they want
+    NAMING_MIN_SIMILARITY = 0.15  # (and the index for naming has longer documents: `described_as`)
 
-    def __init__(self, kb: KnowledgeBase, stopwords: frozenset[str], overrides) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, stopwords: frozenset[str], overrides, with_descriptions: bool = False
+    ) -> None:
         self.stopwords = stopwords
         self.overrides = overrides
         documents = {}
         for term in kb.terms.values():
-            text = " ".join([term["term"], term["definition"], term.get("example", ""), *term["synonyms"]])
+            descriptions = term.get("described_as", []) if with_descriptions else []
+            text = " ".join(
+                [term["term"], term["definition"], term.get("example", ""), *term["synonyms"], *descriptions]
+            )
             documents[term["id"]] = self._bag(tokenize(text, overrides))
         count = len(documents)
         frequency: dict[str, int] = {}
@@ -384,7 +399,7 @@ class DefinitionIndex:
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {word: v / norm for word, v in vector.items() if v}
 
-    def best(self, tokens: list[Token], lead: float = MIN_LEAD) -> str | None:
+    def best(self, tokens: list[Token], lead: float = MIN_LEAD, min_similarity: float = MIN_SIMILARITY) -> str | None:
         query = self._vector(self._bag(tokens))
         if len(query) < 2:
             return None
@@ -396,7 +411,7 @@ class DefinitionIndex:
             reverse=True,
         )
         (top, term_id), (second, _) = scores[0], scores[1]
-        if top >= self.MIN_SIMILARITY and top >= lead * second:
+        if top >= min_similarity and top >= lead * second:
             return term_id
         return None
 

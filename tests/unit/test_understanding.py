@@ -340,6 +340,59 @@ def test_an_embedded_question_word_asks_nothing(kb):
     assert reader.read("De raad wil het beperken tot wat wettelijk moet. Wat het kost, is doorgerekend.") is None
 
 
+@pytest.mark.parametrize(
+    "text, type_id",
+    [
+        # the description after the conditional word, though the clause is a question
+        (
+            "Welk etiket hoort bij een vraagstuk waarin iedereen hetzelfde nastreeft, maar niemand weet wat helpt?",
+            "moderately_structured_knowledge_uncertain",
+        ),
+        # one thing said of both axes: "zowel ... als", "de doelen en de kennis"
+        ("Welk type is het als zowel de doelen als de kennis omstreden zijn?", "unstructured"),
+        (
+            "Hoe heet een kwestie waarbij over de waarden en over de oorzaken geen enkele discussie bestaat?",
+            "structured",
+        ),
+        # a weak cue before a contrast still describes its axis
+        (
+            "Welk probleemtype is het als de oorzaken wel duidelijk zijn maar de partijen heel andere doelen hebben?",
+            "moderately_structured_values_contested",
+        ),
+    ],
+)
+def test_a_type_described_by_its_axes_inside_a_question(kb, text, type_id):
+    question = question_reader(kb).read(text)
+    assert question is not None and question.entities == {"concept": f"type:{type_id}"}
+
+
+def test_whom_to_involve_for_a_type_described_by_its_axes(kb):
+    question = question_reader(kb).read("Wie haal je erbij als de cijfers wel duidelijk zijn maar de doelen botsen?")
+    assert question is not None
+    assert question.intent == "ask_stakeholders"
+    assert question.entities == {"named_type": "moderately_structured_values_contested"}
+
+
+def test_a_described_type_needs_both_axes(kb):
+    from bot.understanding.type_description import type_description_reader
+
+    assert type_description_reader(kb).axes("Hoe heet een probleem waarbij iedereen het eens is?") == {
+        "value_consensus": "agree"
+    }
+
+
+def test_a_term_asked_for_by_name_is_found_from_everyday_words(kb):
+    # The definition of sociaal ondernemerschap shares few words with this; its
+    # `described_as` in the glossary do. Without a naming frame those words count for
+    # nothing, so a personal question stays a first message.
+    reader = question_reader(kb)
+    named = reader.read(
+        "Een bedrijf dat vooral bestaat om iets op te lossen in de samenleving en niet om winst te maken, hoe noem je dat?"
+    )
+    assert named is not None and named.entities == {"concept": "term:sociaal_ondernemerschap"}
+    assert reader.read("Hoeveel bijstand krijg ik als ik ga samenwonen?") is None
+
+
 def test_split_compounds_join_only_into_known_words():
     tokens = tokenize("de bij stand en de ze wet")
     joined = [t.text for t in join_split_compounds(tokens, frozenset({"bijstand", "dezewet"}))]
