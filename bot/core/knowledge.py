@@ -410,7 +410,7 @@ def _check_integrity(kb: KnowledgeBase) -> None:
         _check_refs("cues", "question_signals", type_id, kb.types, "problem type")
     for term_id in questions["concept_phrasings"]:
         _check_refs("cues", "question_signals", term_id, kb.terms, "glossary term")
-    for route_id in questions["route_phrasings"]:
+    for route_id in [*questions["route_phrasings"], *questions["generic_route_phrasings"]]:
         _check_refs("cues", "question_signals", route_id, kb.routes, "legal route")
     for term_id, type_id in questions["term_types"].items():
         _check_refs("cues", "question_signals", term_id, kb.terms, "glossary term")

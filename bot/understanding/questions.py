@@ -33,6 +33,7 @@ FRAME_GAPS = {
     "quiz": 1,
     "naming": 1,
 }
+SEPARABLE_GAP = 4  # "leg [de participatieladder nog eens] uit"
 REQUESTS = frozenset({"request", "plan", "start", "demo", "quiz"})
 
 
@@ -48,6 +49,7 @@ class Question:
 class Subject:
     kind: str  # type | term | case | level | route
     id: str
+    generic: bool = False  # a phrasing that also fits other subjects: it yields to any other one named
 
 
 def _strip_brackets(name: str) -> list[str]:
@@ -103,6 +105,10 @@ class QuestionReader:
         for route in kb.routes.values():
             names = [*route.get("names", []), *cues["route_phrasings"].get(route["id"], [])]
             routes += [(n, Subject("route", route["id"])) for n in names]
+            # "van de regels afwijken" fits the hardship clause, but also an experiment
+            # article: "een bepaling in de bijstandswet om van de regels af te wijken" is art. 83.
+            generic = cues["generic_route_phrasings"].get(route["id"], [])
+            routes += [(n, Subject("route", route["id"], generic=True)) for n in generic]
         # A route outranks a glossary term of the same name ("experimentenwet").
         # Ambiguous names claim their words (so "gestructureerd probleem" inside "deels
         # gestructureerd probleem" is not the structured type) but name no type themselves.
@@ -120,7 +126,7 @@ class QuestionReader:
         # Frames are matched tightly: with gaps, "mag dat" would be found in "mag je zeggen dat".
         self.frames = [
             PhraseFinder(compiled([(p, frame) for p in cues[frame]]), max_gap=gap) for frame, gap in FRAME_GAPS.items()
-        ]
+        ] + [PhraseFinder(compiled([(p, "request") for p in cues["separable_requests"]]), max_gap=SEPARABLE_GAP)]
         # Compounds the reader knows, for "participatie wet" typed as two words.
         phrase_sources = [p for p, _ in subjects + routes + terms + ambiguous] + [
             p for frame in FRAME_GAPS for p in cues[frame]
@@ -162,7 +168,7 @@ class QuestionReader:
             for h in hits
             if h.label.kind != "ambiguous_type" or not specific
         ]
-        return sorted(hits, key=lambda h: (-len(h.phrase.words), h.positions[0]))
+        return sorted(hits, key=lambda h: (h.label.generic, -len(h.phrase.words), h.positions[0]))
 
     def _names_type(self, text: str, type_id: str) -> bool:
         return bool(self.type_names[type_id].find(self._tokens(text)))

@@ -326,6 +326,21 @@ def test_direct_questions(kb, text, intent, entities):
         ),
         # a compound typed as two words
         ("hoe zit het met artikel 83 van de participatie wet", "ask_route_info", {"route": "participatiewet_art83"}),
+        # a separable verb around its object; "hoelang" opens a question
+        (
+            "Leg de participatieladder nog eens uit voor mijn cursisten",
+            "ask_concept",
+            {"concept": "term:participatieladder"},
+        ),
+        ("hoelang duurt een proef onder artikel 83", "ask_route_info", {"route": "participatiewet_art83"}),
+        ("Help me een pilot vorm te geven voor de schuldhulp", "ask_plan", {}),
+        # a generic phrasing names its route only when no other route is named
+        (
+            "Mogen scholen op grond van de onderwijswetten een tijd van de regels afwijken voor een proef?",
+            "ask_route_info",
+            {"route": "sector_experiment_clauses"},
+        ),
+        ("Mag ik voor deze ene bewoner van de regels afwijken?", "ask_route_info", {"route": "hardship_maatwerk"}),
     ],
 )
 def test_questions_in_other_shapes(kb, text, intent, entities):
