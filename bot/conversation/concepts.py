@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.conversation.reply import Reply
 from bot.core.knowledge import KnowledgeBase
-from bot.understanding.questions import question_reader
+from bot.understanding.questions import CHOICE, question_reader
 
 
 def find_concept(kb: KnowledgeBase, text: str, concept_entity: str | None = None) -> tuple[str, str] | None:
@@ -31,6 +31,8 @@ def find_concept(kb: KnowledgeBase, text: str, concept_entity: str | None = None
 def answer_concept(kb: KnowledgeBase, text: str, concept_entity: str | None = None) -> Reply:
     """A short answer from the knowledge base, with its source."""
     reply = Reply()
+    if concept_entity and concept_entity.startswith(CHOICE):
+        return _offer_choice(kb, concept_entity.removeprefix(CHOICE).split(","))
     found = find_concept(kb, text, concept_entity)
     if not found:
         examples = ", ".join(t["term"] for t in list(kb.terms.values())[:6])
@@ -71,3 +73,14 @@ def answer_concept(kb: KnowledgeBase, text: str, concept_entity: str | None = No
         parts.append(kb.message("concept.caveat", caveat=entry["caveat"]))
     sources = "; ".join(s["short"] for s in kb.source_list(entry["sources"]))
     return reply.say(kb.message("concept.with_sources", answer="\n\n".join(parts), sources=sources))
+
+
+def _offer_choice(kb: KnowledgeBase, concepts: list[str]) -> Reply:
+    """Not sure which term the user means: say so, and offer the closest ones as buttons."""
+    buttons = []
+    for concept in concepts:
+        kind, term_id = concept.split(":", 1)
+        if kind == "term" and term_id in kb.terms:
+            payload = '/ask_concept{"concept":"%s"}' % concept
+            buttons.append((kb.terms[term_id]["term"], payload))
+    return Reply().say(kb.message("concept.choose"), tuple(buttons))

@@ -34,6 +34,7 @@ FRAME_GAPS = {
     "naming": 1,
 }
 SEPARABLE_GAP = 4  # "leg [de participatieladder nog eens] uit"
+CHOICE = "choose:"  # a concept entity that offers terms to choose from: "choose:term:a,term:b"
 REQUESTS = frozenset({"request", "plan", "start", "demo", "quiz"})
 
 
@@ -322,17 +323,31 @@ class QuestionReader:
                 return Question("ask_concept", {"concept": f"type:{typed}"})
             return Question("ask_concept", {"concept": f"{best.kind}:{best.id}"})
         # "..., hoe heet dat?": asked for the name of what the message describes.
-        if "naming" in frames:
-            described = self.naming_definitions.best(
-                self._tokens(text), DefinitionIndex.NAMING_LEAD, DefinitionIndex.NAMING_MIN_SIMILARITY
-            )
+        naming = "naming" in frames
+        # "Bij ons wil iedereen wat anders, hoe noem je dat?" names where people stand: a
+        # situation to type, unless a term clearly matches (the usual bar, no choices).
+        own_situation = naming and self._describes_an_axis(text)
+        if naming:
+            floor = DefinitionIndex.MIN_SIMILARITY if own_situation else DefinitionIndex.NAMING_MIN_SIMILARITY
+            described = self.naming_definitions.best(self._tokens(text), DefinitionIndex.NAMING_LEAD, floor)
         else:
             described = self.definitions.best(self._tokens(text), DefinitionIndex.MIN_LEAD)
         if described and not self._policy_choice(text):
             # "Hoe werkt zo'n constructie waarbij een investeerder vooraf betaalt?": the
             # question describes a glossary term in the words of its definition.
             return Question("ask_concept", {"concept": f"term:{described}"})
+        if naming and not own_situation and not self._policy_choice(text):
+            # Asked for a name, and no term stands out: Taai says it is not sure and lets
+            # the user choose among the closest terms, instead of typing the description.
+            closest = self.naming_definitions.closest(self._tokens(text))
+            if closest:
+                return Question("ask_concept", {"concept": CHOICE + ",".join(f"term:{t}" for t in closest)})
         return None
+
+    def _describes_an_axis(self, text: str) -> bool:
+        from bot.understanding.type_description import type_description_reader
+
+        return bool(type_description_reader(self.kb).axes(text))
 
     def _hypothetical(self, text: str) -> bool:
         return any(t.text in self.conditionals for t in self._tokens(text))
@@ -405,17 +420,34 @@ class DefinitionIndex:
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {word: v / norm for word, v in vector.items() if v}
 
-    def best(self, tokens: list[Token], lead: float = MIN_LEAD, min_similarity: float = MIN_SIMILARITY) -> str | None:
+    CHOICES = 3  # terms offered when none stands out
+    CHOICE_MIN_SIMILARITY = 0.1
+    CHOICE_NEAR_TOP = 0.7  # ... and each within this share of the closest one
+
+    def _scores(self, tokens: list[Token]) -> list[tuple[float, str]]:
         query = self._vector(self._bag(tokens))
         if len(query) < 2:
-            return None
-        scores = sorted(
+            return []
+        return sorted(
             (
                 (sum(w * vector.get(word, 0.0) for word, w in query.items()), term_id)
                 for term_id, vector in self.vectors.items()
             ),
             reverse=True,
         )
+
+    def closest(self, tokens: list[Token]) -> list[str]:
+        """The few terms closest to a description, for the user to choose from."""
+        scores = self._scores(tokens)[: self.CHOICES]
+        if not scores:
+            return []
+        floor = max(self.CHOICE_MIN_SIMILARITY, self.CHOICE_NEAR_TOP * scores[0][0])
+        return [t for score, t in scores if score >= floor]
+
+    def best(self, tokens: list[Token], lead: float = MIN_LEAD, min_similarity: float = MIN_SIMILARITY) -> str | None:
+        scores = self._scores(tokens)
+        if not scores:
+            return None
         (top, term_id), (second, _) = scores[0], scores[1]
         if top >= min_similarity and top >= lead * second:
             return term_id

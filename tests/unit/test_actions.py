@@ -839,6 +839,21 @@ def test_answer_concept_from_the_entity(kb):
     assert message.endswith(sources_of(kb, entry))
 
 
+def test_a_concept_not_recognised_for_sure_is_offered_as_a_choice(kb):
+    # The router passes the closest terms when a user asks for a name and none stands out.
+    tracker = make_tracker(
+        "hoe heet dat ook alweer", "ask_concept", entities={"concept": "choose:term:co_productie,term:co_creatie"}
+    )
+    events, dispatcher = run_action(ActionAnswerConcept(), tracker)
+    (message,) = dispatcher.messages
+    assert events == []
+    assert message["text"].startswith("Ik weet niet zeker welk begrip je bedoelt")
+    assert buttons(message) == [
+        (kb.terms["co_productie"]["term"], '/ask_concept{"concept":"term:co_productie"}'),
+        (kb.terms["co_creatie"]["term"], '/ask_concept{"concept":"term:co_creatie"}'),
+    ]
+
+
 def test_answer_concept_from_the_words(kb):
     message = texts(run_action(ActionAnswerConcept(), make_tracker("wat is co-creatie?", "ask_concept"))[1])[0]
     assert message.startswith("**Co-creatie**")

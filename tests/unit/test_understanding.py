@@ -408,6 +408,15 @@ def test_a_term_asked_for_by_name_is_found_from_everyday_words(kb):
     assert reader.read("Hoeveel bijstand krijg ik als ik ga samenwonen?") is None
 
 
+def test_asked_for_a_name_without_a_clear_term_taai_offers_the_closest(kb):
+    reader = question_reader(kb)
+    question = reader.read("Hoe heet het als burgers zelf een dienst van de gemeente gaan draaien?")
+    assert question is not None and question.entities["concept"].startswith("choose:")
+    assert "term:co_productie" in question.entities["concept"].removeprefix("choose:").split(",")
+    # a message that says where people stand is a situation to type, not a term to guess
+    assert reader.read("Bij ons wil iedereen wat anders, hoe noem je dat?") is None
+
+
 def test_split_compounds_join_only_into_known_words():
     tokens = tokenize("de bij stand en de ze wet")
     joined = [t.text for t in join_split_compounds(tokens, frozenset({"bijstand", "dezewet"}))]
