@@ -50,7 +50,9 @@ OPPOSITE = {"agree": "disagree", "disagree": "agree", "certain": "uncertain", "u
 # - evidence ("onderzoek", "deskundigen"): a values cue speaks of the knowledge
 #   ("de deskundigen zijn het oneens" = uncertain);
 # - means ("aanpak", "geld", "regie"): a values cue does not count, because the values
-#   question is about goals, not means ("we botsen over geld" says nothing of values).
+#   question is about goals, not means ("we botsen over geld" says nothing of values);
+# - resources ("geld", "uren"): a knowledge cue does not count either, unless the clause
+#   is also about evidence ("wat werkt weten we, maar het geld is er niet": certain).
 VALUES_FROM_KNOWLEDGE = {"certain": "agree", "uncertain": "disagree"}
 KNOWLEDGE_FROM_VALUES = {"agree": "certain", "disagree": "uncertain"}
 
@@ -430,6 +432,8 @@ class AxisReader:
             return hit_axis, value
         if "values" in topics and not topics & {"means", "evidence"}:
             return "value_consensus", VALUES_FROM_KNOWLEDGE[value]  # "over het doel twijfelt niemand"
+        if "resources" in topics and "evidence" not in topics:
+            return None
         return hit_axis, value
 
     def _read_clause(self, clause: Clause, reading: Reading, previous: list[Hit[Label]]) -> list[Hit[Label]]:
@@ -558,6 +562,8 @@ class AxisReader:
         opener = tokens[start]  # "maar daar ..."
         if not topics and opener.text in self.resumptive:
             topics = reading.last_topics  # "Hoe je daar komt, daar verschillen ze in": still about means
+        if "resources" in topics and any(t.lemma in self.working for t in tokens):
+            topics = topics - {"resources"}  # "behalve dat meer geld helpt": what works, after all
         reading.last_topics = topics
         if "minor" in topics:
             weight *= MINOR_FACTOR  # "er zijn nog wat details onduidelijk" does not outweigh the main line

@@ -312,7 +312,10 @@ class QuestionReader:
             by_axes = self._type_by_axes(text)
             if by_axes:
                 return Question("ask_concept", {"concept": f"type:{by_axes}"})
-        if subjects and not (subjects[0].label.kind == "term" and self._policy_choice(text)):
+        explained = bool(
+            frames & {"request", "asks_what", "naming"}
+        )  # "kun je uitleggen hoe ...": asks, whatever it says
+        if subjects and not (subjects[0].label.kind == "term" and self._policy_choice(text) and not explained):
             # ("Moeten we het cameratoezicht uitbreiden? ... of het iets oplevert" is a
             # choice to type, not a question about evidence levels.)
             best = subjects[0].label

@@ -122,6 +122,10 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         # a problem to type; the routes follow the diagnosis.
         return Routed("describe_problem", {}, "describes a choice with its axes")
     if question and (asks and (intent not in SOCIAL or question.request) or confidence < CONFIDENT):
+        if question.intent == "start_diagnosis" and not turn.has_description and _carries_a_case(kb, stripped):
+            # "Ik zoek een casus: een gemeente die ... terwijl ... fel tegen zijn. Hoe zou jij
+            # die typeren?": the case to type is in the message itself.
+            return Routed("describe_problem", {}, "asks to type the case it describes")
         return Routed(question.intent, question.entities, "direct question")
     thanks = thanks_reader(kb).read(stripped)
     if thanks and intent != "thank":
@@ -135,7 +139,7 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         return Routed("describe_problem", {}, "describes a situation")
     if (
         not turn.has_description
-        and intent == "inform_context"
+        and intent in ("inform_context", "nlu_fallback")
         and situation.score >= NAMED_SITUATION
         and len(stripped.split()) >= NAMED_SITUATION_WORDS
     ):
@@ -145,6 +149,14 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
     if turn.has_description and situation.describes and intent == "nlu_fallback":
         return Routed("describe_problem", {}, "a new situation")
     return Routed(intent)
+
+
+def _carries_a_case(kb: KnowledgeBase, text: str) -> bool:
+    """A description with content (a domain and where people stand or what is known), not
+    only words like "probleem" ("ik heb een vraagstuk waar ik niet uitkom, wat voor soort
+    probleem is het?")."""
+    situation = situation_reader(kb).score(text)
+    return situation.describes and {"context", "axis"} <= set(situation.signals)
 
 
 def _described_with_axes(kb: KnowledgeBase, text: str) -> bool:

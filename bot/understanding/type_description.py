@@ -40,6 +40,7 @@ class TypeDescriptionReader:
         self.conditionals = frozenset(cues["conditionals"])
         self.coordinators = frozenset(cues["coordinators"])
         self.both_markers = frozenset(cues["both_markers"])
+        self.clause_breaks = frozenset(kb.cues["lexicon"]["clause_breaks"])
         # Single-word topics only: a conjunct is a short noun phrase ("de doelen").
         self.topic_words = {
             group: frozenset(tokenize(w, overrides)[0].lemma for w in topics[group] if " " not in w)
@@ -57,10 +58,30 @@ class TypeDescriptionReader:
         described = self._after_conditional(text)
         if not described:
             return found
+        # Each clause of the description first ("iedereen het eens is | en de oplossing
+        # bekend is": read together, the topic of the second would pull the first to the
+        # knowledge axis), then the whole and its conjuncts for what is still open.
+        pieces = self._clauses(described)
+        by_clause: dict[str, str] = {}
+        for piece in pieces if len(pieces) > 1 else []:
+            for axis, inference in reader.infer_axes(piece, QUESTION_MIN_WEIGHT).items():
+                by_clause.setdefault(axis, inference.value)
+        if len(by_clause) == 2:
+            return by_clause
         for variant in [described, *self._conjuncts(described)]:
             for axis, inference in reader.infer_axes(variant, QUESTION_MIN_WEIGHT).items():
                 found.setdefault(axis, inference.value)
         return found
+
+    def _clauses(self, text: str) -> list[str]:
+        """The description cut before "en", "maar", ... and at commas."""
+        pieces: list[list[str]] = [[]]
+        for token in tokenize(text, self.overrides):
+            if token.text in self.clause_breaks or token.text in self.coordinators or token.text in ",;":
+                pieces.append([])
+            else:
+                pieces[-1].append(token.text)
+        return [" ".join(p) for p in pieces if p]
 
     def _after_conditional(self, text: str) -> str | None:
         tokens = tokenize(text, self.overrides)

@@ -35,6 +35,11 @@ def read(kb, axis, text):
         # a speech tag after a clause makes it what someone says; an alternative is no denial
         (V, "Iedereen wil hetzelfde, zeggen ze, maar in de raad ligt het totaal anders. Dus nee.", "disagree"),
         (K, "Uit onze eigen evaluaties weten we precies wat hielp en wat niet.", "certain"),
+        # money or hours missing says nothing of the knowledge; "gedeeld" goals agree;
+        # the particle "eens" in "leg dat eens uit" is no agreement
+        (K, "Welke aanpak werkt weten we precies, alleen het budget is er niet.", "certain"),
+        (V, "De doelen worden door iedereen gedeeld.", "agree"),
+        (V, "Leg dat eens uit?", "unclear"),
         # a long negator with a typo still negates
         (K, "Er is veel over geschreven, maar bewezen is het nauwlijks.", "uncertain"),
         (K, "Ja hoor, de aanpak is bekend, alleen bij een paar jongeren blijft het onduidelijk.", "certain"),
@@ -369,6 +374,8 @@ def test_an_embedded_question_word_asks_nothing(kb):
             "Hoe heet een kwestie waarbij over de waarden en over de oorzaken geen enkele discussie bestaat?",
             "structured",
         ),
+        # each clause of the description on its own: the topic of one does not pull the other
+        ("Hoe noem je een probleem waarbij iedereen het eens is en de aanpak bekend is?", "structured"),
         # a weak cue before a contrast still describes its axis
         (
             "Welk probleemtype is het als de oorzaken wel duidelijk zijn maar de partijen heel andere doelen hebben?",
@@ -440,6 +447,20 @@ def test_router_starts_the_diagnosis_for_a_short_description(kb):
     assert (
         route(kb, "Zijn de waarden toch omstreden", "inform_axis", 0.9, Turn(has_description=True)).intent
         == "inform_axis"
+    )
+
+
+def test_router_types_the_case_a_request_to_type_carries(kb):
+    text = "Een casus voor de cursus: de raad wil de bijstand versoberen, de cliëntenraad is er fel op tegen. Hoe typeer jij die?"
+    assert route(kb, text, "start_diagnosis", 0.9, Turn()).intent == "describe_problem"
+    # a request with no case in it starts the questions
+    assert route(kb, "Kun je mijn vraagstuk typeren?", "start_diagnosis", 0.9, Turn()).intent == "start_diagnosis"
+
+
+def test_router_starts_the_diagnosis_for_a_problem_named_in_a_few_words(kb):
+    assert route(kb, "schulden bij jonge gezinnen", "nlu_fallback", 0.4, Turn()).intent == "describe_problem"
+    assert route(kb, "schulden bij jonge gezinnen", "nlu_fallback", 0.4, Turn(has_description=True)).intent != (
+        "describe_problem"
     )
 
 
