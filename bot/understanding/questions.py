@@ -142,6 +142,7 @@ class QuestionReader:
         self.prepositions = frozenset(cues["prepositions"])
         self.conditionals = frozenset(cues["conditionals"])
         self.term_types = dict(cues["term_types"])
+        self.typology_terms = frozenset(cues["typology_terms"])
         self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
         self.kb = kb
         stopwords = frozenset(kb.cues["lexicon"]["stopwords"])
@@ -319,6 +320,10 @@ class QuestionReader:
             # ("Moeten we het cameratoezicht uitbreiden? ... of het iets oplevert" is a
             # choice to type, not a question about evidence levels.)
             best = subjects[0].label
+            if best.kind == "term" and best.id in self.typology_terms and self._hypothetical(text):
+                by_axes = self._type_by_axes(text)
+                if by_axes:
+                    return Question("ask_concept", {"concept": f"type:{by_axes}"})
             typed = self.term_types.get(best.id) if best.kind == "term" else None
             if typed and self._names_type(text, typed):
                 # "Wat is een taai probleem?": the glossary term is also the name of a type
@@ -335,6 +340,10 @@ class QuestionReader:
             described = self.naming_definitions.best(self._tokens(text), DefinitionIndex.NAMING_LEAD, floor)
         else:
             described = self.definitions.best(self._tokens(text), DefinitionIndex.MIN_LEAD)
+        if described in self.typology_terms and self._hypothetical(text):
+            by_axes = self._type_by_axes(text)  # "ik snap het type niet waarbij ...": that type
+            if by_axes:
+                return Question("ask_concept", {"concept": f"type:{by_axes}"})
         if described and not self._policy_choice(text):
             # "Hoe werkt zo'n constructie waarbij een investeerder vooraf betaalt?": the
             # question describes a glossary term in the words of its definition.

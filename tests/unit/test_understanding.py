@@ -376,6 +376,11 @@ def test_an_embedded_question_word_asks_nothing(kb):
         ),
         # each clause of the description on its own: the topic of one does not pull the other
         ("Hoe noem je een probleem waarbij iedereen het eens is en de aanpak bekend is?", "structured"),
+        # a question about the typology itself, for a type described by its axes
+        (
+            "Wat zegt de probleemtypologie over een vraagstuk waarbij iedereen hetzelfde wil maar niemand weet wat werkt?",
+            "moderately_structured_knowledge_uncertain",
+        ),
         # a weak cue before a contrast still describes its axis
         (
             "Welk probleemtype is het als de oorzaken wel duidelijk zijn maar de partijen heel andere doelen hebben?",
