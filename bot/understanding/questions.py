@@ -20,6 +20,7 @@ from functools import lru_cache
 from bot.core.knowledge import KnowledgeBase
 from bot.understanding.lexicon import Token, join_split_compounds, tokenize
 from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
+from bot.understanding.type_description import type_description_reader
 
 # How many other words may stand between the words of a frame phrase.
 FRAME_GAPS = {
@@ -273,15 +274,15 @@ class QuestionReader:
         if "start" in frames and self._hypothetical(text):
             # "Wat voor soort probleem is het als iedereen het eens is en de oplossing
             # bekend is?" asks about a type described by its axes, not to type a problem.
-            by_axes = self._type_by_axes(text)
-            if by_axes:
-                return Question("ask_concept", {"concept": f"type:{by_axes}"})
+            described_type = self._type_question(text)
+            if described_type:
+                return described_type
         if "naming" in frames:
             # "Eens over de doelen, de oorzaken onbekend: welk etiket plakken Hisschemöller en
             # Hoppe daarop?": the name asked for is that of a type described by its axes.
-            by_axes = self._type_by_axes(text)
-            if by_axes:
-                return Question("ask_concept", {"concept": f"type:{by_axes}"})
+            described_type = self._type_question(text)
+            if described_type:
+                return described_type
         for frame, intent in (
             ("quiz", "start_quiz"),
             ("demo", "start_demo"),
@@ -310,20 +311,19 @@ class QuestionReader:
             # "Wat levert het op als je mensen met eigen ervaring laat meedenken?": a concept.
         if not subjects and frames & {"asks_what", "naming"}:
             # "Hoe herken je een vraagstuk waarbij de kennis vaststaat en iedereen hetzelfde wil?"
-            by_axes = self._type_by_axes(text)
-            if by_axes:
-                return Question("ask_concept", {"concept": f"type:{by_axes}"})
-        explained = bool(
-            frames & {"request", "asks_what", "naming"}
-        )  # "kun je uitleggen hoe ...": asks, whatever it says
+            described_type = self._type_question(text)
+            if described_type:
+                return described_type
+        # "Kun je uitleggen hoe ...?" asks, whatever else the message reads like.
+        explained = bool(frames & {"request", "asks_what", "naming"})
         if subjects and not (subjects[0].label.kind == "term" and self._policy_choice(text) and not explained):
             # ("Moeten we het cameratoezicht uitbreiden? ... of het iets oplevert" is a
             # choice to type, not a question about evidence levels.)
             best = subjects[0].label
             if best.kind == "term" and best.id in self.typology_terms and self._hypothetical(text):
-                by_axes = self._type_by_axes(text)
-                if by_axes:
-                    return Question("ask_concept", {"concept": f"type:{by_axes}"})
+                described_type = self._type_question(text)
+                if described_type:
+                    return described_type
             typed = self.term_types.get(best.id) if best.kind == "term" else None
             if typed and self._names_type(text, typed):
                 # "Wat is een taai probleem?": the glossary term is also the name of a type
@@ -341,9 +341,11 @@ class QuestionReader:
         else:
             described = self.definitions.best(self._tokens(text), DefinitionIndex.MIN_LEAD)
         if described in self.typology_terms and self._hypothetical(text):
-            by_axes = self._type_by_axes(text)  # "ik snap het type niet waarbij ...": that type
-            if by_axes:
-                return Question("ask_concept", {"concept": f"type:{by_axes}"})
+            described_type = self._type_question(
+                text
+            )  # "wat zegt de probleemtypologie over ... waarbij ...": that type
+            if described_type:
+                return described_type
         if described and not self._policy_choice(text):
             # "Hoe werkt zo'n constructie waarbij een investeerder vooraf betaalt?": the
             # question describes a glossary term in the words of its definition.
@@ -357,9 +359,12 @@ class QuestionReader:
         return None
 
     def _describes_an_axis(self, text: str) -> bool:
-        from bot.understanding.type_description import type_description_reader
-
         return bool(type_description_reader(self.kb).axes(text))
+
+    def _type_question(self, text: str) -> Question | None:
+        """A question about the type the message describes by its two axes, if it does."""
+        by_axes = self._type_by_axes(text)
+        return Question("ask_concept", {"concept": f"type:{by_axes}"}) if by_axes else None
 
     def _hypothetical(self, text: str) -> bool:
         return any(t.text in self.conditionals for t in self._tokens(text))
@@ -373,8 +378,6 @@ class QuestionReader:
     def _type_by_axes(self, text: str) -> str | None:
         """ "Bij een probleem waar iedereen hetzelfde wil maar niemand weet wat werkt":
         a type described by its two axes."""
-        from bot.understanding.type_description import type_description_reader
-
         axes = type_description_reader(self.kb).axes(text)
         if len(axes) < 2:
             return None
