@@ -48,9 +48,13 @@ class TypeDescriptionReader:
         }
         self.kb = kb
         self.overrides = overrides
+        # The question reader asks for the same message's axes up to three times in a turn
+        # (a named type, "hoe heet dat", a typology term); read it once.
+        self.axes = lru_cache(maxsize=32)(self._axes)
 
-    def axes(self, text: str) -> dict[str, str]:
-        """The axes a text describes: {"value_consensus": "agree", ...}, possibly incomplete."""
+    def _axes(self, text: str) -> dict[str, str]:
+        """The axes a text describes: {"value_consensus": "agree", ...}, possibly incomplete.
+        Callers read the result; it is shared between them (see `axes`)."""
         reader = axis_reader(self.kb)
         found = {axis: inference.value for axis, inference in reader.infer_axes(text).items()}
         if len(found) == 2:
