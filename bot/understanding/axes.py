@@ -94,6 +94,7 @@ class Label:
     axis: str | None = None
     value: str | None = None  # a pole; or yes/no for answers
     weight: float = 1.0
+    negatable: bool = True  # False: a negation does not turn the cue around (parties set against each other)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class AxisReader:
         self.overrides = dict(lexicon.get("lemma_overrides", {}))
         phrases = []
         for cue in cues["axis_cues"]:
-            label = Label("axis", cue["axis"], cue["pole"], cue["weight"])
+            label = Label("axis", cue["axis"], cue["pole"], cue["weight"], cue.get("negatable", True))
             phrases += [compile_phrase(p, label, self.overrides) for p in cue["phrases"]]
         for answer in cues["answers"]:
             meaning = answer["meaning"]
@@ -196,6 +197,8 @@ class AxisReader:
             concessive=frozenset(lexicon["concessive"]),
             concessive_after_comma=frozenset(lexicon["concessive_after_comma"]),
             conclusive=frozenset(lexicon["conclusive"]),
+            and_after=frozenset(lexicon["and_after"]["before"]),
+            and_after_next=frozenset(lexicon["and_after"]["after"]),
         )
         self.counterfactual_openers = frozenset(lexicon["counterfactual_openers"])
         self.resumptive = frozenset(lexicon["resumptive"])
@@ -203,6 +206,7 @@ class AxisReader:
         self.elliptic_openers = frozenset(lexicon["elliptic_openers"])
         self.own_claim_verbs = frozenset(lexicon["own_claim_verbs"])
         self.not_even_before = frozenset(lexicon["not_even_before"])
+        self.agreement_followers = frozenset(lexicon["agreement_followers"])
         self.not_even_verbs = frozenset(lexicon["not_even_verbs"])
         self.alternatives = frozenset(tuple(p.split()) for p in lexicon["alternatives"])
         self.long_negators = sorted(n for n in self.negators if len(n) >= MIN_TYPO_LENGTH)
@@ -257,12 +261,19 @@ class AxisReader:
             return True
         start = max((j + 1 for j in range(i) if tokens[j].is_punctuation), default=0)
         sentence = tokens[start:i]
+        agreement_frame = any(t.lemma in ("zijn", "worden") or t.text in ("ben", "is", "het") for t in sentence)
         # ... also closing a sentence about knowing, not one about being agreed ("zijn het niet eens")
-        return (
+        if (
             (i + 1 == len(tokens) or tokens[i + 1].is_punctuation)
             and any(t.lemma in self.not_even_verbs for t in sentence)
-            and not any(t.lemma in ("zijn", "worden") or t.text in ("ben", "is") for t in sentence)
-        )
+            and not agreement_frame
+        ):
+            return True
+        # ... and after another verb, with no "het" or "zijn" to be agreed with: "de helft
+        # van de partners reageert niet eens op mijn mails".
+        following = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        words = [t for t in sentence[:-1] if not t.is_punctuation]
+        return len(words) >= 2 and not agreement_frame and following not in self.agreement_followers
 
     def _negator_typo(self, token: Token) -> Token:
         """ "onderbouwd is het nauwlijks": a long negator with one typo still negates."""
@@ -599,6 +610,8 @@ class AxisReader:
             # A negation inside a later subordinate clause does not reach back: in "ze willen
             # allemaal dat jongeren niet op straat belanden" the wish is not negated.
             scope = negations if inherited else self._negations_of(hit, axis_hits, negator_positions, subordinate)
+            if not hit.label.negatable:
+                scope = 0  # "de een wil het niet, de ander wel": still a split
             value = base if scope % 2 == 0 else OPPOSITE[base]
             placed = self._axis_for(cue_axis, value, topics)
             if placed is None:

@@ -54,6 +54,8 @@ class ClauseWords:
     concessive: frozenset[str] = frozenset()  # "hoewel", "weliswaar": the clause concedes
     concessive_after_comma: frozenset[str] = frozenset()  # "..., al moet ik zeggen": concedes mid-sentence only
     conclusive: frozenset[str] = frozenset()  # "..., dus nee": the conclusion carries the point
+    and_after: frozenset[str] = frozenset()  # "... wil het niet en de andere helft ...": a claim ended ...
+    and_after_next: frozenset[str] = frozenset()  # ... when a new noun phrase follows the "en"
 
 
 def join(first: Clause, second: Clause) -> Clause:
@@ -84,12 +86,17 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
             token.text in words.breaks
             and not (token.text == "maar" and following in words.not_a_break_after_maar)
             or token.text == "en"
-            and following in words.and_before
+            and (
+                following in words.and_before
+                or current[-1].text in words.and_after
+                and following in words.and_after_next
+            )
             and len(current) >= MIN_CLAUSE_BEFORE_AND
         ):
             # "er is onenigheid en het onderzoek geeft geen antwoord": two claims, two
             # scopes for a negation; "bewoners en ondernemers" and "alleen de scholen en
-            # wij zitten op een lijn" stay one clause.
+            # wij zitten op een lijn" stay one clause. A negator before the "en" ends its
+            # claim: "de helft wil het gewoon niet en de andere helft vindt ...".
             close("")
             current.append(token)
         else:

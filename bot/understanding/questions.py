@@ -141,6 +141,9 @@ class QuestionReader:
         self.embedding_words = frozenset(cues["embedding_words"])
         self.clause_subjects = frozenset(cues["clause_subjects"])
         self.prepositions = frozenset(cues["prepositions"])
+        self.experiment_words = frozenset(cues["experiment_words"])
+        self.permission_words = frozenset(cues["permission_words"])
+        self.plan_verbs = frozenset(cues["plan_verbs"])
         self.conditionals = frozenset(cues["conditionals"])
         self.term_types = dict(cues["term_types"])
         self.typology_terms = frozenset(cues["typology_terms"])
@@ -263,6 +266,12 @@ class QuestionReader:
         asked = self._asked(text, all_tokens, tokens, hits)
         if not self.is_question(text, all_tokens, asked):
             return None
+        lemmas = {t.lemma for t in tokens} | {t.text for t in tokens}
+        if lemmas & self.experiment_words:
+            if lemmas & self.permission_words:
+                frames.add("experiment")  # an experiment and what permits it: the legal room
+            elif lemmas & self.plan_verbs and "experiment" not in frames:
+                frames.add("plan")  # an experiment to work out: a plan
         question = self._read(text, frames)
         if question is None:
             return None

@@ -160,6 +160,14 @@ def read(kb, axis, text):
         (K, "Wat bedoel je met zeker? Onderzoek of ervaring?", "unclear"),
         # "valt wel mee" negates a cue
         (V, "De verdeeldheid valt wel mee.", "agree"),
+        # "niet eens" after a verb other than "zijn": "not even"; "in beeld" is known, and
+        # a negator closing a claim before "en" plus a new noun phrase stays in its claim
+        (V, "Geen flauw idee, de helft van de wethouders leest mijn notities niet eens.", "dont_know"),
+        (V, "We zijn het er niet eens over.", "disagree"),
+        (K, "De oorzaken zijn slecht in beeld en een werkende methode hebben we niet.", "uncertain"),
+        (V, "De ene wijk wil het echt niet en de andere wijk ziet het als een kans.", "disagree"),
+        # "wel en niet" names an alternative, no denial
+        (K, "Wat de maatregel wel en niet oplevert weten we precies.", "certain"),
         # formal yes and no without "ja" or "nee"
         (K, "Het antwoord op die vraag is helaas ontkennend.", "uncertain"),
         (V, "Dat kan ik bevestigen.", "agree"),
@@ -346,12 +354,28 @@ def test_direct_questions(kb, text, intent, entities):
             {"route": "sector_experiment_clauses"},
         ),
         ("Mag ik voor deze ene bewoner van de regels afwijken?", "ask_route_info", {"route": "hardship_maatwerk"}),
+        # an experiment and what permits it ask for the legal room; an experiment to work
+        # out asks for a plan; a proposal without either is a choice to type (no question)
+        ("mogen wij in de bijstand een proef draaien met een vast maandbedrag", "ask_experiment", {}),
+        ("Kan onze gemeente experimenteren met woonunits als het bestemmingsplan dat verbiedt?", "ask_experiment", {}),
+        ("Kun je met me uitwerken hoe we de pilot in drie buurten draaien?", "ask_plan", {}),
+        # a type described with "allebei" across both axes
+        (
+            "Hoe heet het type waarbij waarden en kennis allebei omstreden zijn?",
+            "ask_concept",
+            {"concept": "type:unstructured"},
+        ),
     ],
 )
 def test_questions_in_other_shapes(kb, text, intent, entities):
     question = question_reader(kb).read(text)
     assert question is not None and question.intent == intent
     assert question.entities == entities or not entities
+
+
+def test_a_proposal_to_experiment_is_no_question_about_the_law(kb):
+    # "regels" as what the experiment changes is no question about what permits it
+    assert question_reader(kb).read("Zullen we een proef doen met minder regels voor werkzoekenden?") is None
 
 
 def test_an_embedded_question_word_asks_nothing(kb):
