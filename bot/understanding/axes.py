@@ -66,6 +66,8 @@ ELLIPSIS_MAX_WORDS = 8
 MIXED_UNCERTAIN = 0.5  # knowledge: this much evidence of uncertainty wins over certainty,
 MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "complex")
 SHORT_CLAUSE = 5
+OPPOSED_WISHES_WEIGHT = 0.5
+SELF_ANSWER_WORDS = 2  # "Weinig." / "Helemaal niks." after the user's own question  # two parties each with their own wish: a weak cue of a split
 ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
 WISHFUL = "<wishful>"
 MILD = "mild"  # a negator phrase that negates a cue but is no "nee" of its own
@@ -179,6 +181,12 @@ class AxisReader:
         self.negators = frozenset(lexicon["negators"])
         self.quantity_negators = frozenset(lexicon["quantity_negators"])
         self.volition = frozenset(lexicon["volition"])
+        opposed = lexicon["opposed_wishes"]
+        self.self_answers = {p: frozenset(words) for p, words in lexicon["self_answers"].items()}
+        self.wish_verbs = frozenset(opposed["verbs"])
+        self.shared_markers = frozenset(opposed["shared"])
+        self.not_a_party = frozenset(opposed["not_a_party"])
+        self.wish_cuts = frozenset(opposed["cuts"])
         self.past = PhraseFinder(compile_phrase(p, "past", self.overrides) for p in lexicon["past_markers"])
         self.present = PhraseFinder(compile_phrase(p, "present", self.overrides) for p in lexicon["present_markers"])
         self.collective = frozenset(lexicon["collective_subjects"])
@@ -368,7 +376,12 @@ class AxisReader:
         reading = Reading(answer=answer)
         previous: list[Hit[Label]] = []
         clauses = self.clauses(text)
+        self._mark_self_answers(clauses)
         for index, clause in enumerate(clauses):
+            if clause.answers_own_question:
+                reading.clauses.append(clause)  # "Weinig." after "Wat weten we?": read with the question
+                previous = []
+                continue
             if index > 0 and clauses[index - 1].echo:
                 self._answer_echo(clause, reading)
                 if clause.tokens[0].text == WISHFUL:  # the echo took the "was het maar zo"
@@ -377,11 +390,74 @@ class AxisReader:
                     continue
             previous = self._read_clause(clause, reading, previous)  # an ellipsis refers to the clause before
         self._appearance_before_contrast(reading)
+        self._opposed_wishes(text, reading)
         if clauses and clauses[-1].echo:
             # "Hoe bedoel je, zekerheid?": an echo nobody answered is no claim.
             last = len(reading.clauses) - 1
             reading.axis[:] = [e for e in reading.axis if e.clause != last]
         return reading
+
+    def _mark_self_answers(self, clauses: list[Clause]) -> None:
+        """ "Wat weten we over wat werkt? Weinig." / "Waar zijn we het over eens? Niks.":
+        a question the user answers at once is a claim; the short answer says which way."""
+        for clause, after in zip(clauses, clauses[1:], strict=False):
+            if not clause.ends_with_question or clause.echo or not 1 <= len(after.tokens) <= SELF_ANSWER_WORDS:
+                continue
+            first = after.tokens[0].text
+            polarity = next((p for p, words in self.self_answers.items() if first in words), None)
+            if polarity is not None:
+                clause.self_answer = polarity
+                after.answers_own_question = True
+
+    def _opposed_wishes(self, text: str, reading: Reading) -> None:
+        """ "De school wil dat hij terugkomt, de ouders vinden dat hij thuis beter af is":
+        two parties, each with its own wish, and nothing that says they share it, is a
+        split over what should happen. Weak evidence: a cue found elsewhere still counts,
+        and one for agreement makes the reply unclear rather than either pole."""
+        if any(e.axis == "value_consensus" for e in reading.axis) or not reading.clauses:
+            return
+        segments: list[list[Token]] = [[]]
+        for token in self.tokens(text):
+            if token.is_punctuation or token.text in self.wish_cuts:
+                segments.append([])
+            else:
+                segments[-1].append(token)
+        parties = []
+        for words in segments:
+            if any(t.text in self.shared_markers for t in words):
+                return  # "... en de raad wil dat ook": shared
+            verb = next((i for i, t in enumerate(words) if t.lemma in self.wish_verbs), None)
+            if verb is None or self._topics(words) & {"means", "evidence"}:
+                continue  # "de een wil een andere aanpak": means, not values
+            # The party: the first word that is no article, before the verb or, when the
+            # verb opens the segment ("wil de school rust in de klas"), after it.
+            around = words[:verb] if verb > 0 else words[verb + 1 :]
+            at = next((i for i, t in enumerate(around) if t.text not in self.not_a_party), None)
+            if at is not None:
+                party = around[at].text
+                # Quoted as written ("de school wil", "wil de school"), or shortened
+                # ("zij … willen") when other words stand between.
+                span = words[at : verb + 1] if verb > 0 else words[: at + 2]
+                between = span[1:-1]
+                if all(t.text in self.not_a_party for t in between):
+                    said = " ".join(t.text for t in span)
+                else:
+                    said = f"{party} … {words[verb].text}" if verb > 0 else f"{words[verb].text} … {party}"
+                parties.append((party, said))
+        if len({party for party, _ in parties}) >= 2:
+            # Shown to the user as what they wrote: "school wil … ouders vinden".
+            quote = " … ".join(said for _, said in parties[:2])
+            reading.axis.append(
+                Evidence(
+                    "value_consensus",
+                    "disagree",
+                    OPPOSED_WISHES_WEIGHT,
+                    quote,
+                    clause=len(reading.clauses) - 1,
+                    strength=OPPOSED_WISHES_WEIGHT,
+                    source="opposed wishes",
+                )
+            )
 
     def _appearance_before_contrast(self, reading: Reading) -> None:
         """ "Iedereen zegt dat ie hetzelfde wil, maar als je doorvraagt ...": what people
@@ -563,6 +639,11 @@ class AxisReader:
         hedged = "hedge" in kinds
         # "Wie wil dat nou niet?" asks nothing: it says everyone does.
         asks_back = clause.question or bool(self.asking_back.find(tokens, set()))  # "wat bedoel je met zekerheid"
+        if clause.self_answer is not None:
+            asks_back = False  # answered by the user at once: a claim
+            if clause.self_answer == "low":
+                negator_positions.append(0)  # "Waar zijn we het over eens? Niks.": not agreed
+                negations += 1
         asked = asks_back and reading.answer and not self.rhetorical.find(tokens, set())
         weight = clause.weight * (HEDGE_FACTOR if hedged else 1.0) * (QUESTION_FACTOR if asked else 1.0)
         index = len(reading.clauses)

@@ -33,6 +33,10 @@ class Clause:
     echo: bool = False  # a word or two with a question mark: "Eens?" (what follows answers it)
     ends_with_question: bool = False
     ended_by: str = ""  # the punctuation that closed it ("" for a clause break word)
+    # "Wat weten we over wat werkt? Weinig.": the user's own question, answered by the
+    # short clause after it ("low" denies what it asks, "high" affirms it) ...
+    self_answer: str | None = None
+    answers_own_question: bool = False  # ... and that short clause, which answers nothing Taai asked
 
     @property
     def words(self) -> list[str]:

@@ -166,6 +166,13 @@ def read(kb, axis, text):
         (V, "We zijn het er niet eens over.", "disagree"),
         (K, "De oorzaken zijn slecht in beeld en een werkende methode hebben we niet.", "uncertain"),
         (V, "De ene wijk wil het echt niet en de andere wijk ziet het als een kans.", "disagree"),
+        # two parties, each with its own wish, are a split; a shared wish is not
+        (V, "De wethouder wil de bibliotheek sluiten, de bewoners willen hem juist uitbreiden.", "disagree"),
+        (V, "Wil de huisarts minder verwijzingen, wil de GGD juist meer preventie.", "disagree"),
+        (V, "De raad wil een schuldenvrije stad en de ambtenaren willen dat ook.", "unclear"),  # no split
+        # the user's own question answered at once is a claim
+        (K, "Wat weten wij eigenlijk van de oorzaken? Weinig.", "uncertain"),
+        (V, "Zijn de partijen het eens? Niks van waar.", "disagree"),
         # "wel en niet" names an alternative, no denial
         (K, "Wat de maatregel wel en niet oplevert weten we precies.", "certain"),
         # formal yes and no without "ja" or "nee"
