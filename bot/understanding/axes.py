@@ -66,7 +66,7 @@ ELLIPSIS_MAX_WORDS = 8
 MIXED_UNCERTAIN = 0.5  # knowledge: this much evidence of uncertainty wins over certainty,
 MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "complex")
 SHORT_CLAUSE = 5
-OPPOSED_WISHES_WEIGHT = 0.5
+OPPOSED_PARTIES_WEIGHT = 0.5  # two parties each with their own wish or belief: a weak cue
 SELF_ANSWER_WORDS = 2  # "Weinig." / "Helemaal niks." after the user's own question  # two parties each with their own wish: a weak cue of a split
 ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
 WISHFUL = "<wishful>"
@@ -184,6 +184,7 @@ class AxisReader:
         opposed = lexicon["opposed_wishes"]
         self.self_answers = {p: frozenset(words) for p, words in lexicon["self_answers"].items()}
         self.wish_verbs = frozenset(opposed["verbs"])
+        self.belief_verbs = frozenset(opposed["belief_verbs"])
         self.shared_markers = frozenset(opposed["shared"])
         self.not_a_party = frozenset(opposed["not_a_party"])
         self.wish_cuts = frozenset(opposed["cuts"])
@@ -390,7 +391,7 @@ class AxisReader:
                     continue
             previous = self._read_clause(clause, reading, previous)  # an ellipsis refers to the clause before
         self._appearance_before_contrast(reading)
-        self._opposed_wishes(text, reading)
+        self._opposed_parties(text, reading)
         if clauses and clauses[-1].echo:
             # "Hoe bedoel je, zekerheid?": an echo nobody answered is no claim.
             last = len(reading.clauses) - 1
@@ -409,12 +410,14 @@ class AxisReader:
                 clause.self_answer = polarity
                 after.answers_own_question = True
 
-    def _opposed_wishes(self, text: str, reading: Reading) -> None:
+    def _opposed_parties(self, text: str, reading: Reading) -> None:
         """ "De school wil dat hij terugkomt, de ouders vinden dat hij thuis beter af is":
         two parties, each with its own wish, and nothing that says they share it, is a
-        split over what should happen. Weak evidence: a cue found elsewhere still counts,
-        and one for agreement makes the reply unclear rather than either pole."""
-        if any(e.axis == "value_consensus" for e in reading.axis) or not reading.clauses:
+        split over what should happen. "De wijkagent denkt dat het aan drugs ligt, de school
+        denkt dat het thuis misgaat": two parties, each with its own belief about the
+        cause, is knowledge that is not certain. Weak evidence, only where no cue for that
+        axis was found: a cue for the other pole makes the reply unclear, not a pole."""
+        if not reading.clauses:
             return
         segments: list[list[Token]] = [[]]
         for token in self.tokens(text):
@@ -422,42 +425,53 @@ class AxisReader:
                 segments.append([])
             else:
                 segments[-1].append(token)
+        if any(t.text in self.shared_markers for words in segments for t in words):
+            return  # "... en de raad wil dat ook": shared
+        for axis, pole, verbs, skip in (
+            ("value_consensus", "disagree", self.wish_verbs, {"means", "evidence"}),  # "een andere aanpak": means
+            ("knowledge_certainty", "uncertain", self.belief_verbs, set()),
+        ):
+            if any(e.axis == axis for e in reading.axis):
+                continue
+            parties = self._parties(segments, verbs, skip)
+            if len({party for party, _ in parties}) >= 2:
+                # Shown to the user as what they wrote: "school wil … ouders vinden".
+                quote = " … ".join(said for _, said in parties[:2])
+                reading.axis.append(
+                    Evidence(
+                        axis,
+                        pole,
+                        OPPOSED_PARTIES_WEIGHT,
+                        quote,
+                        clause=len(reading.clauses) - 1,
+                        strength=OPPOSED_PARTIES_WEIGHT,
+                        source="opposed parties",
+                    )
+                )
+
+    def _parties(self, segments: list[list[Token]], verbs: frozenset[str], skip: set[str]) -> list[tuple[str, str]]:
+        """Per segment with one of `verbs`: the party (the first word that is no article,
+        before the verb or, when the verb opens the segment, "wil de school ...", after it)
+        and the words to quote."""
         parties = []
         for words in segments:
-            if any(t.text in self.shared_markers for t in words):
-                return  # "... en de raad wil dat ook": shared
-            verb = next((i for i, t in enumerate(words) if t.lemma in self.wish_verbs), None)
-            if verb is None or self._topics(words) & {"means", "evidence"}:
-                continue  # "de een wil een andere aanpak": means, not values
-            # The party: the first word that is no article, before the verb or, when the
-            # verb opens the segment ("wil de school rust in de klas"), after it.
+            verb = next((i for i, t in enumerate(words) if t.lemma in verbs), None)
+            if verb is None or self._topics(words) & skip:
+                continue
             around = words[:verb] if verb > 0 else words[verb + 1 :]
             at = next((i for i, t in enumerate(around) if t.text not in self.not_a_party), None)
-            if at is not None:
-                party = around[at].text
-                # Quoted as written ("de school wil", "wil de school"), or shortened
-                # ("zij … willen") when other words stand between.
-                span = words[at : verb + 1] if verb > 0 else words[: at + 2]
-                between = span[1:-1]
-                if all(t.text in self.not_a_party for t in between):
-                    said = " ".join(t.text for t in span)
-                else:
-                    said = f"{party} … {words[verb].text}" if verb > 0 else f"{words[verb].text} … {party}"
-                parties.append((party, said))
-        if len({party for party, _ in parties}) >= 2:
-            # Shown to the user as what they wrote: "school wil … ouders vinden".
-            quote = " … ".join(said for _, said in parties[:2])
-            reading.axis.append(
-                Evidence(
-                    "value_consensus",
-                    "disagree",
-                    OPPOSED_WISHES_WEIGHT,
-                    quote,
-                    clause=len(reading.clauses) - 1,
-                    strength=OPPOSED_WISHES_WEIGHT,
-                    source="opposed wishes",
-                )
-            )
+            if at is None:
+                continue
+            party = around[at].text
+            # Quoted as written ("de school wil", "wil de school"), or shortened ("zij …
+            # willen") when other words stand between.
+            span = words[at : verb + 1] if verb > 0 else words[: at + 2]
+            if all(t.text in self.not_a_party for t in span[1:-1]):
+                said = " ".join(t.text for t in span)
+            else:
+                said = f"{party} … {words[verb].text}" if verb > 0 else f"{words[verb].text} … {party}"
+            parties.append((party, said))
+        return parties
 
     def _appearance_before_contrast(self, reading: Reading) -> None:
         """ "Iedereen zegt dat ie hetzelfde wil, maar als je doorvraagt ...": what people
@@ -690,7 +704,12 @@ class AxisReader:
             assert base is not None and cue_axis is not None  # axis cues always name both (schema)
             # A negation inside a later subordinate clause does not reach back: in "ze willen
             # allemaal dat jongeren niet op straat belanden" the wish is not negated.
-            scope = negations if inherited else self._negations_of(hit, axis_hits, negator_positions, subordinate)
+            owns_negation = any(word in self.negators for word in hit.phrase.source.split())
+            scope = (
+                negations
+                if inherited
+                else self._negations_of(hit, axis_hits, negator_positions, subordinate, owns_negation)
+            )
             if not hit.label.negatable:
                 scope = 0  # "de een wil het niet, de ander wel": still a split
             value = base if scope % 2 == 0 else OPPOSITE[base]
@@ -858,7 +877,9 @@ class AxisReader:
         )
 
     @staticmethod
-    def _negations_of(hit: Hit[Label], cues: list[Hit[Label]], negators: list[int], subordinate: list[int]) -> int:
+    def _negations_of(
+        hit: Hit[Label], cues: list[Hit[Label]], negators: list[int], subordinate: list[int], owns_negation: bool
+    ) -> int:
         """The negators that belong to this cue: each negator goes to the nearest cue in
         its clause ("niemand het eens ... en ook niemand weet wat werkt": one each), and a
         negator in a later subordinate clause does not reach back ("ze willen allemaal
@@ -875,9 +896,13 @@ class AxisReader:
         for n in negators:
             if any(hit.positions[-1] < s < n for s in subordinate):
                 continue
-            if distance(hit, n) > NEGATION_REACH and any(hit.positions[-1] < m < n for m in negators):
+            if distance(hit, n) > NEGATION_REACH and (
+                any(hit.positions[-1] < m < n for m in negators) or owns_negation
+            ):
                 # "dat weten we niet de wetenschap is er ook niet uit": a run-on, two claims;
-                # the cue has its own negator, the far one belongs to the other claim.
+                # the cue has its own negator, the far one belongs to the other claim. So
+                # for a cue with a negator in it ("nooit eerder gedaan en er is geen
+                # onderzoek naar"): a far negator is another claim's.
                 continue
             nearest = min(cues, key=lambda cue: (distance(cue, n), -cue.positions[0]))
             count += nearest is hit

@@ -143,7 +143,7 @@ class QuestionReader:
         self.prepositions = frozenset(cues["prepositions"])
         self.experiment_words = frozenset(cues["experiment_words"])
         self.permission_words = frozenset(cues["permission_words"])
-        self.plan_verbs = frozenset(cues["plan_verbs"])
+        self.plan_verbs = PhraseFinder(compiled([(p, "plan_verb") for p in cues["plan_verbs"]]), max_gap=0)
         self.conditionals = frozenset(cues["conditionals"])
         self.term_types = dict(cues["term_types"])
         self.typology_terms = frozenset(cues["typology_terms"])
@@ -270,7 +270,7 @@ class QuestionReader:
         if lemmas & self.experiment_words:
             if lemmas & self.permission_words:
                 frames.add("experiment")  # an experiment and what permits it: the legal room
-            elif lemmas & self.plan_verbs and "experiment" not in frames:
+            elif self.plan_verbs.find(tokens) and "experiment" not in frames:
                 frames.add("plan")  # an experiment to work out: a plan
         question = self._read(text, frames)
         if question is None:

@@ -170,6 +170,19 @@ def read(kb, axis, text):
         (V, "De wethouder wil de bibliotheek sluiten, de bewoners willen hem juist uitbreiden.", "disagree"),
         (V, "Wil de huisarts minder verwijzingen, wil de GGD juist meer preventie.", "disagree"),
         (V, "De raad wil een schuldenvrije stad en de ambtenaren willen dat ook.", "unclear"),  # no split
+        # two parties, each with its own belief about the cause: knowledge not certain
+        (
+            K,
+            "De huisarts denkt dat het aan eenzaamheid ligt, de wijkverpleging gelooft dat het om geld gaat.",
+            "uncertain",
+        ),
+        # a cue with its own negator keeps it; a far negator belongs to another claim;
+        # "dat ik het niet weet" is a don't-know; a regional "aans" is "anders"
+        (K, "Nooit gedaan hier en er is ook geen onderzoek naar gedaan.", "uncertain"),
+        (K, "Ik vrees dat ik het gewoon niet weet.", "dont_know"),
+        (V, "nee joh, ze willen allemaal wat aans", "disagree"),
+        # what something sounds like, set against a "maar", is no claim
+        (V, "Het klinkt eensgezind, maar de partijen willen echt iets anders.", "disagree"),
         # the user's own question answered at once is a claim
         (K, "Wat weten wij eigenlijk van de oorzaken? Weinig.", "uncertain"),
         (V, "Zijn de partijen het eens? Niks van waar.", "disagree"),
@@ -366,6 +379,19 @@ def test_direct_questions(kb, text, intent, entities):
         ("mogen wij in de bijstand een proef draaien met een vast maandbedrag", "ask_experiment", {}),
         ("Kan onze gemeente experimenteren met woonunits als het bestemmingsplan dat verbiedt?", "ask_experiment", {}),
         ("Kun je met me uitwerken hoe we de pilot in drie buurten draaien?", "ask_plan", {}),
+        # a whom-to-involve question with the type described after "waar"
+        (
+            "Wie haal je erbij bij een vraagstuk waar de oorzaken bekend zijn maar de partijen lijnrecht tegenover elkaar staan?",
+            "ask_stakeholders",
+            {"named_type": "moderately_structured_values_contested"},
+        ),
+        # the law named says which experiment article is meant
+        (
+            "Staat er in het omgevingsrecht ook een experimenteerbepaling?",
+            "ask_route_info",
+            {"route": "omgevingswet_art23_3"},
+        ),
+        ("Wil je helpen een proef uit te werken voor de voedselbank?", "ask_plan", {}),
         # a type described with "allebei" across both axes
         (
             "Hoe heet het type waarbij waarden en kennis allebei omstreden zijn?",
