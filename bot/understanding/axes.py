@@ -67,7 +67,8 @@ MIXED_UNCERTAIN = 0.5  # knowledge: this much evidence of uncertainty wins over 
 MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "complex")
 SHORT_CLAUSE = 5
 OPPOSED_PARTIES_WEIGHT = 0.5  # two parties each with their own wish or belief: a weak cue
-SELF_ANSWER_WORDS = 2  # "Weinig." / "Helemaal niks." after the user's own question  # two parties each with their own wish: a weak cue of a split
+SELF_ANSWER_WORDS = 2
+OPENING_ANSWER_WORDS = 2  # "Nee hoor," as a clause of its own at the start of a reply  # "Weinig." / "Helemaal niks." after the user's own question  # two parties each with their own wish: a weak cue of a split
 ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
 WISHFUL = "<wishful>"
 MILD = "mild"  # a negator phrase that negates a cue but is no "nee" of its own
@@ -183,6 +184,7 @@ class AxisReader:
         self.volition = frozenset(lexicon["volition"])
         opposed = lexicon["opposed_wishes"]
         self.self_answers = {p: frozenset(words) for p, words in lexicon["self_answers"].items()}
+        self.plain_no = frozenset(lexicon["plain_no"])
         self.wish_verbs = frozenset(opposed["verbs"])
         self.belief_verbs = frozenset(opposed["belief_verbs"])
         self.shared_markers = frozenset(opposed["shared"])
@@ -950,6 +952,18 @@ class AxisReader:
         confidence = round(min(0.95, top) * (top - other) / top, 2)
         return AxisInference(axis, pole, confidence, best[pole].cue)
 
+    def _opening_answer_against(self, reading: Reading, axis: str, value: str) -> bool:
+        """The reply opens with a bare "nee" ("nee hoor, ...") for the other pole,
+        in a clause of its own, and says nothing else for or against that pole."""
+        if len(reading.clauses) < 2 or len(reading.clauses[0].tokens) > OPENING_ANSWER_WORDS:
+            return False
+        if reading.clauses[0].tokens[0].text not in self.plain_no:
+            return False
+        if any(e.clause == 0 for e in reading.axis) or any(a.clause != 0 for a in reading.answers):
+            return False
+        opening = [a for a in reading.answers if a.clause == 0]
+        return len(opening) == 1 and (YES_POLE[axis] if opening[0].value == "yes" else NO_POLE[axis]) == OPPOSITE[value]
+
     @staticmethod
     def _answer_counts(answer: Evidence, axis: str) -> bool:
         """Does a short answer ("wel", "totaal niet") speak of this axis?"""
@@ -1011,6 +1025,10 @@ class AxisReader:
                 # "Ja, iedereen is het eens... dat de ander het fout heeft 😅": an eye-roll
                 # turns a plain yes around; rather ask than record either pole. A no with
                 # an eye-roll stays a no ("iedereen trekt aan een ander eind 🙄").
+                return AnswerReading("unclear")
+            if decided and self._opening_answer_against(reading, axis, decided.value):
+                # "Nee hoor, de gemeente wil iedereen snel aan het werk en de cliënten willen
+                # eerst rust": a plain "nee" up front against what the cues say: ask.
                 return AnswerReading("unclear")
             if decided:
                 return AnswerReading("value", decided.value, decided.cue, decided.confidence)

@@ -183,6 +183,11 @@ def read(kb, axis, text):
         (V, "nee joh, ze willen allemaal wat aans", "disagree"),
         # what something sounds like, set against a "maar", is no claim
         (V, "Het klinkt eensgezind, maar de partijen willen echt iets anders.", "disagree"),
+        # a bare "nee" up front against what the cues say: ask; a "ja" the rest qualifies stands
+        (V, "Nee hoor, de wethouder wil iedereen aan het werk en de cliënten willen eerst rust.", "unclear"),
+        (K, "Ja, de oorzaak kennen we wel, maar wat helpt is nog echt onduidelijk.", "uncertain"),
+        # "in andere steden onderzocht" is no "andere onderzoeken"
+        (K, "Jawel, het is in andere steden onderzocht en het werkte daar goed.", "certain"),
         # the user's own question answered at once is a claim
         (K, "Wat weten wij eigenlijk van de oorzaken? Weinig.", "uncertain"),
         (V, "Zijn de partijen het eens? Niks van waar.", "disagree"),
