@@ -131,6 +131,9 @@ def match_routes(kb: KnowledgeBase, situation: Situation, limit: int | None = No
             RouteMatch(route, round(score, 2), mentioned, tuple(reasons), tuple(route["conditions"]), alternatives)
         )
 
-    # The route the user asked about comes first, then by score; ties keep file order.
-    matches.sort(key=lambda m: (not m.mentioned, -m.score))
+    # The routes the user mentioned come first, the one the question is about (`named`)
+    # before others whose words merely occur in it ("welke wetten naast de Participatiewet
+    # hebben een experimenteerartikel?" asks about the other laws); then by score; ties
+    # keep file order.
+    matches.sort(key=lambda m: (not m.mentioned, m.id not in situation.named, -m.score))
     return matches[:limit] if limit else matches

@@ -225,6 +225,8 @@ class AxisReader:
         self.fronted_openers = frozenset(lexicon["fronted_openers"])
         self.subordinators = frozenset(lexicon["subordinators"])
         self.irony_markers = tuple(lexicon["irony_markers"])
+        self.irony_openers = tuple(" ".join(t.text for t in tokenize(p)) for p in lexicon["irony_pattern"]["openers"])
+        self.irony_consequences = frozenset(lexicon["irony_pattern"]["consequences"])
         self.appearance = PhraseFinder(compile_phrase(p, "appearance", self.overrides) for p in lexicon["appearance"])
         self.asking_back = PhraseFinder(
             compile_phrase(p, "asking_back", self.overrides, max_gap=0) for p in lexicon["asking_back"]
@@ -436,9 +438,12 @@ class AxisReader:
             if any(e.axis == axis for e in reading.axis):
                 continue
             parties = self._parties(segments, verbs, skip)
-            if len({party for party, _ in parties}) >= 2:
+            # Different parties with different wishes: "politie wil minder overlast, de
+            # bewoners willen minder overlast" is one wish, shared.
+            said_alike = all(p[2] for p in parties) and len({p[2] for p in parties}) == 1
+            if len({p[0] for p in parties}) >= 2 and not said_alike:
                 # Shown to the user as what they wrote: "school wil … ouders vinden".
-                quote = " … ".join(said for _, said in parties[:2])
+                quote = " … ".join(p[1] for p in parties[:2])
                 reading.axis.append(
                     Evidence(
                         axis,
@@ -451,10 +456,12 @@ class AxisReader:
                     )
                 )
 
-    def _parties(self, segments: list[list[Token]], verbs: frozenset[str], skip: set[str]) -> list[tuple[str, str]]:
+    def _parties(
+        self, segments: list[list[Token]], verbs: frozenset[str], skip: set[str]
+    ) -> list[tuple[str, str, tuple[str, ...]]]:
         """Per segment with one of `verbs`: the party (the first word that is no article,
-        before the verb or, when the verb opens the segment, "wil de school ...", after it)
-        and the words to quote."""
+        before the verb or, when the verb opens the segment, "wil de school ...", after it),
+        the words to quote and what the party wants or believes (its other words)."""
         parties = []
         for words in segments:
             verb = next((i for i, t in enumerate(words) if t.lemma in verbs), None)
@@ -472,7 +479,10 @@ class AxisReader:
                 said = " ".join(t.text for t in span)
             else:
                 said = f"{party} … {words[verb].text}" if verb > 0 else f"{words[verb].text} … {party}"
-            parties.append((party, said))
+            wish = tuple(
+                t.lemma for i, t in enumerate(words) if i != verb and t.text not in self.not_a_party and t.text != party
+            )
+            parties.append((party, said, wish))
         return parties
 
     def _appearance_before_contrast(self, reading: Reading) -> None:
@@ -1073,7 +1083,13 @@ class AxisReader:
         return AnswerReading("value", learned.reading, None, learned.probability, learned=True)
 
     def _ironic(self, text: str) -> bool:
-        return any(marker in text for marker in self.irony_markers)
+        if any(marker in text for marker in self.irony_markers):
+            return True
+        # "O ja hoor, volledig eens. Daarom liep de bewonersavond uit op een schreeuwpartij."
+        words = " ".join(t.text for t in tokenize(text, self.overrides) if not t.is_punctuation)
+        if not any(words == o or words.startswith(o + " ") for o in self.irony_openers):
+            return False
+        return any(c.tokens and c.tokens[0].text in self.irony_consequences for c in self.clauses(text)[1:])
 
     def infer_axes(self, text: str, min_weight: float = DESCRIPTION_MIN_WEIGHT) -> dict[str, AxisInference]:
         reading = self.read(text, answer=False)

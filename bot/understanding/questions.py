@@ -105,11 +105,16 @@ class QuestionReader:
             subjects.append((level["name"], Subject("level", level["id"])))
         routes = []
         for route in kb.routes.values():
-            names = [*route.get("names", []), *cues["route_phrasings"].get(route["id"], [])]
-            routes += [(n, Subject("route", route["id"])) for n in names]
             # "van de regels afwijken" fits the hardship clause, but also an experiment
             # article: "een bepaling in de bijstandswet om van de regels af te wijken" is art. 83.
+            # A name listed there is generic too ("experimenteerbepaling": the law named decides).
             generic = cues["generic_route_phrasings"].get(route["id"], [])
+            names = [
+                n
+                for n in [*route.get("names", []), *cues["route_phrasings"].get(route["id"], [])]
+                if n.lower() not in {g.lower() for g in generic}
+            ]
+            routes += [(n, Subject("route", route["id"])) for n in names]
             routes += [(n, Subject("route", route["id"], generic=True)) for n in generic]
         # A route outranks a glossary term of the same name ("experimentenwet").
         # Ambiguous names claim their words (so "gestructureerd probleem" inside "deels

@@ -16,7 +16,7 @@ was kept out of the repository until a session's changes were done, and they rea
 (they tell what unseen text does to Taai today). So are the fifth and sixth, the seventh
 (written in the night session of 2026-12-06), dev25 and dev26, development parts
 with 100 direct questions each whose question figures are still below the aim, and dev27
-and dev28 (the session of 2026-12-07).
+to dev29 (the session of 2026-12-07).
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ NIGHT_HELD_OUT = ("heldout7",)
 # direct questions (most without the concept's name) are still below the aim, so they have
 # their own floors.
 NEWEST_DEV_PARTS = ("dev25", "dev26")
-# dev27 and dev28, written in the session of 2026-12-07 (each measured once before anyone
+# dev27 to dev29, written in the session of 2026-12-07 (each measured once before anyone
 # read it, then read for its errors): floors just under what they measure.
-MORNING_DEV_PARTS = ("dev27", "dev28")
+MORNING_DEV_PARTS = ("dev27", "dev28", "dev29")
 GROUPS = {
     "development": tuple(p for p in DEV_PARTS if p not in LATER_DEV_PARTS + NEWEST_DEV_PARTS + MORNING_DEV_PARTS),
     "development, added last": LATER_DEV_PARTS,
@@ -63,7 +63,7 @@ AIMS = {
     "development": (0.97, 0, 0.95, 0.95, 0),
     "development, added last": (0.97, 2, 0.95, 0.95, 3),
     "development, newest": (0.95, 0, 0.95, 0.85, 1),
-    "development, 2026-12-07": (0.95, 0, 0.93, 0.90, 0),
+    "development, 2026-12-07": (0.92, 0, 0.93, 0.90, 0),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.75, 1),

@@ -97,3 +97,16 @@ def test_a_domain_word_points_to_a_route_without_naming_it(kb):
     text = "mogen we iets nieuws proberen in de bijstand?"
     assert "participatiewet_art83" in mentioned_routes(kb, text)
     assert named_routes(kb, text) == []
+
+
+def test_the_route_a_question_is_about_comes_before_others_it_mentions(kb):
+    # "Participatiewet" is mentioned too, but the question is about the other laws.
+    matches = match_routes(
+        kb,
+        Situation(
+            question="Welke wetten naast de Participatiewet hebben een experimenteerartikel?",
+            named=("sector_experiment_clauses",),
+        ),
+    )
+    assert matches[0].id == "sector_experiment_clauses"
+    assert "participatiewet_art83" in [m.id for m in matches if m.mentioned]

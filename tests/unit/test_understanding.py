@@ -188,6 +188,16 @@ def read(kb, axis, text):
         (K, "Ja, de oorzaak kennen we wel, maar wat helpt is nog echt onduidelijk.", "uncertain"),
         # "in andere steden onderzocht" is no "andere onderzoeken"
         (K, "Jawel, het is in andere steden onderzocht en het werkte daar goed.", "certain"),
+        # parties who want the same are no split; "niemand ... met niemand" is; sarcasm
+        # ("ja hoor, ..., daarom ...") is read like an eye-roll
+        (
+            V,
+            "De raad wil minder armoede, de kerken willen minder armoede, de scholen willen minder armoede.",
+            "unclear",
+        ),
+        (V, "Eerlijk gezegd is niemand het met niemand eens.", "disagree"),
+        (V, "Ja hoor, iedereen is het eens. Daarom praten we er al drie jaar over.", "unclear"),
+        (K, "We begrijpen de oorzaak, maar geen idee welke methode helpt.", "uncertain"),
         # the user's own question answered at once is a claim
         (K, "Wat weten wij eigenlijk van de oorzaken? Weinig.", "uncertain"),
         (V, "Zijn de partijen het eens? Niks van waar.", "disagree"),
@@ -397,6 +407,17 @@ def test_direct_questions(kb, text, intent, entities):
             {"route": "omgevingswet_art23_3"},
         ),
         ("Wil je helpen een proef uit te werken voor de voedselbank?", "ask_plan", {}),
+        # the other laws, asked about beside the Participatiewet; the room in today's rules
+        (
+            "Welke wetten naast de Participatiewet kennen een experimenteerartikel?",
+            "ask_route_info",
+            {"route": "sector_experiment_clauses"},
+        ),
+        (
+            "Kan er misschien al veel met de regels die er nu zijn, zonder speciaal wetsartikel?",
+            "ask_route_info",
+            {"route": "existing_room"},
+        ),
         # a type described with "allebei" across both axes
         (
             "Hoe heet het type waarbij waarden en kennis allebei omstreden zijn?",
