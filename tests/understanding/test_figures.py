@@ -39,6 +39,9 @@ LATEST_HELD_OUT = ("heldout5", "heldout6")
 # The seventh, written at the start of the night session of 2026-12-06 and kept outside
 # the repository until its rules were done (AUTHORING.md).
 NIGHT_HELD_OUT = ("heldout7",)
+# The eighth, written at the start of the session of 2026-12-07 and kept outside the
+# repository until its rules were done (AUTHORING.md).
+MORNING_HELD_OUT = ("heldout8",)
 # dev25 and dev26 were read for their errors in the night session of 2026-12-06; their
 # direct questions (most without the concept's name) are still below the aim, so they have
 # their own floors.
@@ -51,10 +54,13 @@ GROUPS = {
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
     "development, 2026-12-07": MORNING_DEV_PARTS,
-    "held-out": tuple(p for p in HELD_OUT_PARTS if p not in NEWEST_HELD_OUT + LATEST_HELD_OUT + NIGHT_HELD_OUT),
+    "held-out": tuple(
+        p for p in HELD_OUT_PARTS if p not in NEWEST_HELD_OUT + LATEST_HELD_OUT + NIGHT_HELD_OUT + MORNING_HELD_OUT
+    ),
     "held-out, written last": NEWEST_HELD_OUT,
     "held-out, latest": LATEST_HELD_OUT,
     "held-out, night": NIGHT_HELD_OUT,
+    "held-out, 2026-12-07": MORNING_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
@@ -68,6 +74,7 @@ AIMS = {
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.75, 1),
     "held-out, night": (0.97, 1, 0.95, 0.80, 1),
+    "held-out, 2026-12-07": (0.95, 2, 0.95, 0.88, 0),
 }
 
 
