@@ -28,9 +28,9 @@ import pytest
 from tests.understanding.evaluate import DEV_PARTS, HELD_OUT_PARTS, PARTS, ROOT, combined, main, nlu_parser, run
 
 # Development parts measured once before anyone read them, then read for their errors.
-# dev21 to dev24 keep two answers read as the opposite pole and two descriptions with axes
-# filled in as the opposite ("X wil A, Y vindt B" across clauses), which no general rule
-# fixes without breaking others (docs/understanding.md, "Limits known today").
+# dev21 to dev24 keep descriptions with axes filled in as the opposite, which no general
+# rule fixes without breaking others (docs/understanding.md, "Limits known today"); their
+# two answers read as the opposite pole were fixed on 2026-12-07.
 LATER_DEV_PARTS = ("dev7", "dev8", "dev9", "dev10", "dev11", "dev21", "dev22", "dev23", "dev24")
 NEWEST_HELD_OUT = ("heldout3", "heldout4")
 # The fifth and sixth held-out parts stand apart: their direct questions show how far the
@@ -67,13 +67,13 @@ GROUPS = {
 # Development: the aims of issue 11. The others: floors just under today's figures.
 AIMS = {
     "development": (0.97, 0, 0.95, 0.95, 0),
-    "development, added last": (0.97, 2, 0.95, 0.95, 3),
-    "development, newest": (0.95, 0, 0.95, 0.85, 1),
+    "development, added last": (0.97, 0, 0.95, 0.95, 3),
+    "development, newest": (0.95, 0, 0.95, 0.90, 0),
     "development, 2026-12-07": (0.92, 0, 0.93, 0.90, 0),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
-    "held-out, latest": (0.95, 2, 0.95, 0.75, 1),
-    "held-out, night": (0.97, 1, 0.95, 0.80, 1),
+    "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
+    "held-out, night": (0.97, 1, 0.95, 0.85, 1),
     "held-out, 2026-12-07": (0.95, 2, 0.95, 0.88, 0),
 }
 
