@@ -67,8 +67,8 @@ MIXED_UNCERTAIN = 0.5  # knowledge: this much evidence of uncertainty wins over 
 MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "complex")
 SHORT_CLAUSE = 5
 OPPOSED_PARTIES_WEIGHT = 0.5  # two parties each with their own wish or belief: a weak cue
-SELF_ANSWER_WORDS = 2
-OPENING_ANSWER_WORDS = 2  # "Nee hoor," as a clause of its own at the start of a reply  # "Weinig." / "Helemaal niks." after the user's own question  # two parties each with their own wish: a weak cue of a split
+SELF_ANSWER_WORDS = 2  # "Weinig." / "Helemaal niks." after the user's own question
+OPENING_ANSWER_WORDS = 2  # "Nee hoor," as a clause of its own at the start of a reply
 ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
 WISHFUL = "<wishful>"
 MILD = "mild"  # a negator phrase that negates a cue but is no "nee" of its own
@@ -182,14 +182,14 @@ class AxisReader:
         self.negators = frozenset(lexicon["negators"])
         self.quantity_negators = frozenset(lexicon["quantity_negators"])
         self.volition = frozenset(lexicon["volition"])
-        opposed = lexicon["opposed_wishes"]
+        opposed = lexicon["opposed_parties"]
         self.self_answers = {p: frozenset(words) for p, words in lexicon["self_answers"].items()}
         self.plain_no = frozenset(lexicon["plain_no"])
-        self.wish_verbs = frozenset(opposed["verbs"])
+        self.wish_verbs = frozenset(opposed["wish_verbs"])
         self.belief_verbs = frozenset(opposed["belief_verbs"])
         self.shared_markers = frozenset(opposed["shared"])
         self.not_a_party = frozenset(opposed["not_a_party"])
-        self.wish_cuts = frozenset(opposed["cuts"])
+        self.party_cuts = frozenset(opposed["cuts"])
         self.past = PhraseFinder(compile_phrase(p, "past", self.overrides) for p in lexicon["past_markers"])
         self.present = PhraseFinder(compile_phrase(p, "present", self.overrides) for p in lexicon["present_markers"])
         self.collective = frozenset(lexicon["collective_subjects"])
@@ -425,7 +425,7 @@ class AxisReader:
             return
         segments: list[list[Token]] = [[]]
         for token in self.tokens(text):
-            if token.is_punctuation or token.text in self.wish_cuts:
+            if token.is_punctuation or token.text in self.party_cuts:
                 segments.append([])
             else:
                 segments[-1].append(token)
