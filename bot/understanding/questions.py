@@ -146,6 +146,7 @@ class QuestionReader:
         self.embedding_words = frozenset(cues["embedding_words"])
         self.clause_subjects = frozenset(cues["clause_subjects"])
         self.prepositions = frozenset(cues["prepositions"])
+        self.own_markers = frozenset(cues["own_markers"])
         self.experiment_words = frozenset(cues["experiment_words"])
         self.permission_words = frozenset(cues["permission_words"])
         self.plan_verbs = PhraseFinder(compiled([(p, "plan_verb") for p in cues["plan_verbs"]]), max_gap=0)
@@ -319,7 +320,7 @@ class QuestionReader:
                     if hit.label.kind == "type" or hit.label.kind == "term" and hit.label.id in self.term_types
                 ),
                 None,
-            ) or self._type_by_axes(text)
+            ) or self._type_by_axes(text, loosely=True)
             if named or not subjects:
                 return Question("ask_stakeholders", {"named_type": named} if named else {})
             # "Wat levert het op als je mensen met eigen ervaring laat meedenken?": a concept.
@@ -348,7 +349,7 @@ class QuestionReader:
         naming = "naming" in frames
         # "Bij ons wil iedereen wat anders, hoe noem je dat?" names where people stand: a
         # situation to type, unless a term clearly matches (the usual bar, no choices).
-        own_situation = naming and self._describes_an_axis(text)
+        own_situation = naming and self._describes_an_axis(text) and self._speaks_of_own(text)
         if naming:
             floor = DefinitionIndex.MIN_SIMILARITY if own_situation else DefinitionIndex.NAMING_MIN_SIMILARITY
             described = self.naming_definitions.best(self._tokens(text), DefinitionIndex.NAMING_LEAD, floor)
@@ -372,6 +373,11 @@ class QuestionReader:
                 return Question("ask_concept", {"concept": CHOICE + ",".join(f"term:{t}" for t in closest)})
         return None
 
+    def _speaks_of_own(self, text: str) -> bool:
+        """ "Bij ons wil iedereen wat anders": the user's own situation, not a kind of problem
+        described in general ("problemen waarbij elke oplossing nieuwe problemen oproept")."""
+        return any(t.text in self.own_markers for t in self._tokens(text))
+
     def _describes_an_axis(self, text: str) -> bool:
         return bool(type_description_reader(self.kb).axes(text))
 
@@ -389,10 +395,14 @@ class QuestionReader:
 
         return "choice" in situation_reader(self.kb).score(text).signals
 
-    def _type_by_axes(self, text: str) -> str | None:
+    def _type_by_axes(self, text: str, loosely: bool = False) -> str | None:
         """ "Bij een probleem waar iedereen hetzelfde wil maar niemand weet wat werkt":
-        a type described by its two axes."""
+        a type described by its two axes. `loosely` (whom to involve): weak cues count
+        too ("Doel duidelijk, aanpak bewezen. Van wie heb je dan participatie nodig?"), as
+        after a conditional word; the advice for that type is the answer either way."""
         axes = type_description_reader(self.kb).axes(text)
+        if loosely and len(axes) < 2:
+            axes = type_description_reader(self.kb).loose_axes(text)
         if len(axes) < 2:
             return None
         return self.kb.type_for(axes["value_consensus"], axes["knowledge_certainty"])["id"]

@@ -77,6 +77,11 @@ class TypeDescriptionReader:
                 found.setdefault(axis, inference.value)
         return found
 
+    def loose_axes(self, text: str) -> dict[str, str]:
+        """The axes the whole text describes, weak cues counting as after a conditional."""
+        found = axis_reader(self.kb).infer_axes(text, QUESTION_MIN_WEIGHT)
+        return {axis: inference.value for axis, inference in found.items()}
+
     def _clauses(self, text: str) -> list[str]:
         """The description cut before "en", "maar", ... and at commas."""
         pieces: list[list[str]] = [[]]

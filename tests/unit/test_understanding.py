@@ -418,6 +418,18 @@ def test_direct_questions(kb, text, intent, entities):
             "ask_route_info",
             {"route": "existing_room"},
         ),
+        # whom to involve for a type told in a few words; a kind of problem described in
+        # general, asked for its name, is no situation of the user's own
+        (
+            "Doelen gedeeld, methode bewezen. Welke partijen betrek je dan?",
+            "ask_stakeholders",
+            {"named_type": "structured"},
+        ),
+        (
+            "Vraagstukken die nooit af zijn omdat elke oplossing weer nieuwe problemen geeft: heeft dat een naam?",
+            "ask_concept",
+            {"concept": "term:wicked_problems"},
+        ),
         # a type described with "allebei" across both axes
         (
             "Hoe heet het type waarbij waarden en kennis allebei omstreden zijn?",
