@@ -123,6 +123,7 @@ class Reading:
     answers: list[Evidence] = field(default_factory=list)  # yes / no, per clause, with topic
     dont_know: list[str] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)  # the whole message, as `AxisReader.tokens` gives it
     after_means: bool = False  # the last clause said the one before it was about means
     last_topics: set[str] = field(default_factory=set)
     answer: bool = True  # a reply to a question (questions back count for nothing)
@@ -298,7 +299,10 @@ class AxisReader:
         return token
 
     def clauses(self, text: str) -> list[Clause]:
-        tokens = self.tokens(text)
+        return self._split(self.tokens(text))
+
+    def _split(self, tokens: list[Token]) -> list[Clause]:
+        tokens = list(tokens)  # the marker below replaces tokens in place; the caller keeps its own
         # "Was het maar zo" must stay one piece although "maar" opens a clause: it
         # becomes one marker token in a clause of its own.
         for hit in self.wishful.find([t for t in tokens]):
@@ -378,9 +382,9 @@ class AxisReader:
     def read(self, text: str, answer: bool = True) -> Reading:
         """What the text says; `answer` False reads a description or question, where a
         clause that asks still describes ("als we het eens zijn maar niemand weet ...?")."""
-        reading = Reading(answer=answer)
+        reading = Reading(answer=answer, tokens=self.tokens(text))
         previous: list[Hit[Label]] = []
-        clauses = self.clauses(text)
+        clauses = self._split(reading.tokens)
         self._mark_self_answers(clauses)
         for index, clause in enumerate(clauses):
             if clause.answers_own_question:
@@ -395,7 +399,7 @@ class AxisReader:
                     continue
             previous = self._read_clause(clause, reading, previous)  # an ellipsis refers to the clause before
         self._appearance_before_contrast(reading)
-        self._opposed_parties(text, reading)
+        self._opposed_parties(reading)
         if clauses and clauses[-1].echo:
             # "Hoe bedoel je, zekerheid?": an echo nobody answered is no claim.
             last = len(reading.clauses) - 1
@@ -414,7 +418,7 @@ class AxisReader:
                 clause.self_answer = polarity
                 after.answers_own_question = True
 
-    def _opposed_parties(self, text: str, reading: Reading) -> None:
+    def _opposed_parties(self, reading: Reading) -> None:
         """ "De school wil dat hij terugkomt, de ouders vinden dat hij thuis beter af is":
         two parties, each with its own wish, and nothing that says they share it, is a
         split over what should happen. "De wijkagent denkt dat het aan drugs ligt, de school
@@ -424,7 +428,7 @@ class AxisReader:
         if not reading.clauses:
             return
         segments: list[list[Token]] = [[]]
-        for token in self.tokens(text):
+        for token in reading.tokens:
             if token.is_punctuation or token.text in self.party_cuts:
                 segments.append([])
             else:
@@ -1029,7 +1033,7 @@ class AxisReader:
             if (
                 decided
                 and decided.value == YES_POLE[axis]
-                and self._ironic(text)
+                and self._ironic(text, reading)
                 and not any(e.negated for e in own if e.value == decided.value)
             ):
                 # "Ja, iedereen is het eens... dat de ander het fout heeft 😅": an eye-roll
@@ -1046,7 +1050,7 @@ class AxisReader:
             # Evidence for both poles: ask rather than pick one, unless the answer model is
             # sure which of the two the reply means ("ja op papier wel, maar zodra het
             # concreet wordt wil de ene wethouder ... en de andere ...").
-            if not second_opinion or self._ironic(text):
+            if not second_opinion or self._ironic(text, reading):
                 return AnswerReading("unclear")
             return self._settle(axis, text, own + answers)
         if reading.dont_know:
@@ -1082,14 +1086,14 @@ class AxisReader:
             return AnswerReading("unclear")
         return AnswerReading("value", learned.reading, None, learned.probability, learned=True)
 
-    def _ironic(self, text: str) -> bool:
+    def _ironic(self, text: str, reading: Reading) -> bool:
         if any(marker in text for marker in self.irony_markers):
             return True
         # "O ja hoor, volledig eens. Daarom liep de bewonersavond uit op een schreeuwpartij."
         words = " ".join(t.text for t in tokenize(text, self.overrides) if not t.is_punctuation)
         if not any(words == o or words.startswith(o + " ") for o in self.irony_openers):
             return False
-        return any(c.tokens and c.tokens[0].text in self.irony_consequences for c in self.clauses(text)[1:])
+        return any(c.tokens and c.tokens[0].text in self.irony_consequences for c in reading.clauses[1:])
 
     def infer_axes(self, text: str, min_weight: float = DESCRIPTION_MIN_WEIGHT) -> dict[str, AxisInference]:
         reading = self.read(text, answer=False)
