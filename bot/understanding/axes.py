@@ -80,6 +80,8 @@ KNOWLEDGE_GROUP_STRENGTH = 0.8  # "we hebben geen idee of het werkt" weighs like
 CONCEDED_REACH = 4  # words after "ondanks" that it concedes
 CONCEDED_FACTOR = 0.4
 NEGATION_REACH = 6  # words between a negator and the cue it negates, at most
+SNEER_CONFIDENCE = 0.7  # a sarcastic yes read as a no: Taai's reading, said as such
+NEEDLESS_REACH = 4  # words between "hoeven" and a cue with its own negator ("hoeven we geen onderzoek")
 SPEECH_TAG_WORDS = 4  # "zegt de wethouder", "zeggen ze allemaal": a clause that only reports who says it
 PAST_WEIGHT = 0.3  # "vroeger ..., nu ...": the past clause hardly counts
 SHORT_CONTRAST = 3  # words after "maar" before a comma that still belong to the clause after it
@@ -143,7 +145,7 @@ class AnswerReading:
     value: str | None = None
     cue: str | None = None
     confidence: float = 0.0
-    learned: bool = False  # read by the answer model, not by a cue: Taai says it read it so
+    learned: bool = False  # read by the answer model or through sarcasm, not by a cue: Taai says it read it so
 
 
 class AxisReader:
@@ -226,8 +228,17 @@ class AxisReader:
         self.fronted_openers = frozenset(lexicon["fronted_openers"])
         self.subordinators = frozenset(lexicon["subordinators"])
         self.irony_markers = tuple(lexicon["irony_markers"])
+        self.needless = frozenset(lexicon["needless"])
+        self.said_claims = frozenset(tuple(p.split()) for p in lexicon["said_claims"])
+        self.corrections = PhraseFinder(
+            compile_phrase(p, "correction", self.overrides, max_gap=0) for p in lexicon["corrections"]
+        )
+        elsewhere = lexicon["elsewhere"]
+        self.elsewhere_openers = frozenset(elsewhere["openers"])
+        self.here = PhraseFinder(compile_phrase(p, "here", self.overrides, max_gap=0) for p in elsewhere["here"])
         self.irony_openers = tuple(" ".join(t.text for t in tokenize(p)) for p in lexicon["irony_pattern"]["openers"])
         self.irony_consequences = frozenset(lexicon["irony_pattern"]["consequences"])
+        self.sneers = tuple(lexicon["irony_pattern"]["sneers"])
         self.appearance = PhraseFinder(compile_phrase(p, "appearance", self.overrides) for p in lexicon["appearance"])
         self.asking_back = PhraseFinder(
             compile_phrase(p, "asking_back", self.overrides, max_gap=0) for p in lexicon["asking_back"]
@@ -399,12 +410,43 @@ class AxisReader:
                     continue
             previous = self._read_clause(clause, reading, previous)  # an ellipsis refers to the clause before
         self._appearance_before_contrast(reading)
+        self._corrected(reading)
+        self._elsewhere(reading)
         self._opposed_parties(reading)
         if clauses and clauses[-1].echo:
             # "Hoe bedoel je, zekerheid?": an echo nobody answered is no claim.
             last = len(reading.clauses) - 1
             reading.axis[:] = [e for e in reading.axis if e.clause != last]
         return reading
+
+    def _corrected(self, reading: Reading) -> None:
+        """ "Nee, dat is onzeker... nou ja, eigenlijk is de oorzaak wel duidelijk. Dus toch
+        bekend.": a clause that opens with a self-correction takes back what came before."""
+        last = max(
+            (
+                i
+                for i, c in enumerate(reading.clauses)
+                if any(h.positions[0] == 0 for h in self.corrections.find(c.tokens))
+            ),
+            default=0,
+        )
+        if last:
+            reading.axis[:] = [e for e in reading.axis if e.clause >= last]
+            reading.answers[:] = [a for a in reading.answers if a.clause >= last]
+
+    def _elsewhere(self, reading: Reading) -> None:
+        """ "In Leiden zijn ze het er allemaal over eens, maar bij ons in Zoetermeer?": a
+        clause about another place, set against "bij ons" in the contrast after it, says
+        nothing about the user's own case."""
+        for index, (there, here) in enumerate(zip(reading.clauses, reading.clauses[1:], strict=False)):
+            if (
+                there.tokens[0].text in self.elsewhere_openers
+                and here.contrast
+                and self.here.find(here.tokens)
+                and not self.here.find(there.tokens)  # "In principe zijn we het eens, maar ...": our own case
+            ):
+                reading.axis[:] = [e for e in reading.axis if e.clause != index]
+                reading.answers[:] = [a for a in reading.answers if a.clause != index]
 
     def _mark_self_answers(self, clauses: list[Clause]) -> None:
         """ "Wat weten we over wat werkt? Weinig." / "Waar zijn we het over eens? Niks.":
@@ -561,7 +603,7 @@ class AxisReader:
         hits = self.finder.find(
             tokens,
             taken,
-            accept=lambda hit: not self._negated_dont_know(hit, tokens),
+            accept=lambda hit: not self._negated_dont_know(hit, tokens) and not self._said_claim(hit, tokens),
         )
         kinds = {hit.label.kind for hit in hits}
         # The word after an opening "maar" plays the part of the first word.
@@ -726,6 +768,11 @@ class AxisReader:
                 if inherited
                 else self._negations_of(hit, axis_hits, negator_positions, subordinate, owns_negation)
             )
+            if owns_negation and any(
+                tokens[i].lemma in self.needless
+                for i in range(max(0, hit.positions[0] - NEEDLESS_REACH), hit.positions[0])
+            ):
+                scope += 1  # "daar hoeven we geen onderzoek meer naar te doen": not needed, not missing
             if not hit.label.negatable:
                 scope = 0  # "de een wil het niet, de ander wel": still a split
             value = base if scope % 2 == 0 else OPPOSITE[base]
@@ -878,6 +925,14 @@ class AxisReader:
             and not words & self.collective
             and any(tokens[p].text in self.knowing or tokens[p].lemma in self.knowing for p in hit.positions)
         )
+
+    def _said_claim(self, hit: Hit[Label], tokens: list[Token]) -> bool:
+        """ "Ik kan niet zeggen dat er niemand dwarsligt": a don't-know phrase that goes on
+        with "dat" and a claim denies that claim (a litotes); the speaker knows."""
+        if hit.label.kind != "dont_know":
+            return False
+        after = hit.positions[-1] + 1
+        return after < len(tokens) and (tokens[hit.positions[-1]].text, tokens[after].text) in self.said_claims
 
     def _negated_dont_know(self, hit: Hit[Label], tokens: list[Token]) -> bool:
         """ "Ik heb er weinig twijfel over" is no "ik twijfel": a negator in a gap of a
@@ -1039,6 +1094,11 @@ class AxisReader:
                 # "Ja, iedereen is het eens... dat de ander het fout heeft 😅": an eye-roll
                 # turns a plain yes around; rather ask than record either pole. A no with
                 # an eye-roll stays a no ("iedereen trekt aan een ander eind 🙄").
+                if self._sneering(text):
+                    # "Ja hoor, we weten precies wat werkt. Elk jaar een ander antwoord 😂":
+                    # a sarcastic opener and a sneer mean the opposite. Recorded as Taai's
+                    # own reading, which it says and asks to correct when wrong.
+                    return AnswerReading("value", NO_POLE[axis], decided.cue, SNEER_CONFIDENCE, learned=True)
                 return AnswerReading("unclear")
             if decided and self._opening_answer_against(reading, axis, decided.value):
                 # "Nee hoor, de gemeente wil iedereen snel aan het werk en de cliënten willen
@@ -1086,12 +1146,18 @@ class AxisReader:
             return AnswerReading("unclear")
         return AnswerReading("value", learned.reading, None, learned.probability, learned=True)
 
+    def _sneering(self, text: str) -> bool:
+        return any(marker in text for marker in self.sneers) and self._opens_ironically(text)
+
+    def _opens_ironically(self, text: str) -> bool:
+        words = " ".join(t.text for t in tokenize(text, self.overrides) if not t.is_punctuation)
+        return any(words == o or words.startswith(o + " ") for o in self.irony_openers)
+
     def _ironic(self, text: str, reading: Reading) -> bool:
         if any(marker in text for marker in self.irony_markers):
             return True
         # "O ja hoor, volledig eens. Daarom liep de bewonersavond uit op een schreeuwpartij."
-        words = " ".join(t.text for t in tokenize(text, self.overrides) if not t.is_punctuation)
-        if not any(words == o or words.startswith(o + " ") for o in self.irony_openers):
+        if not self._opens_ironically(text):
             return False
         return any(c.tokens and c.tokens[0].text in self.irony_consequences for c in reading.clauses[1:])
 

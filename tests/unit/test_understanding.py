@@ -214,6 +214,25 @@ def read(kb, axis, text):
             "Eigenlijk wel, al zou je dat niet denken als je de commissie hoort, daar gaat het vooral over geld.",
             "agree",
         ),
+        # a sarcastic opener with a sneer means the other pole; without the sneer: ask
+        (K, "Tuurlijk, wij weten precies wat helpt 🙄 ieder jaar een nieuw plan.", "uncertain"),
+        (V, "Ja hoor, we willen allemaal hetzelfde 😂", "disagree"),
+        (V, "Iedereen wil hetzelfde 😂", "unclear"),
+        # "hoeven ... geen onderzoek": not needed, which is not missing
+        (K, "Het is al vaak bewezen, we hoeven er geen onderzoek naar te doen.", "certain"),
+        # "ik kan niet zeggen dat ...": a litotes, no "weet ik niet"
+        (V, "Ik kan niet zeggen dat het soepel loopt, de helft van de partijen wil iets heel anders.", "disagree"),
+        # the user corrects what they said first
+        (K, "Nee, niemand weet het. Wacht, de oorzaak is wel bekend en wat werkt ook.", "certain"),
+        # another place's case, set against "bij ons", does not count; "in principe" is ours
+        (
+            V,
+            "In Utrecht zijn ze het er helemaal over eens, maar bij ons staan de partijen lijnrecht tegenover elkaar.",
+            "disagree",
+        ),
+        (V, "In de kern willen we allemaal hetzelfde, maar we verschillen over de aanpak.", "agree"),
+        # a rhetorical "wie moet je geloven" after claims by others
+        (K, "Twee adviesbureaus kwamen elk met een eigen verhaal, dus wie moet je geloven?", "uncertain"),
     ],
 )
 def test_the_reader_reads_answers(kb, axis, text, expected):
