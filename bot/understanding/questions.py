@@ -121,6 +121,7 @@ class QuestionReader:
         # gestructureerd probleem" is not the structured type) but name no type themselves.
         # A glossary term outranks a type name of the same words ("wicked problems"):
         # `term_types` maps it back to the type where a question asks whom to involve.
+        self.head_links = frozenset(cues["head_links"])
         self.type_names = {
             type_id: PhraseFinder(compile_phrase(n, type_id, overrides) for n in names)
             for type_id, names in type_names.items()
@@ -321,6 +322,11 @@ class QuestionReader:
                 ),
                 None,
             ) or self._type_by_axes(text, loosely=True)
+            if not named:
+                # "wie betrek je als het probleem gestructureerd is": a type's own name, also
+                # where a longer term took its words ("probleem ... gestructureerd").
+                found = [t for t in self.type_names if self._names_type(text, t)]
+                named = found[0] if len(found) == 1 else None
             if named or not subjects:
                 return Question("ask_stakeholders", {"named_type": named} if named else {})
             # "Wat levert het op als je mensen met eigen ervaring laat meedenken?": a concept.
@@ -331,6 +337,7 @@ class QuestionReader:
                 return described_type
         # "Kun je uitleggen hoe ...?" asks, whatever else the message reads like.
         explained = bool(frames & {"request", "asks_what", "naming"})
+        subjects = self._head_first(text, subjects)
         if subjects and not (subjects[0].label.kind == "term" and self._policy_choice(text) and not explained):
             # ("Moeten we het cameratoezicht uitbreiden? ... of het iets oplevert" is a
             # choice to type, not a question about evidence levels.)
@@ -372,6 +379,17 @@ class QuestionReader:
             if closest:
                 return Question("ask_concept", {"concept": CHOICE + ",".join(f"term:{t}" for t in closest)})
         return None
+
+    def _head_first(self, text: str, subjects: list[Hit[Subject]]) -> list[Hit[Subject]]:
+        """ "de valkuilen bij het opschalen van een sociale innovatie": of two terms, the one
+        the other qualifies ("van een") is what the question is about, however long each name."""
+        tokens = self._tokens(text)
+        terms = sorted((h for h in subjects if h.label.kind == "term"), key=lambda h: h.positions[0])
+        for head, tail in zip(terms, terms[1:], strict=False):
+            between = " ".join(t.text for t in tokens[head.positions[-1] + 1 : tail.positions[0]])
+            if between in self.head_links and head.label.id != tail.label.id:
+                return [head] + [h for h in subjects if h is not head]
+        return subjects
 
     def _speaks_of_own(self, text: str) -> bool:
         """ "Bij ons wil iedereen wat anders": the user's own situation, not a kind of problem

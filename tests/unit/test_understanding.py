@@ -455,6 +455,17 @@ def test_direct_questions(kb, text, intent, entities):
             "ask_concept",
             {"concept": "type:unstructured"},
         ),
+        # a type's own name where a longer term took its words; a stakeholder analysis
+        ("wie betrek ik als het vraagstuk gestructureerd is", "ask_stakeholders", {"named_type": "structured"}),
+        (
+            "Help je me met een stakeholderanalyse? Het gaat om een ongestructureerd probleem.",
+            "ask_stakeholders",
+            {"named_type": "unstructured"},
+        ),
+        # of two terms, the one the other qualifies with "van" is the subject
+        ("Hoe pak je het opschalen van co-creatie aan?", "ask_concept", {"concept": "term:opschalen"}),
+        # a test plan to work out is a plan
+        ("Kun je een testplan uitwerken voor onze buurtaanpak?", "ask_plan", {}),
     ],
 )
 def test_questions_in_other_shapes(kb, text, intent, entities):
