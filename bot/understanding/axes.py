@@ -440,7 +440,8 @@ class AxisReader:
         nothing about the user's own case."""
         for index, (there, here) in enumerate(zip(reading.clauses, reading.clauses[1:], strict=False)):
             if (
-                there.tokens[0].text in self.elsewhere_openers
+                there.tokens
+                and there.tokens[0].text in self.elsewhere_openers
                 and here.contrast
                 and self.here.find(here.tokens)
                 and not self.here.find(there.tokens)  # "In principe zijn we het eens, maar ...": our own case
@@ -768,9 +769,13 @@ class AxisReader:
                 if inherited
                 else self._negations_of(hit, axis_hits, negator_positions, subordinate, owns_negation)
             )
-            if owns_negation and any(
-                tokens[i].lemma in self.needless
-                for i in range(max(0, hit.positions[0] - NEEDLESS_REACH), hit.positions[0])
+            if (
+                owns_negation
+                and not inherited  # an inherited cue's positions are in the clause before
+                and any(
+                    tokens[i].lemma in self.needless
+                    for i in range(max(0, hit.positions[0] - NEEDLESS_REACH), hit.positions[0])
+                )
             ):
                 scope += 1  # "daar hoeven we geen onderzoek meer naar te doen": not needed, not missing
             if not hit.label.negatable:

@@ -251,6 +251,13 @@ def test_a_short_denial_about_the_speaker_after_a_long_clause_is_read(kb, text):
     assert axis_reader(kb).read_answer(K, text).kind in ("value", "dont_know", "unclear")
 
 
+def test_an_ellipsis_after_a_cue_with_its_own_negator_is_read(kb):
+    # The short clause inherits "geen onderzoek naar" from the clause before; looking for a
+    # "hoeven" before the cue at the earlier clause's positions raised an IndexError.
+    text = "Bij ons in de hele wijk is er nog geen onderzoek naar gedaan, elders ook niet."
+    assert read(kb, K, text) == "uncertain"
+
+
 def test_an_answer_is_never_read_from_a_real_word_that_looks_like_a_cue(kb):
     # "wetten" is a word, not a typo of "weten"
     assert within_one_edit("weten", "wetten") and is_known("wetten")
