@@ -42,6 +42,9 @@ NIGHT_HELD_OUT = ("heldout7",)
 # The eighth, written at the start of the session of 2026-12-07 and kept outside the
 # repository until its rules were done (AUTHORING.md).
 MORNING_HELD_OUT = ("heldout8",)
+# The ninth, written at the start of the second session of 2026-12-07 and kept outside the
+# repository until its rules were done (AUTHORING.md).
+SECOND_MORNING_HELD_OUT = ("heldout9",)
 # dev25 and dev26 were read for their errors in the night session of 2026-12-06; their
 # direct questions (most without the concept's name) are still below the aim, so they have
 # their own floors.
@@ -64,12 +67,15 @@ GROUPS = {
     "development, 2026-12-07": MORNING_DEV_PARTS,
     "development, 2026-12-07 (2)": SECOND_MORNING_DEV_PARTS,
     "held-out": tuple(
-        p for p in HELD_OUT_PARTS if p not in NEWEST_HELD_OUT + LATEST_HELD_OUT + NIGHT_HELD_OUT + MORNING_HELD_OUT
+        p
+        for p in HELD_OUT_PARTS
+        if p not in NEWEST_HELD_OUT + LATEST_HELD_OUT + NIGHT_HELD_OUT + MORNING_HELD_OUT + SECOND_MORNING_HELD_OUT
     ),
     "held-out, written last": NEWEST_HELD_OUT,
     "held-out, latest": LATEST_HELD_OUT,
     "held-out, night": NIGHT_HELD_OUT,
     "held-out, 2026-12-07": MORNING_HELD_OUT,
+    "held-out, 2026-12-07 (2)": SECOND_MORNING_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
@@ -79,12 +85,13 @@ AIMS = {
     "development, added last": (0.97, 0, 0.95, 0.95, 3),
     "development, newest": (0.95, 0, 0.95, 0.90, 0),
     "development, 2026-12-07": (0.92, 0, 0.93, 0.90, 0),
-    "development, 2026-12-07 (2)": (0.91, 6, 0.95, 0.84, 1),
+    "development, 2026-12-07 (2)": (0.96, 0, 0.95, 0.88, 1),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
     "held-out, night": (0.97, 1, 0.95, 0.85, 1),
-    "held-out, 2026-12-07": (0.95, 2, 0.95, 0.88, 0),
+    "held-out, 2026-12-07": (0.95, 2, 0.95, 0.90, 0),
+    "held-out, 2026-12-07 (2)": (0.95, 1, 0.93, 0.86, 1),
 }
 
 
