@@ -311,7 +311,9 @@ class QuestionReader:
             return Question("ask_route_info", {"route": kinds["route"]})
         if "experiment" in frames:
             return Question("ask_experiment")
-        if "asks_whom" in frames:
+        if "asks_whom" in frames and "naming" not in frames:
+            # ("..., waarbij je ook de kennis van bewoners meeneemt. Hoe noem je dat?" asks
+            # for a name; "meenemen" there says nothing about whom to involve.)
             # The first type named, by a type's name or a term for one: in "bij een taai
             # probleem, dus waarden en kennis allebei omstreden" the later words explain it.
             named = next(

@@ -473,6 +473,13 @@ def test_direct_questions(kb, text, intent, entities):
         ("Hoe pak je het opschalen van co-creatie aan?", "ask_concept", {"concept": "term:opschalen"}),
         # a test plan to work out is a plan
         ("Kun je een testplan uitwerken voor onze buurtaanpak?", "ask_plan", {}),
+        # asked for a name, "meenemen" says nothing about whom to involve; a demo
+        (
+            "Onderzoekers uit verschillende vakken die ook de kennis van bewoners als gelijkwaardig meenemen: hoe noem je dat?",
+            "ask_concept",
+            {},
+        ),
+        ("Kun je laten zien hoe het werkt? Ik geef morgen een training.", "start_demo", {}),
     ],
 )
 def test_questions_in_other_shapes(kb, text, intent, entities):
