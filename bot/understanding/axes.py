@@ -213,6 +213,7 @@ class AxisReader:
             conclusive=frozenset(lexicon["conclusive"]),
             and_after=frozenset(lexicon["and_after"]["before"]),
             and_after_next=frozenset(lexicon["and_after"]["after"]),
+            and_inverted=frozenset(lexicon["and_inverted"]),
         )
         self.counterfactual_openers = frozenset(lexicon["counterfactual_openers"])
         self.resumptive = frozenset(lexicon["resumptive"])
@@ -239,6 +240,7 @@ class AxisReader:
         self.irony_openers = tuple(" ".join(t.text for t in tokenize(p)) for p in lexicon["irony_pattern"]["openers"])
         self.irony_consequences = frozenset(lexicon["irony_pattern"]["consequences"])
         self.sneers = tuple(lexicon["irony_pattern"]["sneers"])
+        self.sneer_closers = frozenset(lexicon["irony_pattern"]["closers"])
         self.appearance = PhraseFinder(compile_phrase(p, "appearance", self.overrides) for p in lexicon["appearance"])
         self.asking_back = PhraseFinder(
             compile_phrase(p, "asking_back", self.overrides, max_gap=0) for p in lexicon["asking_back"]
@@ -733,6 +735,11 @@ class AxisReader:
         if "minor" in topics:
             weight *= MINOR_FACTOR  # "er zijn nog wat details onduidelijk" does not outweigh the main line
         axis_hits = [h for h in hits if h.label.kind == "axis"]
+        unknown = [h.positions[-1] for h in hits if h.label.kind == "dont_know"]
+        if unknown:
+            # "ik heb echt geen zicht op wat er bekend is": a cue after the don't-know in its
+            # own clause is what the user does not know, no claim.
+            axis_hits = [h for h in axis_hits if h.positions[0] < min(unknown)]
         inherited = False
         # An elliptic clause has no verb of its own: "maar niet over waarom", "ook niet",
         # "de oplossing totaal niet". A clause like "en het onderzoek geeft geen antwoord"
@@ -1152,14 +1159,16 @@ class AxisReader:
         return AnswerReading("value", learned.reading, None, learned.probability, learned=True)
 
     def _sneering(self, text: str) -> bool:
-        return any(marker in text for marker in self.sneers) and self._opens_ironically(text)
+        words = [t.text for t in tokenize(text, self.overrides) if not t.is_punctuation]
+        sneer = any(marker in text for marker in self.sneers) or bool(words) and words[-1] in self.sneer_closers
+        return sneer and self._opens_ironically(text)
 
     def _opens_ironically(self, text: str) -> bool:
         words = " ".join(t.text for t in tokenize(text, self.overrides) if not t.is_punctuation)
         return any(words == o or words.startswith(o + " ") for o in self.irony_openers)
 
     def _ironic(self, text: str, reading: Reading) -> bool:
-        if any(marker in text for marker in self.irony_markers):
+        if any(marker in text for marker in self.irony_markers) or self._sneering(text):
             return True
         # "O ja hoor, volledig eens. Daarom liep de bewonersavond uit op een schreeuwpartij."
         if not self._opens_ironically(text):

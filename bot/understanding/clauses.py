@@ -22,6 +22,7 @@ RESTRICTIVE_WEIGHT = 0.5
 CONCESSIVE_WEIGHT = 0.4  # "Grotendeels wel, hoewel ... nooit honderd procent": the main clause decides
 ECHO_MAX_WORDS = 2
 MIN_CLAUSE_BEFORE_AND = 4  # words before an "en" that can end a clause
+AND_AFTER_REACH = 2  # a negator this close before the "en" ends its claim ("de weg niet vinden en een ...")
 
 
 @dataclass
@@ -60,6 +61,7 @@ class ClauseWords:
     conclusive: frozenset[str] = frozenset()  # "..., dus nee": the conclusion carries the point
     and_after: frozenset[str] = frozenset()  # "... wil het niet en de andere helft ...": a claim ended ...
     and_after_next: frozenset[str] = frozenset()  # ... when a new noun phrase follows the "en"
+    and_inverted: frozenset[str] = frozenset()  # "... en weten we het niet meer": verb and subject after "en"
 
 
 def join(first: Clause, second: Clause) -> Clause:
@@ -84,6 +86,7 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
 
     for index, token in enumerate(tokens):
         following = tokens[index + 1].text if index + 1 < len(tokens) else ""
+        second = tokens[index + 2].text if index + 2 < len(tokens) else ""
         if token.is_punctuation:
             close(token.text)
         elif current and (
@@ -92,15 +95,19 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
             or token.text == "en"
             and (
                 following in words.and_before
-                or current[-1].text in words.and_after
+                or any(t.text in words.and_after for t in current[-AND_AFTER_REACH:])
                 and following in words.and_after_next
+                or second in words.and_inverted
+                and following not in words.and_after_next
             )
             and len(current) >= MIN_CLAUSE_BEFORE_AND
         ):
             # "er is onenigheid en het onderzoek geeft geen antwoord": two claims, two
             # scopes for a negation; "bewoners en ondernemers" and "alleen de scholen en
             # wij zitten op een lijn" stay one clause. A negator before the "en" ends its
-            # claim: "de helft wil het gewoon niet en de andere helft vindt ...".
+            # claim: "de helft wil het gewoon niet en de andere helft vindt ...", "mensen vinden
+            # de weg niet en een loket helpt"; so does a verb with its subject after the "en"
+            # ("het had nauwelijks effect en weten we het eigenlijk niet meer").
             close("")
             current.append(token)
         else:

@@ -231,6 +231,21 @@ def read(kb, axis, text):
             "disagree",
         ),
         (V, "In de kern willen we allemaal hetzelfde, maar we verschillen over de aanpak.", "agree"),
+        # a closing "Not." is a sneer; a cue after a don't-know in its clause is what the
+        # user does not know; "ik wet 't nich" (regional, with a typo) is a don't-know
+        (V, "Tuurlijk, de ouders en de school willen precies hetzelfde. Not.", "disagree"),
+        (K, "Ik heb er eerlijk gezegd geen zicht op wat er bewezen is.", "dont_know"),
+        (V, "ik wet 't nich", "dont_know"),
+        # "en" with a verb and its subject opens a new claim; a negator just before "en"
+        # plus a noun phrase stays in its own claim; a negation in a "waar" clause does not
+        # reach back
+        (K, "Het programma had nauwelijks resultaat en weten we het nu eigenlijk niet meer.", "uncertain"),
+        (K, "Klopt, mensen vinden de weg niet goed en een wijkloket helpt daar aantoonbaar bij.", "certain"),
+        (
+            V,
+            "Ze bleken allebei een plek te willen waar de jongeren kunnen zitten zonder dat er overlast is.",
+            "agree",
+        ),
         # a rhetorical "wie moet je geloven" after claims by others
         (K, "Twee adviesbureaus kwamen elk met een eigen verhaal, dus wie moet je geloven?", "uncertain"),
     ],
