@@ -309,7 +309,8 @@ class QuestionReader:
                 return Question(intent)
         if "route" in kinds:
             return Question("ask_route_info", {"route": kinds["route"]})
-        if "experiment" in frames:
+        if "experiment" in frames and not ("asks_what" in frames and any(h.label.kind == "term" for h in subjects)):
+            # ("Wat is prototypen en kan dat ook bij beleid?" asks what the term is.)
             return Question("ask_experiment")
         if "asks_whom" in frames and "naming" not in frames:
             # ("..., waarbij je ook de kennis van bewoners meeneemt. Hoe noem je dat?" asks
@@ -338,7 +339,9 @@ class QuestionReader:
             if described_type:
                 return described_type
         # "Kun je uitleggen hoe ...?" asks, whatever else the message reads like.
-        explained = bool(frames & {"request", "asks_what", "naming"})
+        # So does a message that opens with a question word: "hoe laat ik zien dat mijn
+        # aanpak werkt? de raad wil bewijs ..." asks first and tells why after.
+        explained = bool(frames & {"request", "asks_what", "naming"}) or self._opens_with_question_word(text)
         subjects = self._head_first(text, subjects)
         if subjects and not (subjects[0].label.kind == "term" and self._policy_choice(text) and not explained):
             # ("Moeten we het cameratoezicht uitbreiden? ... of het iets oplevert" is a
@@ -392,6 +395,10 @@ class QuestionReader:
             if between in self.head_links and head.label.id != tail.label.id:
                 return [head] + [h for h in subjects if h is not head]
         return subjects
+
+    def _opens_with_question_word(self, text: str) -> bool:
+        tokens = [t for t in self._all_tokens(text) if not t.is_punctuation]
+        return bool(tokens) and tokens[0].text in self.question_words
 
     def _speaks_of_own(self, text: str) -> bool:
         """ "Bij ons wil iedereen wat anders": the user's own situation, not a kind of problem

@@ -495,6 +495,26 @@ def test_direct_questions(kb, text, intent, entities):
             {},
         ),
         ("Kun je laten zien hoe het werkt? Ik geef morgen een training.", "start_demo", {}),
+        # a question word first asks, whatever the message tells after it; a term asked about
+        # outweighs a "kan dat"; whom to put "om tafel"; the Omgevingswet in everyday words;
+        # a pilot to write down is a plan
+        (
+            "Hoe toon ik aan dat onze aanpak werkt? De wethouder wil harde cijfers maar we draaien pas net.",
+            "ask_concept",
+            {"concept": "term:bewijsniveaus"},
+        ),
+        ("Wat is co-creatie en kan dat ook in de bijstand?", "ask_concept", {"concept": "term:co_creatie"}),
+        (
+            "Het is dus ongestructureerd, wie zet ik dan om tafel?",
+            "ask_stakeholders",
+            {"named_type": "unstructured"},
+        ),
+        (
+            "Mag je onder de wet voor ruimte en bouwen bij wijze van proef van de regels afwijken?",
+            "ask_route_info",
+            {"route": "omgevingswet_art23_3"},
+        ),
+        ("Kun je voor onze pilot opschrijven hoe we hem gaan testen?", "ask_plan", {}),
     ],
 )
 def test_questions_in_other_shapes(kb, text, intent, entities):
