@@ -211,12 +211,24 @@ class QuestionReader:
             "?" in text
             or any(hit.label in REQUESTS or hit.label == "naming" for hit in hits)
             or self._asks_midway(tokens, hits)
+            or self._asks_after_comma(all_tokens)
             or any(
                 len(sentence) > 1
                 and sentence[0].text in self.question_words
                 and sentence[1].text not in self.clause_subjects  # "Wat het kost, weten we" tells
                 for sentence in [*self._sentences(all_tokens), self._last_clause(all_tokens)]
             )
+        )
+
+    def _asks_after_comma(self, all_tokens: list[Token]) -> bool:
+        """ "gestructureerd probleem, moet ik dan nog wel mensen betrekken": a last clause
+        that opens with a verb and then its subject asks, without a question mark."""
+        last = self._last_clause(all_tokens)
+        return (
+            len(last) > 2
+            and last[0].text in self.openers
+            and last[0].text not in self.question_words
+            and last[1].text in self.clause_subjects
         )
 
     @staticmethod

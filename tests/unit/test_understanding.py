@@ -515,6 +515,12 @@ def test_direct_questions(kb, text, intent, entities):
             {"route": "omgevingswet_art23_3"},
         ),
         ("Kun je voor onze pilot opschrijven hoe we hem gaan testen?", "ask_plan", {}),
+        # a last clause with the verb before its subject asks, also without a question mark
+        (
+            "taai probleem dus, moet ik dan alle partijen betrekken of kan het team het alleen",
+            "ask_stakeholders",
+            {"named_type": "unstructured"},
+        ),
     ],
 )
 def test_questions_in_other_shapes(kb, text, intent, entities):
