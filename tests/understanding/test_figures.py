@@ -16,7 +16,7 @@ was kept out of the repository until a session's changes were done, and they rea
 (they tell what unseen text does to Taai today). So are the fifth and sixth, the seventh
 (written in the night session of 2026-12-06), dev25 and dev26, development parts
 with 100 direct questions each whose question figures are still below the aim, dev27
-to dev29 (the session of 2026-12-07) and dev30 to dev33 (the session after it).
+to dev29 (the session of 2026-12-07) and dev30 to dev35 (the session after it).
 """
 
 from __future__ import annotations
@@ -59,6 +59,9 @@ SECOND_MORNING_DEV_PARTS = ("dev30", "dev31")
 # dev32 (replies that are easy to misread) and dev33 (100 direct questions), written later in
 # that session after dev30's and dev31's rules: floors just under what they measure.
 THIRD_MORNING_DEV_PARTS = ("dev32", "dev33")
+# dev34 (replies carried by something other than the obvious word) and dev35 (100 direct
+# questions, many with context first), written after dev32's and dev33's rules.
+FOURTH_MORNING_DEV_PARTS = ("dev34", "dev35")
 GROUPS = {
     "development": tuple(
         p
@@ -69,12 +72,14 @@ GROUPS = {
         + MORNING_DEV_PARTS
         + SECOND_MORNING_DEV_PARTS
         + THIRD_MORNING_DEV_PARTS
+        + FOURTH_MORNING_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
     "development, 2026-12-07": MORNING_DEV_PARTS,
     "development, 2026-12-07 (2)": SECOND_MORNING_DEV_PARTS,
     "development, 2026-12-07 (3)": THIRD_MORNING_DEV_PARTS,
+    "development, 2026-12-07 (4)": FOURTH_MORNING_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -96,6 +101,7 @@ AIMS = {
     "development, 2026-12-07": (0.92, 0, 0.93, 0.90, 0),
     "development, 2026-12-07 (2)": (0.96, 0, 0.95, 0.90, 1),
     "development, 2026-12-07 (3)": (0.94, 1, 0.95, 0.84, 0),
+    "development, 2026-12-07 (4)": (0.95, 4, 0.95, 0.84, 0),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
