@@ -67,7 +67,7 @@ MIXED_UNCERTAIN = 0.5  # knowledge: this much evidence of uncertainty wins over 
 MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "complex")
 SHORT_CLAUSE = 5
 OPPOSED_PARTIES_WEIGHT = 0.5  # two parties each with their own wish or belief: a weak cue
-SELF_ANSWER_WORDS = 2  # "Weinig." / "Helemaal niks." after the user's own question
+SELF_ANSWER_WORDS = 3  # "Weinig." / "Geen idee eigenlijk." after the user's own question
 OPENING_ANSWER_WORDS = 2  # "Nee hoor," as a clause of its own at the start of a reply
 ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
 WISHFUL = "<wishful>"
@@ -1095,6 +1095,10 @@ class AxisReader:
         ]
         if reading.dont_know and not own:
             return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)
+        if reading.dont_know and all(self._reported(reading.clauses[e.clause]) for e in own + answers):
+            # "Mijn manager zegt dat we het eens zijn, de projectleider zegt van niet. Ik weet
+            # het gewoon niet.": what others say, and the user's own don't-know.
+            return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)
         if own or not reading.dont_know:
             decided = self._decide(own + answers, axis, ANSWER_MIN_WEIGHT)
             if (
@@ -1157,6 +1161,9 @@ class AxisReader:
         if any(e.value == OPPOSITE[learned.reading] for e in weak):
             return AnswerReading("unclear")
         return AnswerReading("value", learned.reading, None, learned.probability, learned=True)
+
+    def _reported(self, clause: Clause) -> bool:
+        return bool(self.appearance.find(clause.tokens, set()))
 
     def _sneering(self, text: str) -> bool:
         words = [t.text for t in tokenize(text, self.overrides) if not t.is_punctuation]

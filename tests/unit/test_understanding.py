@@ -246,6 +246,14 @@ def read(kb, axis, text):
             "Ze bleken allebei een plek te willen waar de jongeren kunnen zitten zonder dat er overlast is.",
             "agree",
         ),
+        # "de rest wel" after parties who do not want it is a split; what others say beside
+        # the user's own don't-know; "mager bewijs"; the user's own question answered in
+        # three words; "en geen ..." opens a claim
+        (V, "Een paar dorpsraden willen het absoluut niet, de rest wel.", "disagree"),
+        (V, "De wethouder zegt dat we het eens zijn, de raad zegt van niet. Ik weet het echt niet.", "dont_know"),
+        (K, "Het bewijs is eerlijk gezegd mager.", "uncertain"),
+        (K, "De oorzaak kennen we wel, maar wat werkt? Geen flauw idee.", "uncertain"),
+        (K, "de cijfers gaan alle kanten op en geen mens die het begrijpt", "uncertain"),
         # a rhetorical "wie moet je geloven" after claims by others
         (K, "Twee adviesbureaus kwamen elk met een eigen verhaal, dus wie moet je geloven?", "uncertain"),
     ],
