@@ -311,6 +311,11 @@ class QuestionReader:
             described_type = self._type_question(text)
             if described_type:
                 return described_type
+        # "Wat is het verschil tussen een theory of change en een projectplan?" asks what a
+        # term is; the plan it names is no request for one.
+        about_a_term = "asks_what" in frames and any(h.label.kind == "term" for h in subjects)
+        if about_a_term:
+            frames = frames - {"plan"}
         for frame, intent in (
             ("quiz", "start_quiz"),
             ("demo", "start_demo"),
@@ -321,7 +326,7 @@ class QuestionReader:
                 return Question(intent)
         if "route" in kinds:
             return Question("ask_route_info", {"route": kinds["route"]})
-        if "experiment" in frames and not ("asks_what" in frames and any(h.label.kind == "term" for h in subjects)):
+        if "experiment" in frames and not about_a_term:
             # ("Wat is prototypen en kan dat ook bij beleid?" asks what the term is.)
             return Question("ask_experiment")
         if "asks_whom" in frames and "naming" not in frames:

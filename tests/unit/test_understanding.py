@@ -523,6 +523,17 @@ def test_direct_questions(kb, text, intent, entities):
             {"route": "omgevingswet_art23_3"},
         ),
         ("Kun je voor onze pilot opschrijven hoe we hem gaan testen?", "ask_plan", {}),
+        # a term asked about outweighs the plan it names; room that is there already
+        (
+            "Wat is het verschil tussen co-creatie en een gewoon projectplan?",
+            "ask_concept",
+            {"concept": "term:co_creatie"},
+        ),
+        (
+            "Hoe weet ik of ons idee nu al gewoon kan, zonder speciale regeling?",
+            "ask_route_info",
+            {"route": "existing_room"},
+        ),
         # a last clause with the verb before its subject asks, also without a question mark
         (
             "taai probleem dus, moet ik dan alle partijen betrekken of kan het team het alleen",
