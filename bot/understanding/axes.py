@@ -1110,7 +1110,7 @@ class AxisReader:
                 # "Ja, iedereen is het eens... dat de ander het fout heeft 😅": an eye-roll
                 # turns a plain yes around; rather ask than record either pole. A no with
                 # an eye-roll stays a no ("iedereen trekt aan een ander eind 🙄").
-                if self._sneering(text):
+                if self._sneering(text, reading):
                     # "Ja hoor, we weten precies wat werkt. Elk jaar een ander antwoord 😂":
                     # a sarcastic opener and a sneer mean the opposite. Recorded as Taai's
                     # own reading, which it says and asks to correct when wrong.
@@ -1165,20 +1165,20 @@ class AxisReader:
     def _reported(self, clause: Clause) -> bool:
         return bool(self.appearance.find(clause.tokens, set()))
 
-    def _sneering(self, text: str) -> bool:
-        words = [t.text for t in tokenize(text, self.overrides) if not t.is_punctuation]
+    def _sneering(self, text: str, reading: Reading) -> bool:
+        words = [t.text for t in reading.tokens if not t.is_punctuation]
         sneer = any(marker in text for marker in self.sneers) or bool(words) and words[-1] in self.sneer_closers
-        return sneer and self._opens_ironically(text)
+        return sneer and self._opens_ironically(reading)
 
-    def _opens_ironically(self, text: str) -> bool:
-        words = " ".join(t.text for t in tokenize(text, self.overrides) if not t.is_punctuation)
+    def _opens_ironically(self, reading: Reading) -> bool:
+        words = " ".join(t.text for t in reading.tokens if not t.is_punctuation)
         return any(words == o or words.startswith(o + " ") for o in self.irony_openers)
 
     def _ironic(self, text: str, reading: Reading) -> bool:
-        if any(marker in text for marker in self.irony_markers) or self._sneering(text):
+        if any(marker in text for marker in self.irony_markers) or self._sneering(text, reading):
             return True
         # "O ja hoor, volledig eens. Daarom liep de bewonersavond uit op een schreeuwpartij."
-        if not self._opens_ironically(text):
+        if not self._opens_ironically(reading):
             return False
         return any(c.tokens and c.tokens[0].text in self.irony_consequences for c in reading.clauses[1:])
 
