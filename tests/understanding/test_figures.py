@@ -16,7 +16,8 @@ was kept out of the repository until a session's changes were done, and they rea
 (they tell what unseen text does to Taai today). So are the fifth and sixth, the seventh
 (written in the night session of 2026-12-06), dev25 and dev26, development parts
 with 100 direct questions each whose question figures are still below the aim, dev27
-to dev29 (the session of 2026-12-07) and dev30 to dev35 (the session after it).
+to dev29 (the session of 2026-12-07), dev30 to dev35 (the session after it) and dev36
+onwards (the third session of that day).
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ THIRD_MORNING_DEV_PARTS = ("dev32", "dev33")
 # dev34 (replies carried by something other than the obvious word) and dev35 (100 direct
 # questions, many with context first), written after dev32's and dev33's rules.
 FOURTH_MORNING_DEV_PARTS = ("dev34", "dev35")
+# dev36 (100 direct questions in everyday words), dev37 (replies that are easy to misread)
+# and dev38 (careful, winding replies; indirect questions), written at the start of the
+# third session of 2026-12-07: floors just under what they measure.
+THIRD_SESSION_DEV_PARTS = ("dev36", "dev37", "dev38")
 GROUPS = {
     "development": tuple(
         p
@@ -73,6 +78,7 @@ GROUPS = {
         + SECOND_MORNING_DEV_PARTS
         + THIRD_MORNING_DEV_PARTS
         + FOURTH_MORNING_DEV_PARTS
+        + THIRD_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -80,6 +86,7 @@ GROUPS = {
     "development, 2026-12-07 (2)": SECOND_MORNING_DEV_PARTS,
     "development, 2026-12-07 (3)": THIRD_MORNING_DEV_PARTS,
     "development, 2026-12-07 (4)": FOURTH_MORNING_DEV_PARTS,
+    "development, 2026-12-07 (5)": THIRD_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -102,6 +109,7 @@ AIMS = {
     "development, 2026-12-07 (2)": (0.96, 0, 0.95, 0.92, 1),
     "development, 2026-12-07 (3)": (0.95, 1, 0.95, 0.88, 0),
     "development, 2026-12-07 (4)": (0.97, 0, 0.95, 0.86, 0),
+    "development, 2026-12-07 (5)": (0.93, 5, 0.95, 0.87, 0),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
