@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +75,47 @@ def start_server(var_dir: Path, token: str | None, extra_env: dict | None = None
 
 
 def stop_server(process: subprocess.Popen) -> int:
-    """Ctrl-C, as a user would; the launcher stops its children. SIGKILL after a minute."""
+    """Ctrl-C, as a user would; the launcher stops its children. SIGKILL after a minute.
+    Fails when a child of the launcher is still running half a minute later (it is killed
+    then, so that no test leaves a server behind)."""
+    children = children_of(process.pid)
     processes.stop(process, signal.SIGINT, timeout=60)
+    deadline = time.monotonic() + 30
+    while any(running(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in children if running(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"the launcher's children {left} were still running after it stopped"
     return process.returncode
+
+
+def _stat(pid: int | str) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (state, ppid, ...)."""
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+        return handle.read().rsplit(")", 1)[1].split()
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie may wait long for PID 1 to reap it)."""
+    try:
+        return _stat(pid)[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
+def children_of(parent: int, marker: str = "") -> list[int]:
+    """The running child processes of `parent` whose command line contains `marker` (/proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = _stat(entry)
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                cmdline = handle.read().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while we looked
+        if int(fields[1]) == parent and fields[0] not in ("Z", "X") and marker in cmdline:
+            found.append(int(entry))
+    return found

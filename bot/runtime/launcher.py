@@ -41,9 +41,10 @@ class Launcher:
 
     def start(self, name: str, args: list[str]) -> None:
         # A new session: Ctrl-C in the terminal reaches the launcher only, which
-        # then stops the children in order instead of all at once.
+        # then stops the children in order instead of all at once. Should the launcher
+        # die without doing so (SIGKILL), the kernel stops them: no server keeps its port.
         log_path = self.settings.log_dir / f"{name}.log"
-        proc = processes.start(args, log_path, cwd=PROJECT_ROOT, env=self.env)
+        proc = processes.start(args, log_path, cwd=PROJECT_ROOT, env=self.env, die_with_parent=True)
         self.children.append((name, proc, log_path))
 
     def wait_until_ready(self, checks: dict[str, str]) -> None:

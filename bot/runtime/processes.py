@@ -9,15 +9,19 @@ the launcher (`make run`), `make cluster` (ops/), the bench and the tests. No Ra
 Every process runs in a session of its own (its own process group), with its output in
 a log file and no stdin. A stop reaches the process and everything it started, and
 nothing else; Ctrl-C in a terminal reaches only the process in the foreground (the
-launcher), which then stops its children in order.
+launcher), which then stops its children in order. The launcher's children also get
+SIGTERM from the kernel when the launcher dies without stopping them (SIGKILL, a crash),
+so that no server is left holding its port (`die_with_parent`, Linux only).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -72,6 +76,24 @@ def tail(path: Path, lines: int = 25) -> str:
         return "(no log)"
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _terminated_with(parent: int) -> Optional[Callable[[], None]]:
+    """For Popen's preexec_fn: the child asks the kernel for SIGTERM when its parent
+    dies, and ends at once if the parent is already gone. None where prctl is missing."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork
+
+    def in_child() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # died between fork and prctl: no signal would come
+            os._exit(1)
+
+    return in_child
+
+
 def start(
     args: list[str],
     log: Path,
@@ -79,9 +101,11 @@ def start(
     cwd: Optional[Path] = None,
     env: Optional[Mapping[str, str]] = None,
     append: bool = True,
+    die_with_parent: bool = False,
 ) -> subprocess.Popen:
     """Start `args` in a new session, stdout and stderr into `log` (appended, or
-    truncated with append=False), stdin from /dev/null."""
+    truncated with append=False), stdin from /dev/null. With `die_with_parent` the
+    process gets SIGTERM when the calling process dies, however it dies."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab" if append else "wb") as out:  # the child keeps its own copy
         return subprocess.Popen(
@@ -92,6 +116,7 @@ def start(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=_terminated_with(os.getpid()) if die_with_parent else None,
         )
 
 

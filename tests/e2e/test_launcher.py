@@ -11,7 +11,7 @@ import sys
 
 import requests
 
-from tests.server_process import ROOT, launcher_env, start_server, stop_server
+from tests.server_process import ROOT, children_of, launcher_env, start_server, stop_server
 
 
 def test_answers_on_the_rest_channel(server, sender):
@@ -86,19 +86,9 @@ def test_a_conversation_exports_as_a_markdown_transcript(server, sender):
 
 def _child_pid(parent: int, marker: str) -> int:
     """The child process of `parent` whose command line contains `marker` (from /proc)."""
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
-                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                cmdline = handle.read().replace(b"\0", b" ").decode(errors="replace")
-        except (OSError, ValueError, IndexError):
-            continue  # the process ended while we looked
-        if ppid == parent and marker in cmdline:
-            return int(entry)
-    raise AssertionError(f"no child of {parent} runs {marker}")
+    found = children_of(parent, marker)
+    assert found, f"no child of {parent} runs {marker}"
+    return found[0]
 
 
 def _shape(events):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,54 @@ def test_stop_all_signals_every_group_and_ignores_what_never_started(tmp_path: P
     started = [processes.start(SLEEPER, tmp_path / f"{i}.log") for i in range(2)]
     assert processes.stop_all([None, *started], signal.SIGINT, timeout=10) is True
     assert all(p.returncode is not None for p in started)
+
+
+# A parent that starts a sleeping child through processes.start and prints its pid.
+def _parent(die_with_parent: bool) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        "import sys, time; from pathlib import Path; from bot.runtime import processes; "
+        f"child = processes.start({SLEEPER!r}, Path(sys.argv[1]), die_with_parent={die_with_parent}); "
+        "print('up', child.pid, flush=True); time.sleep(60)",
+    ]
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie may wait long for PID 1 to reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def _orphan_of_a_killed_parent(tmp_path: Path, die_with_parent: bool) -> int:
+    log = tmp_path / "parent.log"
+    parent = processes.start(
+        [*_parent(die_with_parent), str(tmp_path / "child.log")], log, cwd=Path(__file__).resolve().parents[2]
+    )
+    processes.wait_until_ready({"parent": _up(log)}, watch={"parent": (parent, log)}, timeout=30, interval=0.05)
+    child = int(log.read_text().split()[1])
+    assert _running(child)
+    processes.stop(parent, signal.SIGKILL)  # as the OOM killer or `kill -9` would
+    return child
+
+
+def test_a_child_started_to_die_with_its_parent_ends_when_the_parent_is_killed(tmp_path: Path):
+    child = _orphan_of_a_killed_parent(tmp_path, die_with_parent=True)
+    deadline = time.monotonic() + 10
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child), "the child outlived its killed parent"
+
+
+def test_without_it_the_child_outlives_a_killed_parent(tmp_path: Path):
+    """Why the launcher asks for it: a child in a session of its own is not reached by a
+    signal to the parent's group."""
+    child = _orphan_of_a_killed_parent(tmp_path, die_with_parent=False)
+    try:
+        time.sleep(0.5)
+        assert _running(child)
+    finally:
+        os.kill(child, signal.SIGKILL)
