@@ -62,6 +62,8 @@ DESCRIPTION_MIN_WEIGHT = 0.6  # a description must say it clearly
 MIN_MARGIN = 0.5  # the winning pole must outweigh the other by this share of its weight
 HEDGE_FACTOR = 0.7
 QUESTION_FACTOR = 0.0
+NOT_ABOUT_VALUES_WEIGHT = 0.6  # "..., maar dat gaat over geld, niet over wat we willen bereiken"
+DOUBT_WEIGHT = 0.8  # "..., maar wat werkt er dan?": a question set against a claim doubts what works
 ELLIPSIS_MAX_WORDS = 8
 MIXED_UNCERTAIN = 0.5  # knowledge: this much evidence of uncertainty wins over certainty,
 MIXED_MIN_STRENGTH = 0.5  # if it comes from a clear cue (not a vague one like "complex")
@@ -199,6 +201,7 @@ class AxisReader:
         self.first_person = frozenset(lexicon["first_person"])
         self.knowing = frozenset(lexicon["knowing"])
         self.working = frozenset(lexicon["working"])
+        self.unknown_openers = frozenset(lexicon["unknown_openers"])
         self.clause_words = ClauseWords(
             breaks=frozenset(lexicon["clause_breaks"]),
             contrast=frozenset(lexicon["contrast"]),
@@ -470,7 +473,9 @@ class AxisReader:
         denkt dat het thuis misgaat": two parties, each with its own belief about the
         cause, is knowledge that is not certain. Weak evidence, only where no cue for that
         axis was found: a cue for the other pole makes the reply unclear, not a pole."""
-        if not reading.clauses:
+        if not reading.clauses or reading.dont_know:
+            # ("..., ik zie alleen mijn eigen kant en weet niet wat de gemeente wil": what the
+            # user says they do not know is no party's wish.)
             return
         segments: list[list[Token]] = [[]]
         for token in reading.tokens:
@@ -484,8 +489,8 @@ class AxisReader:
             ("value_consensus", "disagree", self.wish_verbs, {"means", "evidence"}),  # "een andere aanpak": means
             ("knowledge_certainty", "uncertain", self.belief_verbs, set()),
         ):
-            if any(e.axis == axis for e in reading.axis):
-                continue
+            if any(e.axis == axis and e.weight >= ANSWER_MIN_WEIGHT for e in reading.axis):
+                continue  # (a conceded cue does not count: "Hoewel het akkoord eensgezindheid suggereert, ...")
             parties = self._parties(segments, verbs, skip)
             # Different parties with different wishes: "politie wil minder overlast, de
             # bewoners willen minder overlast" is one wish, shared.
@@ -631,19 +636,56 @@ class AxisReader:
             # unless it named the goal itself ("we zijn het eens over het doel, het gedoe
             # gaat over wie wat doet").
             before = len(reading.clauses) - 1
+            friction = any(
+                e.clause == before and e.axis == "value_consensus" and e.value == "disagree" for e in reading.axis
+            ) or (before >= 0 and "means" in self._topics(reading.clauses[before].tokens))
             reading.axis[:] = [
                 e
                 for e in reading.axis
                 if not (e.clause == before and e.axis == "value_consensus" and "values" not in e.topics)
             ]
             reading.answers[:] = [a for a in reading.answers if a.clause != before or "values" in a.topics]
+            denied = next(
+                (h for h in hits if h.label.kind == "means_marker" and h.phrase.source.split()[0] in self.negators),
+                None,
+            )
+            if denied and friction:
+                # "er is gedoe over de aanpak, niet over de doelen": those are shared. (Without
+                # friction before it, "wel over dát er iets moet gebeuren, niet over het doel"
+                # says the goal is not agreed.)
+                reading.axis.append(
+                    Evidence(
+                        "value_consensus",
+                        "agree",
+                        NOT_ABOUT_VALUES_WEIGHT * clause.weight,
+                        denied.phrase.source,
+                        clause=len(reading.clauses),
+                        topics=frozenset({"values"}),
+                        strength=NOT_ABOUT_VALUES_WEIGHT,
+                        source="not about the goals",
+                    )
+                )
             reading.clauses.append(clause)
             reading.after_means = True
             return []
         if reading.after_means and tokens[0].text in self.negators:
             # "... dat gaat over wie de leiding heeft, niet over wat we willen bereiken":
-            # the denial belongs to the means marker, it says nothing against the values.
+            # the denial belongs to the means marker, it says nothing against the values;
+            # it says the friction is not about them, so they are shared.
             reading.after_means = False
+            if "values" in self._topics(tokens):
+                reading.axis.append(
+                    Evidence(
+                        "value_consensus",
+                        "agree",
+                        NOT_ABOUT_VALUES_WEIGHT * clause.weight,
+                        " ".join(t.text for t in tokens),
+                        clause=len(reading.clauses),
+                        topics=frozenset({"values"}),
+                        strength=NOT_ABOUT_VALUES_WEIGHT,
+                        source="not about the goals",
+                    )
+                )
             reading.clauses.append(clause)
             return []
         reading.after_means = False
@@ -723,6 +765,22 @@ class AxisReader:
         weight = clause.weight * (HEDGE_FACTOR if hedged else 1.0) * (QUESTION_FACTOR if asked else 1.0)
         index = len(reading.clauses)
         reading.clauses.append(clause)
+        if (asked or clause.ends_with_question) and reading.answer and self._doubts_what_works(clause):
+            # "De oorzaak kennen we wel, ... maar welke aanpak daar nou echt tegen helpt?":
+            # a question set against what came before doubts what works.
+            reading.axis.append(
+                Evidence(
+                    "knowledge_certainty",
+                    "uncertain",
+                    DOUBT_WEIGHT * clause.weight,
+                    " ".join(t.text for t in tokens),
+                    clause=index,
+                    topics=frozenset({"evidence"}),
+                    strength=DOUBT_WEIGHT,
+                    contrast=clause.contrast,
+                    source="doubting question",
+                )
+            )
         if weight == 0:
             return []
         topics = topics_override or self._topics(tokens)
@@ -740,6 +798,12 @@ class AxisReader:
             # "ik heb echt geen zicht op wat er bekend is": a cue after the don't-know in its
             # own clause is what the user does not know, no claim.
             axis_hits = [h for h in axis_hits if h.positions[0] < min(unknown)]
+            # "of we het eens zijn kan ik echt niet zeggen": so is a cue in an embedded
+            # question before it.
+            said = min(h.positions[0] for h in hits if h.label.kind == "dont_know")
+            embedded = next((i for i, t in enumerate(tokens[:said]) if t.text in self.unknown_openers), None)
+            if embedded is not None:
+                axis_hits = [h for h in axis_hits if not embedded < h.positions[0] <= h.positions[-1] < said]
         inherited = False
         # An elliptic clause has no verb of its own: "maar niet over waarom", "ook niet",
         # "de oplossing totaal niet". A clause like "en het onderzoek geeft geen antwoord"
@@ -1161,6 +1225,12 @@ class AxisReader:
         if any(e.value == OPPOSITE[learned.reading] for e in weak):
             return AnswerReading("unclear")
         return AnswerReading("value", learned.reading, None, learned.probability, learned=True)
+
+    def _doubts_what_works(self, clause: Clause) -> bool:
+        """A question that opens with "maar" or "dus" and asks whether or what works."""
+        tokens = clause.tokens
+        opens = clause.contrast or tokens[0].text in self.clause_words.conclusive
+        return opens and len(tokens) > 2 and any(t.lemma in self.working for t in tokens)
 
     def _reported(self, clause: Clause) -> bool:
         return bool(self.appearance.find(clause.tokens, set()))

@@ -289,6 +289,11 @@ class QuestionReader:
         if lemmas & self.experiment_words:
             if lemmas & self.permission_words:
                 frames.add("experiment")  # an experiment and what permits it: the legal room
+                last = [t for t in self._sentences(all_tokens)[-1] if not t.is_punctuation]
+                if "plan" not in self.frames_in(last) and {t.lemma for t in last} & self.permission_words:
+                    # "... een proef waarbij we daarna met ze een plan maken. Wat staat de
+                    # wetgeving ons toe?": the plan is part of the experiment; the law is asked.
+                    frames.discard("plan")
             elif self.plan_verbs.find(tokens) and "experiment" not in frames:
                 frames.add("plan")  # an experiment to work out: a plan
         question = self._read(text, frames)
@@ -299,6 +304,10 @@ class QuestionReader:
     def _read(self, text: str, frames: set[str]) -> Question | None:
         subjects = self.subjects_in(text)
         kinds = {hit.label.kind: hit.label.id for hit in reversed(subjects)}  # longest name wins per kind
+        if "start" in frames and "asks_whom" in frames and "type" in kinds:
+            # "Welke partijen betrek ik wanneer het vraagstuk als ongestructureerd is
+            # getypeerd?": the typing is done; whom to involve is asked.
+            frames = frames - {"start"}
         if "start" in frames and self._hypothetical(text):
             # "Wat voor soort probleem is het als iedereen het eens is en de oplossing
             # bekend is?" asks about a type described by its axes, not to type a problem.

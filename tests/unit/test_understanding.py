@@ -540,6 +540,30 @@ def test_direct_questions(kb, text, intent, entities):
             "ask_stakeholders",
             {"named_type": "unstructured"},
         ),
+        # a type named as already typed: whom to involve is asked, not to type it again
+        (
+            "wie haal ik erbij nu het vraagstuk als gestructureerd is getypeerd",
+            "ask_stakeholders",
+            {"named_type": "structured"},
+        ),
+        # an experiment whose plan is part of the story, and the law asked for last
+        (
+            "We willen een proef waarbij de klantmanager met elk gezin een plan maakt. Wat laat de wet toe?",
+            "ask_experiment",
+            {},
+        ),
+        # a law named beats the generic word for an experiment article
+        (
+            "hoe zit dat experimenteerartikel in de Omgevingswet in elkaar?",
+            "ask_route_info",
+            {"route": "omgevingswet_art23_3"},
+        ),
+        # a verb-first question without a question mark
+        (
+            "zit er in de bijstandswet ruimte voor een proef met bijverdienen",
+            "ask_route_info",
+            {"route": "participatiewet_art83"},
+        ),
     ],
 )
 def test_questions_in_other_shapes(kb, text, intent, entities):
@@ -727,3 +751,34 @@ def test_a_failing_reading_rule_never_stops_the_conversation(kb, monkeypatch, ca
     parse = {"text": "hallo", "intent": {"name": "greet", "confidence": 0.9}, "entities": []}
     assert nlu_understanding.apply_router(dict(parse), None) == parse
     assert len([r for r in caplog.records if r.levelname == "ERROR"]) == 3
+
+
+@pytest.mark.parametrize(
+    "axis, text, expected",
+    [
+        # a cue in an embedded question before the user's don't-know is no claim
+        (V, "of de partners hetzelfde willen kan ik echt niet zeggen", "dont_know"),
+        # "het is niet zo dat" denies what follows, also "niet ... alles"
+        (K, "het is niet zo dat we alles weten over wat helpt", "uncertain"),
+        # a wish with "maar" says it is not so
+        (K, "wisten we dat maar", "uncertain"),
+        # dialect negators
+        (K, "nee, dat weet gain mens, t helpt allemaal nait", "uncertain"),
+        # a question set against a claim doubts what works
+        (K, "we weten best waar het vandaan komt, maar wat helpt er dan tegen?", "uncertain"),
+        # friction about means, explicitly not about the goals: the goals are shared
+        (V, "er wordt flink gediscussieerd, maar dat gaat over geld, niet over wat we willen bereiken", "agree"),
+        (V, "wel gedoe over de aanpak, niet over de doelen", "agree"),
+        # parties that mean something else by the same word
+        (V, "de wethouder bedoelt er iets heel anders mee dan de bewoners", "disagree"),
+        # "geen mysterie" is known; refusing to judge is a don't-know
+        (K, "dat is hier echt geen mysterie, het komt door de sluiting van het buurthuis", "certain"),
+        (V, "daar wil ik nog geen uitspraak over doen, de gesprekken lopen nog", "dont_know"),
+        # the user's own don't-know is no party's wish
+        (V, "de wijkagent vindt het prima, ik weet niet wat het bestuur wil", "dont_know"),
+        # "kun je niet zeggen" after a fronted claim denies it, as before
+        (K, "dat het onbekend is kun je niet zeggen, er liggen twee evaluaties", "certain"),
+    ],
+)
+def test_answers_read_from_the_third_session_of_2026_12_07(kb, axis, text, expected):
+    assert read(kb, axis, text) == expected
