@@ -54,6 +54,7 @@ HELD_OUT_PARTS = (
     "heldout7",
     "heldout8",
     "heldout9",
+    "heldout10",
 )
 PARTS = DEV_PARTS + HELD_OUT_PARTS
 AXIS_OF_QUESTION = {"values": "value_consensus", "knowledge": "knowledge_certainty"}

@@ -46,6 +46,9 @@ MORNING_HELD_OUT = ("heldout8",)
 # The ninth, written at the start of the second session of 2026-12-07 and kept outside the
 # repository until its rules were done (AUTHORING.md).
 SECOND_MORNING_HELD_OUT = ("heldout9",)
+# The tenth, written at the start of the third session of 2026-12-07 and kept outside the
+# repository until its rules were done (AUTHORING.md).
+THIRD_SESSION_HELD_OUT = ("heldout10",)
 # dev25 and dev26 were read for their errors in the night session of 2026-12-06; their
 # direct questions (most without the concept's name) are still below the aim, so they have
 # their own floors.
@@ -90,13 +93,20 @@ GROUPS = {
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
-        if p not in NEWEST_HELD_OUT + LATEST_HELD_OUT + NIGHT_HELD_OUT + MORNING_HELD_OUT + SECOND_MORNING_HELD_OUT
+        if p
+        not in NEWEST_HELD_OUT
+        + LATEST_HELD_OUT
+        + NIGHT_HELD_OUT
+        + MORNING_HELD_OUT
+        + SECOND_MORNING_HELD_OUT
+        + THIRD_SESSION_HELD_OUT
     ),
     "held-out, written last": NEWEST_HELD_OUT,
     "held-out, latest": LATEST_HELD_OUT,
     "held-out, night": NIGHT_HELD_OUT,
     "held-out, 2026-12-07": MORNING_HELD_OUT,
     "held-out, 2026-12-07 (2)": SECOND_MORNING_HELD_OUT,
+    "held-out, 2026-12-07 (3)": THIRD_SESSION_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
@@ -115,7 +125,8 @@ AIMS = {
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
     "held-out, night": (0.97, 1, 0.95, 0.85, 1),
     "held-out, 2026-12-07": (0.95, 2, 0.95, 0.93, 0),
-    "held-out, 2026-12-07 (2)": (0.95, 1, 0.93, 0.88, 1),
+    "held-out, 2026-12-07 (2)": (0.95, 1, 0.93, 0.90, 1),
+    "held-out, 2026-12-07 (3)": (0.98, 0, 0.92, 0.95, 0),
 }
 
 
