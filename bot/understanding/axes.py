@@ -616,7 +616,18 @@ class AxisReader:
         kinds = {hit.label.kind for hit in hits}
         # The word after an opening "maar" plays the part of the first word.
         start = 1 if len(tokens) > 1 and tokens[0].text in self.clause_words.contrast else 0
-        denied_after_contrast = clause.contrast and start == 1 and tokens[1].text in self.negators
+        # "iedereen is het eens, maar niks gebeurt": a negator that is the subject of a verb
+        # of its own makes a new claim; it repeats no cue from before and is no "nee". (Not
+        # for what works: "..., maar niets helpt" still says the approach is unknown.)
+        negator_subject = (
+            start + 1 < len(tokens)
+            and tokens[start].text in self.negators
+            and _finite_verb(tokens[start + 1])
+            and tokens[start + 1].lemma not in self.working
+        )
+        denied_after_contrast = (
+            clause.contrast and start == 1 and tokens[1].text in self.negators and not negator_subject
+        )
         if "means_marker" in kinds and denied_after_contrast and previous:
             # "ze zijn het eens dat er een probleem is, maar niet over wat het doel moet
             # zijn": after "maar" the denial repeats the clause before (an ellipsis), it
@@ -824,6 +835,7 @@ class AxisReader:
             and len(tokens) <= ELLIPSIS_MAX_WORDS
             and (topics or closing_denial or denied_after_contrast)
             and not any(t.text in self.own_claim_verbs for t in tokens)
+            and not negator_subject
         ):
             # Ellipsis: "we zijn het eens over de aanpak, alleen niet over waarom":
             # the second clause reuses the first one's cue with its own negation.
@@ -939,7 +951,7 @@ class AxisReader:
         # negates a cue, but before a noun it is no answer of its own; closing the clause
         # it is ("dat begrijpen we nog onvoldoende").
         mild = {h.positions[0] for h in hits if h.label.kind == "negator" and h.label.value == MILD}
-        bare = any(
+        bare = not negator_subject and any(
             (tokens[i].text not in self.quantity_negators or i == last) and i not in mild for i in negator_positions
         )
         if answers or (bare and (short or at_edge) and not axis_hits):
@@ -1260,6 +1272,12 @@ class AxisReader:
             if decided:
                 result[axis] = decided
         return result
+
+
+def _finite_verb(token: Token) -> bool:
+    """A verb in the present tense, third person ("gebeurt", "doet"): its lemma is the
+    infinitive. Rough, but without a tagger it tells "niks gebeurt" from "niks meer"."""
+    return token.text != token.lemma and token.text.endswith("t") and token.lemma.endswith("en")
 
 
 @lru_cache(maxsize=4)

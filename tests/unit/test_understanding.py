@@ -778,6 +778,12 @@ def test_a_failing_reading_rule_never_stops_the_conversation(kb, monkeypatch, ca
         (V, "de wijkagent vindt het prima, ik weet niet wat het bestuur wil", "dont_know"),
         # "kun je niet zeggen" after a fronted claim denies it, as before
         (K, "dat het onbekend is kun je niet zeggen, er liggen twee evaluaties", "certain"),
+        # a negator that is the subject of a verb of its own makes a new claim: no
+        # ellipsis of the cue before it, no plain "nee"; what works keeps its meaning
+        (V, "iedereen is het eens, maar niks gebeurt", "agree"),
+        (V, "iedereen wil hetzelfde maar niemand doet wat", "agree"),
+        (K, "we weten heel goed wat werkt maar niks gebeurt ermee", "certain"),
+        (K, "we weten wat de oorzaak is maar niets helpt", "uncertain"),
     ],
 )
 def test_answers_read_from_the_third_session_of_2026_12_07(kb, axis, text, expected):
