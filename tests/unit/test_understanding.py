@@ -784,6 +784,10 @@ def test_a_failing_reading_rule_never_stops_the_conversation(kb, monkeypatch, ca
         (V, "iedereen wil hetzelfde maar niemand doet wat", "agree"),
         (K, "we weten heel goed wat werkt maar niks gebeurt ermee", "certain"),
         (K, "we weten wat de oorzaak is maar niets helpt", "uncertain"),
+        # "tegenstellingen" is a cue, so "geen tegenstellingen" is no bare "nee"; the size
+        # of a group is a minor point beside what works
+        (V, "ik zie eigenlijk geen tegenstellingen", "agree"),
+        (K, "hoe groot de groep precies is weten we niet, maar wat werkt is wel duidelijk", "certain"),
     ],
 )
 def test_answers_read_from_the_third_session_of_2026_12_07(kb, axis, text, expected):
