@@ -70,6 +70,10 @@ FOURTH_MORNING_DEV_PARTS = ("dev34", "dev35")
 # and dev38 (careful, winding replies; indirect questions), written at the start of the
 # third session of 2026-12-07: floors just under what they measure.
 THIRD_SESSION_DEV_PARTS = ("dev36", "dev37", "dev38")
+# dev39 (80 first messages, many short), dev40 (replies whose negative word opens a side
+# remark) and dev41 (100 direct questions), written later in that session after dev36's to
+# dev38's rules: floors just under what they measure.
+LATER_THIRD_SESSION_DEV_PARTS = ("dev39", "dev40", "dev41")
 GROUPS = {
     "development": tuple(
         p
@@ -82,6 +86,7 @@ GROUPS = {
         + THIRD_MORNING_DEV_PARTS
         + FOURTH_MORNING_DEV_PARTS
         + THIRD_SESSION_DEV_PARTS
+        + LATER_THIRD_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -90,6 +95,7 @@ GROUPS = {
     "development, 2026-12-07 (3)": THIRD_MORNING_DEV_PARTS,
     "development, 2026-12-07 (4)": FOURTH_MORNING_DEV_PARTS,
     "development, 2026-12-07 (5)": THIRD_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (6)": LATER_THIRD_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -120,6 +126,7 @@ AIMS = {
     "development, 2026-12-07 (3)": (0.95, 1, 0.95, 0.88, 0),
     "development, 2026-12-07 (4)": (0.97, 0, 0.95, 0.86, 0),
     "development, 2026-12-07 (5)": (0.98, 0, 0.95, 0.97, 0),
+    "development, 2026-12-07 (6)": (0.95, 5, 0.95, 0.93, 0),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
