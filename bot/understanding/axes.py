@@ -63,6 +63,7 @@ MIN_MARGIN = 0.5  # the winning pole must outweigh the other by this share of it
 HEDGE_FACTOR = 0.7
 QUESTION_FACTOR = 0.0
 NOT_ABOUT_VALUES_WEIGHT = 0.6  # "..., maar dat gaat over geld, niet over wat we willen bereiken"
+OWN_VERB_REACH = 4  # "maar de wethouder wil ...": the verb of a contrast clause stands this early
 DOUBT_WEIGHT = 0.8  # "..., maar wat werkt er dan?": a question set against a claim doubts what works
 ELLIPSIS_MAX_WORDS = 8
 MIXED_UNCERTAIN = 0.5  # knowledge: this much evidence of uncertainty wins over certainty,
@@ -624,7 +625,7 @@ class AxisReader:
             and tokens[start].text in self.negators
             and _finite_verb(tokens[start + 1])
             and tokens[start + 1].lemma not in self.working
-        )
+        ) or self._own_verb_after_contrast(clause, start)
         denied_after_contrast = (
             clause.contrast and start == 1 and tokens[1].text in self.negators and not negator_subject
         )
@@ -1118,6 +1119,8 @@ class AxisReader:
             return False
         if any(e.clause == 0 for e in reading.axis) or any(a.clause != 0 for a in reading.answers):
             return False
+        if any(e.clause == 1 and e.axis == axis and e.value == value and e.negated for e in reading.axis):
+            return False  # "Nee, daar is geen discussie over.": the "nee" goes with the denial
         opening = [a for a in reading.answers if a.clause == 0]
         return len(opening) == 1 and (YES_POLE[axis] if opening[0].value == "yes" else NO_POLE[axis]) == OPPOSITE[value]
 
@@ -1237,6 +1240,22 @@ class AxisReader:
         if any(e.value == OPPOSITE[learned.reading] for e in weak):
             return AnswerReading("unclear")
         return AnswerReading("value", learned.reading, None, learned.probability, learned=True)
+
+    def _own_verb_after_contrast(self, clause: Clause, start: int) -> bool:
+        """ "..., alleen gebeurt er niks mee", "..., maar de wethouder wil het niet betalen":
+        a contrast clause with a verb of its own up front (not in a subordinate clause, not
+        a verb of working) makes its own claim; its negator denies that, not the cue before."""
+        tokens = clause.tokens
+        if not clause.contrast or start == 0 or tokens[start].text in self.negators:
+            return False
+        for token in tokens[start : start + OWN_VERB_REACH]:
+            if token.text in self.subordinators or token.text in self.clause_words.wh_words:
+                return False
+            if token.lemma in self.working:
+                return False
+            if _finite_verb(token) or token.lemma in self.volition:
+                return True
+        return False
 
     def _doubts_what_works(self, clause: Clause) -> bool:
         """A question that opens with "maar" or "dus" and asks whether or what works."""

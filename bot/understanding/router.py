@@ -121,6 +121,10 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         # werkt weet niemand.": a choice told with where people stand and what is known is
         # a problem to type; the routes follow the diagnosis.
         return Routed("describe_problem", {}, "describes a choice with its axes")
+    if question and intent == "out_of_scope" and "personal" in situation_reader(kb).score(stripped).signals:
+        # "Heb ik recht op huurtoeslag als mijn vriend bij mij komt wonen?": a personal
+        # question the model sees as such; a glossary word in it ("recht") is no subject.
+        return Routed("out_of_scope", {}, "a personal question")
     if question and (asks and (intent not in SOCIAL or question.request) or confidence < CONFIDENT):
         if question.intent == "start_diagnosis" and not turn.has_description and _carries_a_case(kb, stripped):
             # "Ik zoek een casus: een gemeente die ... terwijl ... fel tegen zijn. Hoe zou jij

@@ -558,6 +558,18 @@ def test_direct_questions(kb, text, intent, entities):
             "ask_route_info",
             {"route": "omgevingswet_art23_3"},
         ),
+        # a personal question is out of scope; "hoe voorkomen we ..." is a problem, no term
+        # (see the router test below); participation organised for a named type
+        (
+            "hoe organiseer ik de participatie bij een taai probleem",
+            "ask_stakeholders",
+            {"named_type": "unstructured"},
+        ),
+        (
+            "is daar een begrip voor, dat bewoners dingen zelf regelen zonder via de raad?",
+            "ask_concept",
+            {"concept": "term:doe_democratie"},
+        ),
         # a verb-first question without a question mark
         (
             "zit er in de bijstandswet ruimte voor een proef met bijverdienen",
@@ -788,7 +800,32 @@ def test_a_failing_reading_rule_never_stops_the_conversation(kb, monkeypatch, ca
         # of a group is a minor point beside what works
         (V, "ik zie eigenlijk geen tegenstellingen", "agree"),
         (K, "hoe groot de groep precies is weten we niet, maar wat werkt is wel duidelijk", "certain"),
+        # a contrast clause with a verb of its own up front makes its own claim
+        (K, "wat helpt weten we best, alleen gebeurt er weinig mee", "certain"),
+        (K, "we weten wat werkt, maar het college wil er niet aan", "certain"),
+        # an opening "nee" that goes with a denial; "ok" is no answer; a wish to know
+        (V, "nee hoor, daar is geen discussie over", "agree"),
+        (K, "ok", "unclear"),
+        (K, "nee, hoe graag we het ook zouden willen weten", "uncertain"),
+        (V, "eensgezind is een groot woord, de raad is verdeeld", "disagree"),
+        (V, "dat het traag gaat ligt aan geld, niet aan wat we willen", "agree"),
     ],
 )
 def test_answers_read_from_the_third_session_of_2026_12_07(kb, axis, text, expected):
     assert read(kb, axis, text) == expected
+
+
+def test_router_leaves_a_personal_question_out_of_scope(kb):
+    routed = route(kb, "Heb ik recht op bijzondere bijstand als mijn zoon bij mij woont?", "out_of_scope", 0.99, Turn())
+    assert routed.intent == "out_of_scope"
+
+
+def test_router_types_a_how_do_we_prevent_question(kb):
+    routed = route(
+        kb,
+        "Hoe voorkomen we dat ouderen in de wijk vereenzamen na het sluiten van het buurthuis?",
+        "describe_problem",
+        0.9,
+        Turn(),
+    )
+    assert routed.intent == "describe_problem"
