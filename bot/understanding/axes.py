@@ -63,6 +63,7 @@ MIN_MARGIN = 0.5  # the winning pole must outweigh the other by this share of it
 HEDGE_FACTOR = 0.7
 QUESTION_FACTOR = 0.0
 NOT_ABOUT_VALUES_WEIGHT = 0.6  # "..., maar dat gaat over geld, niet over wat we willen bereiken"
+NEEDLESS_AFTER_REACH = 2  # "geen onderzoek (meer) nodig"
 OWN_VERB_REACH = 4  # "maar de wethouder wil ...": the verb of a contrast clause stands this early
 DOUBT_WEIGHT = 0.8  # "..., maar wat werkt er dan?": a question set against a claim doubts what works
 ELLIPSIS_MAX_WORDS = 8
@@ -234,6 +235,8 @@ class AxisReader:
         self.subordinators = frozenset(lexicon["subordinators"])
         self.irony_markers = tuple(lexicon["irony_markers"])
         self.needless = frozenset(lexicon["needless"])
+        self.needless_after = frozenset(lexicon["needless_after"])
+        self.denial_closers = frozenset(lexicon["denial_closers"])
         self.said_claims = frozenset(tuple(p.split()) for p in lexicon["said_claims"])
         self.corrections = PhraseFinder(
             compile_phrase(p, "correction", self.overrides, max_gap=0) for p in lexicon["corrections"]
@@ -824,10 +827,13 @@ class AxisReader:
             clause.contrast
             or tokens[0].text in self.negators | self.elliptic_openers
             or (len(tokens) <= SHORT_CLAUSE and tokens[-1].text in self.negators)
+            or self._denied_at_close(tokens)
         )
         closing_denial = (
             len(tokens) <= 3 and tokens[-1].text in self.negators and tokens[-1].text not in self.quantity_negators
-        )  # "verder niemand"; not "(weinig)", an amount
+        ) or (  # "verder niemand"; not "(weinig)", an amount
+            len(tokens) <= 3 and self._denied_at_close(tokens)
+        )  # "vroeger tastten we in het duister, nu niet meer"
         if (
             not axis_hits
             and previous
@@ -862,6 +868,17 @@ class AxisReader:
                 )
             ):
                 scope += 1  # "daar hoeven we geen onderzoek meer naar te doen": not needed, not missing
+            if (
+                scope % 2 == 1
+                and not inherited
+                and any(
+                    tokens[i].lemma in self.needless_after
+                    for i in range(
+                        hit.positions[-1] + 1, min(len(tokens), hit.positions[-1] + 1 + NEEDLESS_AFTER_REACH)
+                    )
+                )
+            ):
+                scope += 1  # "er is geen bewijs nodig, het werkt gewoon": not needed, not missing
             if not hit.label.negatable:
                 scope = 0  # "de een wil het niet, de ander wel": still a split
             value = base if scope % 2 == 0 else OPPOSITE[base]
@@ -1240,6 +1257,14 @@ class AxisReader:
         if any(e.value == OPPOSITE[learned.reading] for e in weak):
             return AnswerReading("unclear")
         return AnswerReading("value", learned.reading, None, learned.probability, learned=True)
+
+    def _denied_at_close(self, tokens: list[Token]) -> bool:
+        """A short clause closing with "niet meer" ("inmiddels niet meer")."""
+        return (
+            2 <= len(tokens) <= SHORT_CLAUSE
+            and tokens[-1].text in self.denial_closers
+            and tokens[-2].text in self.negators
+        )
 
     def _own_verb_after_contrast(self, clause: Clause, start: int) -> bool:
         """ "..., alleen gebeurt er niks mee", "..., maar de wethouder wil het niet betalen":

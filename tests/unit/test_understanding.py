@@ -809,6 +809,13 @@ def test_a_failing_reading_rule_never_stops_the_conversation(kb, monkeypatch, ca
         (K, "nee, hoe graag we het ook zouden willen weten", "uncertain"),
         (V, "eensgezind is een groot woord, de raad is verdeeld", "disagree"),
         (V, "dat het traag gaat ligt aan geld, niet aan wat we willen", "agree"),
+        # "nu niet meer" denies the claim before it; not needed is not missing; "meer dan
+        # een vermoeden" is more than a suspicion; missing proof is uncertain
+        (K, "in het begin tastten we in het duister, inmiddels niet meer", "certain"),
+        (K, "daar is geen onderzoek meer voor nodig, het werkt gewoon", "certain"),
+        (K, "het is al meer dan een vermoeden, er liggen twee evaluaties", "certain"),
+        (K, "meer dan een vermoeden is het eigenlijk niet", "uncertain"),
+        (K, "we hebben signalen, maar hard bewijs ontbreekt nog", "uncertain"),
     ],
 )
 def test_answers_read_from_the_third_session_of_2026_12_07(kb, axis, text, expected):
