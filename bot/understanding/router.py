@@ -121,6 +121,15 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         # werkt weet niemand.": a choice told with where people stand and what is known is
         # a problem to type; the routes follow the diagnosis.
         return Routed("describe_problem", {}, "describes a choice with its axes")
+    if (
+        not turn.has_description
+        and intent == "nlu_fallback"
+        and "personal" in situation_reader(kb).score(stripped).signals
+        and question is None
+    ):
+        # "kan ik bijzondere bijstand krijgen voor een wasmachine?": a personal question the
+        # model could not place; the out-of-scope answer says where to go with it.
+        return Routed("out_of_scope", {}, "a personal question")
     if question and intent == "out_of_scope" and "personal" in situation_reader(kb).score(stripped).signals:
         # "Heb ik recht op huurtoeslag als mijn vriend bij mij komt wonen?": a personal
         # question the model sees as such; a glossary word in it ("recht") is no subject.

@@ -836,3 +836,13 @@ def test_router_types_a_how_do_we_prevent_question(kb):
         Turn(),
     )
     assert routed.intent == "describe_problem"
+
+
+def test_router_answers_a_personal_question_the_model_could_not_place_as_out_of_scope(kb):
+    routed = route(kb, "kan ik een vergoeding krijgen voor mijn rolstoel?", "nlu_fallback", 0.4, Turn())
+    assert routed.intent == "out_of_scope"
+
+
+def test_router_starts_the_diagnosis_for_heat_stress_named_in_a_few_words(kb):
+    routed = route(kb, "hittestress in versteende straten", "nlu_fallback", 0.4, Turn())
+    assert routed.intent == "describe_problem"
