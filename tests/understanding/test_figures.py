@@ -74,6 +74,9 @@ THIRD_SESSION_DEV_PARTS = ("dev36", "dev37", "dev38")
 # remark) and dev41 (100 direct questions), written later in that session after dev36's to
 # dev38's rules: floors just under what they measure.
 LATER_THIRD_SESSION_DEV_PARTS = ("dev39", "dev40", "dev41")
+# dev42 (80 first messages), dev43 (100 direct questions) and dev44 (replies about time,
+# parts, comparisons and conditions), written last in that session.
+LAST_THIRD_SESSION_DEV_PARTS = ("dev42", "dev43", "dev44")
 GROUPS = {
     "development": tuple(
         p
@@ -87,6 +90,7 @@ GROUPS = {
         + FOURTH_MORNING_DEV_PARTS
         + THIRD_SESSION_DEV_PARTS
         + LATER_THIRD_SESSION_DEV_PARTS
+        + LAST_THIRD_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -96,6 +100,7 @@ GROUPS = {
     "development, 2026-12-07 (4)": FOURTH_MORNING_DEV_PARTS,
     "development, 2026-12-07 (5)": THIRD_SESSION_DEV_PARTS,
     "development, 2026-12-07 (6)": LATER_THIRD_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (7)": LAST_THIRD_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -127,6 +132,7 @@ AIMS = {
     "development, 2026-12-07 (4)": (0.97, 0, 0.95, 0.86, 0),
     "development, 2026-12-07 (5)": (0.98, 0, 0.95, 0.97, 0),
     "development, 2026-12-07 (6)": (0.99, 0, 0.96, 0.99, 0),
+    "development, 2026-12-07 (7)": (0.92, 6, 0.93, 0.94, 0),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
