@@ -37,7 +37,7 @@ from typing import Literal
 from bot.core.knowledge import KnowledgeBase
 from bot.understanding.answer_model import AnswerModel, answer_examples
 from bot.understanding.clauses import CONTRAST_WEIGHT, Clause, ClauseWords, join, split_clauses
-from bot.understanding.lexicon import Token, tokenize, within_one_edit
+from bot.understanding.lexicon import Token, finite_verb, tokenize, within_one_edit
 from bot.understanding.phrases import MIN_TYPO_LENGTH, Hit, PhraseFinder, compile_phrase
 
 AXES = ("value_consensus", "knowledge_certainty")
@@ -212,6 +212,7 @@ class AxisReader:
             and_before=frozenset(lexicon["and_before"]),
             restrictive=frozenset(lexicon["restrictive"]),
             wh_words=frozenset(lexicon["wh_words"]),
+            subordinators=frozenset(lexicon["subordinators"]),
             not_a_break_after_maar=frozenset(lexicon["not_a_break_after_maar"]),
             concessive=frozenset(lexicon["concessive"]),
             concessive_after_comma=frozenset(lexicon["concessive_after_comma"]),
@@ -236,6 +237,8 @@ class AxisReader:
         self.irony_markers = tuple(lexicon["irony_markers"])
         self.needless = frozenset(lexicon["needless"])
         self.needless_after = frozenset(lexicon["needless_after"])
+        self.exception_openers = frozenset(lexicon["exception_frame"]["openers"])
+        self.exception_closers = frozenset(lexicon["exception_frame"]["closers"])
         self.denial_closers = frozenset(lexicon["denial_closers"])
         self.said_claims = frozenset(tuple(p.split()) for p in lexicon["said_claims"])
         self.corrections = PhraseFinder(
@@ -626,7 +629,7 @@ class AxisReader:
         negator_subject = (
             start + 1 < len(tokens)
             and tokens[start].text in self.negators
-            and _finite_verb(tokens[start + 1])
+            and finite_verb(tokens[start + 1])
             and tokens[start + 1].lemma not in self.working
         ) or self._own_verb_after_contrast(clause, start)
         denied_after_contrast = (
@@ -805,6 +808,8 @@ class AxisReader:
         if "resources" in topics and any(t.lemma in self.working for t in tokens):
             topics = topics - {"resources"}  # "behalve dat meer geld helpt": what works, after all
         reading.last_topics = topics
+        if tokens[0].text in self.exception_openers and tokens[-1].text in self.exception_closers:
+            topics = topics | {"minor"}  # "jawel, op wat gemopper van één buurman na": an exception
         if "minor" in topics:
             weight *= MINOR_FACTOR  # "er zijn nog wat details onduidelijk" does not outweigh the main line
         axis_hits = [h for h in hits if h.label.kind == "axis"]
@@ -1278,7 +1283,7 @@ class AxisReader:
                 return False
             if token.lemma in self.working:
                 return False
-            if _finite_verb(token) or token.lemma in self.volition:
+            if finite_verb(token) or token.lemma in self.volition:
                 return True
         return False
 
@@ -1316,12 +1321,6 @@ class AxisReader:
             if decided:
                 result[axis] = decided
         return result
-
-
-def _finite_verb(token: Token) -> bool:
-    """A verb in the present tense, third person ("gebeurt", "doet"): its lemma is the
-    infinitive. Rough, but without a tagger it tells "niks gebeurt" from "niks meer"."""
-    return token.text != token.lemma and token.text.endswith("t") and token.lemma.endswith("en")
 
 
 @lru_cache(maxsize=4)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from bot.understanding.lexicon import Token
+from bot.understanding.lexicon import Token, finite_verb
 
 CONTRAST_WEIGHT = 1.5
 BEFORE_CONTRAST_WEIGHT = 0.75
@@ -23,6 +23,7 @@ CONCESSIVE_WEIGHT = 0.4  # "Grotendeels wel, hoewel ... nooit honderd procent": 
 ECHO_MAX_WORDS = 2
 MIN_CLAUSE_BEFORE_AND = 4  # words before an "en" that can end a clause
 AND_AFTER_REACH = 2  # a negator this close before the "en" ends its claim ("de weg niet vinden en een ...")
+OPEN_SUBJECT_WORDS = 3  # "dat de scholen en wij": a subject this short may still be coordinated
 
 
 @dataclass
@@ -62,6 +63,7 @@ class ClauseWords:
     and_after: frozenset[str] = frozenset()  # "... wil het niet en de andere helft ...": a claim ended ...
     and_after_next: frozenset[str] = frozenset()  # ... when a new noun phrase follows the "en"
     and_inverted: frozenset[str] = frozenset()  # "... en weten we het niet meer": verb and subject after "en"
+    subordinators: frozenset[str] = frozenset()  # "dat de scholen en wij ...": a subject still open
 
 
 def join(first: Clause, second: Clause) -> Clause:
@@ -71,6 +73,17 @@ def join(first: Clause, second: Clause) -> Clause:
     first.ends_with_question = second.ends_with_question
     first.question = first.question or second.question
     return first
+
+
+def _subject_still_open(current: list[Token], words: ClauseWords) -> bool:
+    """ "het is niet zo dat de scholen en wij iets anders willen": a few words after a
+    subordinator and no verb yet; the "en" joins two subjects, it opens no claim."""
+    last = max((i for i, t in enumerate(current) if t.text in words.subordinators), default=None)
+    return (
+        last is not None
+        and 0 < len(current) - last - 1 <= OPEN_SUBJECT_WORDS
+        and not any(finite_verb(t) for t in current[last + 1 :])
+    )
 
 
 def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
@@ -89,18 +102,25 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
         second = tokens[index + 2].text if index + 2 < len(tokens) else ""
         if token.is_punctuation:
             close(token.text)
-        elif current and (
-            token.text in words.breaks
-            and not (token.text == "maar" and following in words.not_a_break_after_maar)
-            or token.text == "en"
+        elif (
+            current
             and (
-                following in words.and_before
-                or any(t.text in words.and_after for t in current[-AND_AFTER_REACH:])
-                and following in words.and_after_next
-                or second in words.and_inverted
-                and following not in words.and_after_next
+                token.text in words.breaks
+                and not (token.text == "maar" and following in words.not_a_break_after_maar)
+                # "..., maar sinds de verkiezingen wil ...": a break right after another one
+                # opens no clause of its own, so the contrast stays with what follows.
+                and not (len(current) == 1 and current[0].text in words.breaks)
+                or token.text == "en"
+                and (
+                    following in words.and_before
+                    and not _subject_still_open(current, words)
+                    or any(t.text in words.and_after for t in current[-AND_AFTER_REACH:])
+                    and following in words.and_after_next
+                    or second in words.and_inverted
+                    and following not in words.and_after_next
+                )
+                and len(current) >= MIN_CLAUSE_BEFORE_AND
             )
-            and len(current) >= MIN_CLAUSE_BEFORE_AND
         ):
             # "er is onenigheid en het onderzoek geeft geen antwoord": two claims, two
             # scopes for a negation; "bewoners en ondernemers" and "alleen de scholen en

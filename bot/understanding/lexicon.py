@@ -116,3 +116,9 @@ def within_one_edit(a: str, b: str) -> bool:
     while i < len(a) and a[i] == b[i]:
         i += 1
     return a[i:] == b[i + 1 :]
+
+
+def finite_verb(token: Token) -> bool:
+    """A verb in the present tense, third person ("gebeurt", "doet"): its lemma is the
+    infinitive. Rough, but without a tagger it tells "niks gebeurt" from "niks meer"."""
+    return token.text != token.lemma and token.text.endswith("t") and token.lemma.endswith("en")

@@ -35,6 +35,7 @@ FRAME_GAPS = {
     "naming": 1,
 }
 SEPARABLE_GAP = 4  # "leg [de participatieladder nog eens] uit"
+ASSISTANT_NAME = "taai"  # the product's name, which is also a word for the unstructured type
 CHOICE = "choose:"  # a concept entity that offers terms to choose from: "choose:term:a,term:b"
 REQUESTS = frozenset({"request", "plan", "start", "demo", "quiz"})
 
@@ -154,6 +155,7 @@ class QuestionReader:
         self.conditionals = frozenset(cues["conditionals"])
         self.term_types = dict(cues["term_types"])
         self.typology_terms = frozenset(cues["typology_terms"])
+        self.addressing = frozenset(cues["addressing"])
         self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
         self.kb = kb
         stopwords = frozenset(kb.cues["lexicon"]["stopwords"])
@@ -172,7 +174,8 @@ class QuestionReader:
 
     def subjects_in(self, text: str) -> list[Hit[Subject]]:
         """Named types, terms, cases, levels and routes, longest names first."""
-        hits = self.subjects.find(self._tokens(text))
+        tokens = self._tokens(text)
+        hits = [h for h in self.subjects.find(tokens) if not self._addresses_taai(tokens, h)]
         specific = any(h.label.kind == "type" for h in hits)
         hits = [
             h
@@ -182,6 +185,13 @@ class QuestionReader:
             if h.label.kind != "ambiguous_type" or not specific
         ]
         return sorted(hits, key=lambda h: (h.label.generic, -len(h.phrase.words), h.positions[0]))
+
+    def _addresses_taai(self, tokens: list[Token], hit: Hit[Subject]) -> bool:
+        """ "dag taai, ...", "Taai, hoe ...": the assistant's name, not the type."""
+        first = hit.positions[0]
+        if len(hit.phrase.words) != 1 or tokens[first].text != ASSISTANT_NAME:
+            return False
+        return first == 0 or tokens[first - 1].text in self.addressing
 
     def _names_type(self, text: str, type_id: str) -> bool:
         return bool(self.type_names[type_id].find(self._tokens(text)))
@@ -377,6 +387,9 @@ class QuestionReader:
                 described_type = self._type_question(text)
                 if described_type:
                     return described_type
+            if best.kind == "term" and best.id in self.typology_terms and "type" in kinds:
+                # "Wat betekent ongestructureerd in die typologie van Hoppe?": the type named.
+                return Question("ask_concept", {"concept": f"type:{kinds['type']}"})
             typed = self.term_types.get(best.id) if best.kind == "term" else None
             if typed and self._names_type(text, typed):
                 # "Wat is een taai probleem?": the glossary term is also the name of a type

@@ -570,6 +570,12 @@ def test_direct_questions(kb, text, intent, entities):
             "ask_concept",
             {"concept": "term:doe_democratie"},
         ),
+        # a type named inside the typology is asked about; the assistant's name after a
+        # greeting is no type; "is dit nou een taai probleem?" wants a problem typed
+        ("wat betekent gestructureerd in die typologie?", "ask_concept", {"concept": "type:structured"}),
+        ("hoi taai, wat is co-creatie eigenlijk?", "ask_concept", {"concept": "term:co_creatie"}),
+        ("we zijn het allemaal eens en weten wat werkt. is dit nou een taai probleem?", "start_diagnosis", {}),
+        ("kun je ze wat vragen stellen over de typologie?", "start_quiz", {}),
         # a verb-first question without a question mark
         (
             "zit er in de bijstandswet ruimte voor een proef met bijverdienen",
@@ -816,6 +822,19 @@ def test_a_failing_reading_rule_never_stops_the_conversation(kb, monkeypatch, ca
         (K, "het is al meer dan een vermoeden, er liggen twee evaluaties", "certain"),
         (K, "meer dan een vermoeden is het eigenlijk niet", "uncertain"),
         (K, "we hebben signalen, maar hard bewijs ontbreekt nog", "uncertain"),
+        # "maar half" denies; "minder eens" is not agreed; a modal "zou moeten weten" is no
+        # claim; the wrong person to ask does not know
+        (K, "wat werkt weten we maar half", "uncertain"),
+        (V, "we zijn het minder eens dan vroeger", "disagree"),
+        (K, "geen idee, dat zou de projectleider moeten weten", "dont_know"),
+        (K, "dat vraag je aan de verkeerde, ik regel alleen de roosters", "dont_know"),
+        # "sinds" opens a clause of its own; after "maar" the contrast stays with it
+        (K, "eerst wisten we het niet, sinds de evaluatie wel", "certain"),
+        (V, "eerst wel, nu totaal niet meer sinds de ruzie over de begroting", "disagree"),
+        (V, "we waren het eens, maar sinds de verkiezingen wil de raad iets heel anders", "disagree"),
+        # two subjects joined by "en" in a "dat"-clause stay one claim; "op ... na" is an exception
+        (V, "het is niet zo dat de wijkraad en wij iets anders willen", "agree"),
+        (V, "ja hoor, op wat geklaag van een paar ondernemers na", "agree"),
     ],
 )
 def test_answers_read_from_the_third_session_of_2026_12_07(kb, axis, text, expected):
