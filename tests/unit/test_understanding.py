@@ -576,6 +576,11 @@ def test_direct_questions(kb, text, intent, entities):
         ("hoi taai, wat is co-creatie eigenlijk?", "ask_concept", {"concept": "term:co_creatie"}),
         ("we zijn het allemaal eens en weten wat werkt. is dit nou een taai probleem?", "start_diagnosis", {}),
         ("kun je ze wat vragen stellen over de typologie?", "start_quiz", {}),
+        # our own questions: participation asked without a type, a small test before
+        # rolling out, whether one's own problem is a tough one
+        ("wat doe je met participatie als de belangen botsen?", "ask_stakeholders", {}),
+        ("waarom eerst een kleine proef voordat je het breed uitrolt?", "ask_concept", {"concept": "term:prototypen"}),
+        ("hoe weet ik of mijn probleem taai is?", "start_diagnosis", {}),
         # a verb-first question without a question mark
         (
             "zit er in de bijstandswet ruimte voor een proef met bijverdienen",
