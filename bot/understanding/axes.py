@@ -671,18 +671,7 @@ class AxisReader:
                 # "er is gedoe over de aanpak, niet over de doelen": those are shared. (Without
                 # friction before it, "wel over dát er iets moet gebeuren, niet over het doel"
                 # says the goal is not agreed.)
-                reading.axis.append(
-                    Evidence(
-                        "value_consensus",
-                        "agree",
-                        NOT_ABOUT_VALUES_WEIGHT * clause.weight,
-                        denied.phrase.source,
-                        clause=len(reading.clauses),
-                        topics=frozenset({"values"}),
-                        strength=NOT_ABOUT_VALUES_WEIGHT,
-                        source="not about the goals",
-                    )
-                )
+                self._goals_shared(reading, clause, denied.phrase.source)
             reading.clauses.append(clause)
             reading.after_means = True
             return []
@@ -692,18 +681,7 @@ class AxisReader:
             # it says the friction is not about them, so they are shared.
             reading.after_means = False
             if "values" in self._topics(tokens):
-                reading.axis.append(
-                    Evidence(
-                        "value_consensus",
-                        "agree",
-                        NOT_ABOUT_VALUES_WEIGHT * clause.weight,
-                        " ".join(t.text for t in tokens),
-                        clause=len(reading.clauses),
-                        topics=frozenset({"values"}),
-                        strength=NOT_ABOUT_VALUES_WEIGHT,
-                        source="not about the goals",
-                    )
-                )
+                self._goals_shared(reading, clause, " ".join(t.text for t in tokens))
             reading.clauses.append(clause)
             return []
         reading.after_means = False
@@ -1262,6 +1240,22 @@ class AxisReader:
         if any(e.value == OPPOSITE[learned.reading] for e in weak):
             return AnswerReading("unclear")
         return AnswerReading("value", learned.reading, None, learned.probability, learned=True)
+
+    @staticmethod
+    def _goals_shared(reading: Reading, clause: Clause, cue: str) -> None:
+        """Friction said not to be about the goals: weak evidence that they are shared."""
+        reading.axis.append(
+            Evidence(
+                "value_consensus",
+                "agree",
+                NOT_ABOUT_VALUES_WEIGHT * clause.weight,
+                cue,
+                clause=len(reading.clauses),
+                topics=frozenset({"values"}),
+                strength=NOT_ABOUT_VALUES_WEIGHT,
+                source="not about the goals",
+            )
+        )
 
     def _denied_at_close(self, tokens: list[Token]) -> bool:
         """A short clause closing with "niet meer" ("inmiddels niet meer")."""
