@@ -77,6 +77,10 @@ LATER_THIRD_SESSION_DEV_PARTS = ("dev39", "dev40", "dev41")
 # dev42 (80 first messages), dev43 (100 direct questions) and dev44 (replies about time,
 # parts, comparisons and conditions), written last in that session.
 LAST_THIRD_SESSION_DEV_PARTS = ("dev42", "dev43", "dev44")
+# dev45 (100 direct questions asked indirectly), dev46 (80 first messages, many like a
+# subject line) and dev47 (replies easy to misread: examples, understatement, rhetorical
+# questions), written at the start of the fourth session of 2026-12-07.
+FOURTH_SESSION_DEV_PARTS = ("dev45", "dev46", "dev47")
 GROUPS = {
     "development": tuple(
         p
@@ -91,6 +95,7 @@ GROUPS = {
         + THIRD_SESSION_DEV_PARTS
         + LATER_THIRD_SESSION_DEV_PARTS
         + LAST_THIRD_SESSION_DEV_PARTS
+        + FOURTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -101,6 +106,7 @@ GROUPS = {
     "development, 2026-12-07 (5)": THIRD_SESSION_DEV_PARTS,
     "development, 2026-12-07 (6)": LATER_THIRD_SESSION_DEV_PARTS,
     "development, 2026-12-07 (7)": LAST_THIRD_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (8)": FOURTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -133,6 +139,7 @@ AIMS = {
     "development, 2026-12-07 (5)": (0.98, 0, 0.95, 0.97, 0),
     "development, 2026-12-07 (6)": (0.99, 0, 0.96, 0.99, 0),
     "development, 2026-12-07 (7)": (0.96, 0, 0.97, 0.99, 0),
+    "development, 2026-12-07 (8)": (0.92, 3, 0.96, 0.89, 2),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
