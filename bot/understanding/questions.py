@@ -38,6 +38,7 @@ SEPARABLE_GAP = 4  # "leg [de participatieladder nog eens] uit"
 ASSISTANT_NAME = "taai"  # the product's name, which is also a word for the unstructured type
 CHOICE = "choose:"  # a concept entity that offers terms to choose from: "choose:term:a,term:b"
 REQUESTS = frozenset({"request", "plan", "start", "demo", "quiz"})
+RUNGS_FOR_THE_LADDER = 2  # rungs named side by side in a what-question
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,18 @@ class QuestionReader:
         self.conditionals = frozenset(cues["conditionals"])
         self.term_types = dict(cues["term_types"])
         self.typology_terms = frozenset(cues["typology_terms"])
+        self.ladder_term = cues["ladder_term"]
         self.addressing = frozenset(cues["addressing"])
         self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
+        # The rungs of the participation ladders, one word each ("informeren", "meebeslissen"):
+        # a question that sets two of them side by side asks about the ladder itself.
+        self.rungs = frozenset(
+            name
+            for ladder in kb.ladders.values()
+            for rung in ladder["rungs"]
+            for name in [rung.split(" (")[0]]
+            if " " not in name
+        )
         self.kb = kb
         stopwords = frozenset(kb.cues["lexicon"]["stopwords"])
         self.definitions = DefinitionIndex(kb, stopwords, overrides)
@@ -330,6 +341,14 @@ class QuestionReader:
             described_type = self._type_question(text)
             if described_type:
                 return described_type
+        if (
+            "asks_what" in frames
+            and len(self.rungs & {t.text for t in self._tokens(text)}) >= RUNGS_FOR_THE_LADDER
+            and not self._type_named(text, subjects)
+        ):
+            # "Wat is het verschil tussen informeren, raadplegen en meebeslissen?": the ladder;
+            # with a type named, which rung fits it ("... is meebeslissen dan het goede niveau").
+            return Question("ask_concept", {"concept": f"term:{self.ladder_term}"})
         # "Wat is het verschil tussen een theory of change en een projectplan?" asks what a
         # term is; the plan it names is no request for one.
         about_a_term = "asks_what" in frames and any(h.label.kind == "term" for h in subjects)
@@ -351,21 +370,7 @@ class QuestionReader:
         if "asks_whom" in frames and "naming" not in frames:
             # ("..., waarbij je ook de kennis van bewoners meeneemt. Hoe noem je dat?" asks
             # for a name; "meenemen" there says nothing about whom to involve.)
-            # The first type named, by a type's name or a term for one: in "bij een taai
-            # probleem, dus waarden en kennis allebei omstreden" the later words explain it.
-            named = next(
-                (
-                    hit.label.id if hit.label.kind == "type" else self.term_types[hit.label.id]
-                    for hit in sorted(subjects, key=lambda h: h.positions[0])
-                    if hit.label.kind == "type" or hit.label.kind == "term" and hit.label.id in self.term_types
-                ),
-                None,
-            ) or self._type_by_axes(text, loosely=True)
-            if not named:
-                # "wie betrek je als het probleem gestructureerd is": a type's own name, also
-                # where a longer term took its words ("probleem ... gestructureerd").
-                found = [t for t in self.type_names if self._names_type(text, t)]
-                named = found[0] if len(found) == 1 else None
+            named = self._type_named(text, subjects)
             if named or not subjects:
                 return Question("ask_stakeholders", {"named_type": named} if named else {})
             # "Wat levert het op als je mensen met eigen ervaring laat meedenken?": a concept.
@@ -423,6 +428,28 @@ class QuestionReader:
             if closest:
                 return Question("ask_concept", {"concept": CHOICE + ",".join(f"term:{t}" for t in closest)})
         return None
+
+    def type_named(self, text: str) -> str | None:
+        """The problem type a question about whom to involve is about, if it names one."""
+        return self._type_named(text, self.subjects_in(text))
+
+    def _type_named(self, text: str, subjects: list[Hit[Subject]]) -> str | None:
+        # The first type named, by a type's name or a term for one: in "bij een taai
+        # probleem, dus waarden en kennis allebei omstreden" the later words explain it.
+        named = next(
+            (
+                hit.label.id if hit.label.kind == "type" else self.term_types[hit.label.id]
+                for hit in sorted(subjects, key=lambda h: h.positions[0])
+                if hit.label.kind == "type" or hit.label.kind == "term" and hit.label.id in self.term_types
+            ),
+            None,
+        ) or self._type_by_axes(text, loosely=True)
+        if not named:
+            # "wie betrek je als het probleem gestructureerd is": a type's own name, also
+            # where a longer term took its words ("probleem ... gestructureerd").
+            found = [t for t in self.type_names if self._names_type(text, t)]
+            named = found[0] if len(found) == 1 else None
+        return named
 
     def _head_first(self, text: str, subjects: list[Hit[Subject]]) -> list[Hit[Subject]]:
         """ "de valkuilen bij het opschalen van een sociale innovatie": of two terms, the one

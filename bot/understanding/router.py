@@ -54,6 +54,7 @@ NOT_UNDERSTOOD_IN_FORM = frozenset(
 CONFIDENT = 0.8  # a model intent this sure stands unless a rule clearly knows better
 NAMED_SITUATION = 1.0  # a first message the model calls context needs this much of a situation score ...
 NAMED_SITUATION_WORDS = 3  # ... and this many words ("de wmo" names a domain, not a situation)
+TOPIC_WORDS = 5  # a first message this short that names a topic is the problem to type
 AXIS_ANSWER_INTENT = "inform_axis"
 START_OVER = "start_over"
 DESCRIPTION_NOT_RESTART_WORDS = 6  # "begin maar opnieuw" is a restart; a policy question is not
@@ -159,9 +160,33 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         # Nothing was asked yet, so this names no answer to a question: "zorgmijders bij
         # ons", "jeugdzorgkosten rijzen de pan uit, wat nu" name the situation to type.
         return Routed("describe_problem", {}, "names a situation")
+    if not turn.has_description and question is None and _names_a_topic(kb, stripped, intent, confidence):
+        return Routed("describe_problem", {}, "names a topic")
     if turn.has_description and situation.describes and intent == "nlu_fallback":
         return Routed("describe_problem", {}, "a new situation")
+    if intent == "ask_stakeholders" and question is None:
+        # "bij een ongestructureerd probleem, is meebeslissen dan het juiste niveau": the
+        # model knows whom-to-involve questions; the type they name is read from the text.
+        named = question_reader(kb).type_named(stripped)
+        if named:
+            return Routed(intent, {"named_type": named}, "the type named")
     return Routed(intent)
+
+
+def _names_a_topic(kb: KnowledgeBase, text: str, intent: str, confidence: float) -> bool:
+    """A first message like a subject line: "thuiszitters", "huisuitzettingen voorkomen",
+    "hittestress in versteende wijken". Nothing was asked yet, so it answers nothing; it
+    names what the user wants to talk about. The model calls such words context or is
+    unsure; a word Taai knows as a domain or a problem must be in it ("asdf" is no topic)."""
+    if len(text.split()) > TOPIC_WORDS or intent in SOCIAL:
+        return False
+    labels = situation_reader(kb).labels(text)
+    if labels & {"personal", "other"}:
+        return False
+    if intent == "inform_context":
+        return True
+    unsure = intent == "nlu_fallback" or confidence < CONFIDENT
+    return unsure and bool(labels & {"context", "problem", "choice"})
 
 
 def _carries_a_case(kb: KnowledgeBase, text: str) -> bool:

@@ -84,6 +84,12 @@ class SituationReader:
             signals.append("other")
         return SituationScore(score, tuple(signals))
 
+    def labels(self, text: str) -> set[str]:
+        """What a message of any length names: "thuiszitters" names a context, "hittestress
+        in versteende wijken" a problem (too short for `score`, which needs `min_words`)."""
+        tokens = [t for t in tokenize(text, self.overrides) if not t.is_punctuation]
+        return {hit.label for hit in self.finder.find(tokens)}
+
 
 @lru_cache(maxsize=4)
 def situation_reader(kb: KnowledgeBase) -> SituationReader:

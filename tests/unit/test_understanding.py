@@ -13,7 +13,7 @@ import pytest
 from bot.understanding.axes import axis_reader
 from bot.understanding.lexicon import is_known, join_split_compounds, tokenize, within_one_edit
 from bot.understanding.questions import question_reader
-from bot.understanding.router import Turn, earlier_description, route
+from bot.understanding.router import Routed, Turn, earlier_description, route
 from bot.understanding.situation import situation_reader
 
 V, K = "value_consensus", "knowledge_certainty"
@@ -870,3 +870,54 @@ def test_router_answers_a_personal_question_the_model_could_not_place_as_out_of_
 def test_router_starts_the_diagnosis_for_heat_stress_named_in_a_few_words(kb):
     routed = route(kb, "hittestress in versteende straten", "nlu_fallback", 0.4, Turn())
     assert routed.intent == "describe_problem"
+
+
+@pytest.mark.parametrize(
+    "axis, text, expected",
+    [
+        # a cautious yes; what really works named as the open point stays unknown when
+        # "niet" closes it, but known when someone knows it
+        (V, "min of meer, al denkt de ouderenbond er anders over", "agree"),
+        (K, "in grote lijnen wel", "certain"),
+        (K, "de oorzaak kennen we wel, maar wat echt werkt niet", "uncertain"),
+        (K, "we weten inmiddels precies wat echt werkt", "certain"),
+        (K, "we weten nog niet wat echt werkt", "uncertain"),
+    ],
+)
+def test_answers_read_from_the_fourth_session_of_2026_12_07(kb, axis, text, expected):
+    assert read(kb, axis, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence",
+    [
+        ("schooluitval", "inform_context", 0.9),
+        ("vroegsignalering schulden verbeteren", "nlu_fallback", 0.4),
+        ("overlast van hangjongeren", "ask_experiment", 0.5),
+    ],
+)
+def test_router_starts_the_diagnosis_for_a_topic_named_like_a_subject_line(kb, text, intent, confidence):
+    assert route(kb, text, intent, confidence, Turn()).intent == "describe_problem"
+
+
+@pytest.mark.parametrize("text, intent", [("qwerty", "nlu_fallback"), ("vraagje", "nlu_fallback"), ("hoi", "greet")])
+def test_a_word_taai_does_not_know_names_no_topic(kb, text, intent):
+    assert route(kb, text, intent, 0.45, Turn()).intent == intent
+
+
+def test_a_topic_after_a_description_is_not_a_new_problem(kb):
+    assert route(kb, "schooluitval", "inform_context", 0.9, Turn(has_description=True)).intent == "inform_context"
+
+
+def test_router_reads_the_type_named_in_a_whom_question_the_model_recognised(kb):
+    text = "bij een taai vraagstuk is coproduceren dan genoeg of moeten bewoners meebeslissen"
+    routed = route(kb, text, "ask_stakeholders", 0.9, Turn())
+    assert routed == Routed("ask_stakeholders", {"named_type": "unstructured"}, "the type named")
+
+
+def test_two_rungs_side_by_side_ask_about_the_ladder(kb):
+    asked = question_reader(kb).read("wat is eigenlijk het verschil tussen raadplegen en adviseren?")
+    assert asked.entities == {"concept": "term:participatieladder"}
+    # with a type named, which rung fits that type is asked
+    asked = question_reader(kb).read("wat is beter bij een gestructureerd probleem, informeren of raadplegen?")
+    assert (asked.intent, asked.entities) == ("ask_stakeholders", {"named_type": "structured"})
