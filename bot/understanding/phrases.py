@@ -29,6 +29,7 @@ T = TypeVar("T")
 MAX_GAP = 3
 MIN_TYPO_LENGTH = 6
 MIN_COMPOUND_HEAD = 6
+MIN_MODIFIER = 3  # "vertrouwens|bijstand": the part before a compound's head
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ class _Word:
             return True
         if "-" in token.text and self.text in token.text.split("-"):
             return True  # "wmo" in "wmo-aanvraag"
-        if compounds and len(self.text) >= MIN_COMPOUND_HEAD and token.text.startswith(self.text):
-            return True  # "bijstand" in "bijstandsaanvragen": Dutch compounds put the modifier first
+        if compounds and len(self.text) >= MIN_COMPOUND_HEAD and _in_compound(token.text, self.text):
+            return True  # "bijstand" in "bijstandsaanvragen" and in "vertrouwensbijstand"
         if token.lemma == self.text:
             return True  # the cue is written as this token's dictionary form ("onderbouwen": "onderbouwt")
         if self.lemma == self.text and token.lemma == self.lemma:
@@ -105,6 +106,18 @@ def _find_at(
     return None
 
 
+def _in_compound(word: str, part: str) -> bool:
+    """ "bijstand" in "bijstandsaanvragen" (the modifier) and in "vertrouwensbijstand" (the
+    head: Dutch compounds put it last, so the word is a kind of bijstand)."""
+    return word.startswith(part) or len(word) >= len(part) + MIN_MODIFIER and word.endswith(part)
+
+
+def _as_head(hit: Hit[T], tokens: Sequence[Token]) -> bool:
+    """Found only as the end of a compound."""
+    word, part = tokens[hit.positions[0]].text, hit.phrase.words[0].text
+    return len(hit.phrase.words) == 1 and word != part and not word.startswith(part) and word.endswith(part)
+
+
 def _exact(hit: Hit[T], tokens: Sequence[Token]) -> bool:
     return all(
         word.wildcard or tokens[p].text == word.text or tokens[p].lemma == word.lemma
@@ -118,11 +131,11 @@ class PhraseFinder(Generic[T]):
 
     def __init__(self, phrases: Iterable[Phrase[T]], max_gap: int = MAX_GAP, compounds: bool = False) -> None:
         self.max_gap = max_gap
-        self.compounds = compounds  # a one-word phrase also matches as the head of a compound
+        self.compounds = compounds  # a one-word phrase also matches as part of a compound
         self._by_text: dict[str, list[Phrase[T]]] = {}
         self._by_lemma: dict[str, list[Phrase[T]]] = {}  # first word written in its dictionary form
         self._typo: list[Phrase[T]] = []  # first word long enough to match with a typo
-        self._heads: list[Phrase[T]] = []  # one-word phrases that may head a compound
+        self._heads: list[Phrase[T]] = []  # one-word phrases that may be part of a compound
         self._wildcard: list[Phrase[T]] = []
         self._order: dict[int, int] = {}
         for number, phrase in enumerate(phrases):
@@ -150,7 +163,7 @@ class PhraseFinder(Generic[T]):
         if not token.known:
             found += [p for p in self._typo if within_one_edit(token.text, p.words[0].text)]
         if self.compounds:
-            found += [p for p in self._heads if token.text.startswith(p.words[0].text)]
+            found += [p for p in self._heads if _in_compound(token.text, p.words[0].text)]
         return found
 
     def find(
@@ -181,6 +194,7 @@ class PhraseFinder(Generic[T]):
                     h.span,
                     h.phrase.priority,
                     not _exact(h, tokens),
+                    _as_head(h, tokens),  # "jeugdzorg|kosten" before "jeugd|zorgkosten"
                     h.positions[0],
                     self._order[id(h.phrase)],
                 ),

@@ -329,6 +329,13 @@ class QuestionReader:
             # "Welke partijen betrek ik wanneer het vraagstuk als ongestructureerd is
             # getypeerd?": the typing is done; whom to involve is asked.
             frames = frames - {"start"}
+        if "start" in frames and ("asks_what" in frames or self._hypothetical(text)) and not self._speaks_of_own(text):
+            # "Leg eens uit: de kennis is vrij zeker, maar de meningen over het doel lopen
+            # uiteen. Wat voor soort probleem is dat?": a type described in general words,
+            # on purpose, so weak cues count as after a conditional word.
+            by_axes = self._type_by_axes(text, loosely=True)
+            if by_axes:
+                return Question("ask_concept", {"concept": f"type:{by_axes}"})
         if "start" in frames and self._hypothetical(text):
             # "Wat voor soort probleem is het als iedereen het eens is en de oplossing
             # bekend is?" asks about a type described by its axes, not to type a problem.
@@ -376,9 +383,11 @@ class QuestionReader:
             # "Wat levert het op als je mensen met eigen ervaring laat meedenken?": a concept.
         if not subjects and frames & {"asks_what", "naming"}:
             # "Hoe herken je een vraagstuk waarbij de kennis vaststaat en iedereen hetzelfde wil?"
-            described_type = self._type_question(text)
-            if described_type:
-                return described_type
+            # Asked to explain what a type told in general words is, weak cues count too.
+            loosely = "asks_what" in frames and not self._speaks_of_own(text)
+            by_axes = self._type_by_axes(text, loosely=loosely)
+            if by_axes:
+                return Question("ask_concept", {"concept": f"type:{by_axes}"})
         # "Kun je uitleggen hoe ...?" asks, whatever else the message reads like.
         # So does a message that opens with a question word: "hoe laat ik zien dat mijn
         # aanpak werkt? de raad wil bewijs ..." asks first and tells why after.

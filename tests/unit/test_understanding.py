@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.conversation.context import resolve_domain
 from bot.understanding.axes import axis_reader
 from bot.understanding.lexicon import is_known, join_split_compounds, tokenize, within_one_edit
 from bot.understanding.questions import question_reader
@@ -921,3 +922,45 @@ def test_two_rungs_side_by_side_ask_about_the_ladder(kb):
     # with a type named, which rung fits that type is asked
     asked = question_reader(kb).read("wat is beter bij een gestructureerd probleem, informeren of raadplegen?")
     assert (asked.intent, asked.entities) == ("ask_stakeholders", {"named_type": "structured"})
+
+
+@pytest.mark.parametrize(
+    "text, concept",
+    [
+        ("welke onderbouwing telt eigenlijk voor de gemeenteraad?", "term:bewijsniveaus"),
+        ("hoe breng je een buurtproject breder uit zonder dat het zijn ziel verliest?", "term:opschalen"),
+        (
+            "hoe maak je zichtbaar welke aannames er tussen onze activiteiten en het doel zitten?",
+            "term:theory_of_change",
+        ),
+        ("hoe deel je beleidsproblemen in volgens Hoppe?", "term:probleemtypologie"),
+        # a type described in general words, asked to explain
+        (
+            "leg uit: iedereen wil hetzelfde, de oplossing is redelijk bekend. wat voor probleem is dat?",
+            "type:structured",
+        ),
+    ],
+)
+def test_concept_questions_from_the_fourth_session_of_2026_12_07(kb, text, concept):
+    asked = question_reader(kb).read(text)
+    assert (asked.intent, asked.entities) == ("ask_concept", {"concept": concept})
+
+
+def test_a_task_claimed_from_the_municipality_is_the_uitdaagrecht(kb):
+    asked = question_reader(kb).read("mogen wij als buurtvereniging de taak van de gemeente opeisen?")
+    assert (asked.intent, asked.entities) == ("ask_route_info", {"route": "uitdaagrecht"})
+
+
+@pytest.mark.parametrize(
+    "text, domain",
+    [
+        # the head of a compound comes last: "noodbijstand" is a kind of bijstand ...
+        ("een proef met noodbijstand voor dakloze jongeren", "werk_inkomen"),
+        # ... but a word read from its start wins: "jeugdzorgkosten" are costs of jeugdzorg
+        ("de jeugdzorgkosten rijzen de pan uit", "jeugd"),
+        # a place names a domain less than what happens there
+        ("meer verwarde personen in de binnenstad, zegt de politie", "veiligheid"),
+    ],
+)
+def test_domains_read_from_compounds_and_places(kb, text, domain):
+    assert resolve_domain(kb, None, text) == domain
