@@ -234,6 +234,7 @@ class AxisReader:
         self.denial_openers = frozenset(lexicon["denial_openers"])
         self.fronted_openers = frozenset(lexicon["fronted_openers"])
         self.subordinators = frozenset(lexicon["subordinators"])
+        self.conjunct_openers = frozenset(lexicon["conjunct_openers"])
         self.irony_markers = tuple(lexicon["irony_markers"])
         self.needless = frozenset(lexicon["needless"])
         self.needless_after = frozenset(lexicon["needless_after"])
@@ -748,7 +749,10 @@ class AxisReader:
             for i, t in enumerate(tokens)
             if t.text in self.subordinators
             and not (t.text == "dat" and i + 1 < len(tokens) and tokens[i + 1].text in self.pronoun_dat_before)
-        ]
+            or t.text in self.conjunct_openers
+            and i + 1 < len(tokens)
+            and tokens[i + 1].text in self.negators
+        ]  # ("... met twee verklaringen en geen onderzoek": a conjunct with its own negation)
         hedged = "hedge" in kinds
         # "Wie wil dat nou niet?" asks nothing: it says everyone does.
         asks_back = clause.question or bool(self.asking_back.find(tokens, set()))  # "wat bedoel je met zekerheid"

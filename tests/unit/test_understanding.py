@@ -883,6 +883,19 @@ def test_router_starts_the_diagnosis_for_heat_stress_named_in_a_few_words(kb):
         (K, "de oorzaak kennen we wel, maar wat echt werkt niet", "uncertain"),
         (K, "we weten inmiddels precies wat echt werkt", "certain"),
         (K, "we weten nog niet wat echt werkt", "uncertain"),
+        # small differences are agreement; sharing a goal "net als" another party
+        (V, "ach, de verschillen zijn eigenlijk heel klein", "agree"),
+        (V, "er zit weinig verschil tussen wat de raad en de buurt willen", "agree"),
+        (V, "de huurders willen net als de corporatie een leefbare flat", "agree"),
+        # how things look is no claim of how they are
+        (V, "het lijkt alsof iedereen het eens is, maar achter de schermen is er veel ruzie", "disagree"),
+        # a conjunct with its own negator does not reach back
+        (K, "we hebben drie theorieën en geen enkele meting", "uncertain"),
+        (K, "er zijn twee verklaringen en geen onderzoek dat kiest", "uncertain"),
+        (K, "wat het oplevert zie je pas achteraf", "uncertain"),
+        # the user lacks the information; "eens" before a verb is no agreement
+        (V, "die informatie heb ik niet, ik ben net begonnen", "dont_know"),
+        (V, "goede vraag, die moet ik eens stellen aan de wijkraad", "unclear"),
     ],
 )
 def test_answers_read_from_the_fourth_session_of_2026_12_07(kb, axis, text, expected):
