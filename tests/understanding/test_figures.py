@@ -81,6 +81,10 @@ LAST_THIRD_SESSION_DEV_PARTS = ("dev42", "dev43", "dev44")
 # subject line) and dev47 (replies easy to misread: examples, understatement, rhetorical
 # questions), written at the start of the fourth session of 2026-12-07.
 FOURTH_SESSION_DEV_PARTS = ("dev45", "dev46", "dev47")
+# dev48 (100 direct questions in the user's own words), dev49 (replies hard to read: far
+# negations, the answer in a subordinate clause) and dev50 (80 first messages of every
+# form), written later in that session after the rules from dev45 to dev47.
+LATER_FOURTH_SESSION_DEV_PARTS = ("dev48", "dev49", "dev50")
 GROUPS = {
     "development": tuple(
         p
@@ -96,6 +100,7 @@ GROUPS = {
         + LATER_THIRD_SESSION_DEV_PARTS
         + LAST_THIRD_SESSION_DEV_PARTS
         + FOURTH_SESSION_DEV_PARTS
+        + LATER_FOURTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -107,6 +112,7 @@ GROUPS = {
     "development, 2026-12-07 (6)": LATER_THIRD_SESSION_DEV_PARTS,
     "development, 2026-12-07 (7)": LAST_THIRD_SESSION_DEV_PARTS,
     "development, 2026-12-07 (8)": FOURTH_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (9)": LATER_FOURTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -140,6 +146,7 @@ AIMS = {
     "development, 2026-12-07 (6)": (0.99, 0, 0.96, 0.99, 0),
     "development, 2026-12-07 (7)": (0.96, 0, 0.97, 0.99, 0),
     "development, 2026-12-07 (8)": (0.92, 3, 0.96, 0.89, 2),
+    "development, 2026-12-07 (9)": (0.95, 5, 0.95, 0.93, 1),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
