@@ -235,6 +235,7 @@ class AxisReader:
         self.fronted_openers = frozenset(lexicon["fronted_openers"])
         self.subordinators = frozenset(lexicon["subordinators"])
         self.conjunct_openers = frozenset(lexicon["conjunct_openers"])
+        self.quantifiers = frozenset(lexicon["quantifiers"])
         self.irony_markers = tuple(lexicon["irony_markers"])
         self.needless = frozenset(lexicon["needless"])
         self.needless_after = frozenset(lexicon["needless_after"])
@@ -627,11 +628,13 @@ class AxisReader:
         # "iedereen is het eens, maar niks gebeurt": a negator that is the subject of a verb
         # of its own makes a new claim; it repeats no cue from before and is no "nee". (Not
         # for what works: "..., maar niets helpt" still says the approach is unknown.)
+        # So is "niet iedereen" before a verb: "..., alleen niet iedereen vindt dat we dat moeten doen".
+        subject_end = start + 1 if start + 1 < len(tokens) and tokens[start + 1].text in self.quantifiers else start
         negator_subject = (
-            start + 1 < len(tokens)
+            subject_end + 1 < len(tokens)
             and tokens[start].text in self.negators
-            and finite_verb(tokens[start + 1])
-            and tokens[start + 1].lemma not in self.working
+            and finite_verb(tokens[subject_end + 1])
+            and tokens[subject_end + 1].lemma not in self.working
         ) or self._own_verb_after_contrast(clause, start)
         denied_after_contrast = (
             clause.contrast and start == 1 and tokens[1].text in self.negators and not negator_subject

@@ -39,6 +39,7 @@ ASSISTANT_NAME = "taai"  # the product's name, which is also a word for the unst
 CHOICE = "choose:"  # a concept entity that offers terms to choose from: "choose:term:a,term:b"
 REQUESTS = frozenset({"request", "plan", "start", "demo", "quiz"})
 RUNGS_FOR_THE_LADDER = 2  # rungs named side by side in a what-question
+STORY_SENTENCES = 3  # an own case told in this many sentences (or parts cut at colons) is a story
 
 
 @dataclass(frozen=True)
@@ -384,9 +385,12 @@ class QuestionReader:
         if not subjects and frames & {"asks_what", "naming"}:
             # "Hoe herken je een vraagstuk waarbij de kennis vaststaat en iedereen hetzelfde wil?"
             # Asked to explain what a type told in general words is, weak cues count too.
-            loosely = "asks_what" in frames and not self._speaks_of_own(text)
-            by_axes = self._type_by_axes(text, loosely=loosely)
-            if by_axes:
+            # Not the user's own case told as a story and then "wat is dit voor probleem?":
+            # that is to be typed.
+            own = self._speaks_of_own(text)
+            story = own and len(self._sentences(self._all_tokens(text))) >= STORY_SENTENCES
+            by_axes = self._type_by_axes(text, loosely="asks_what" in frames and not own)
+            if by_axes and not (story and "naming" not in frames):
                 return Question("ask_concept", {"concept": f"type:{by_axes}"})
         # "Kun je uitleggen hoe ...?" asks, whatever else the message reads like.
         # So does a message that opens with a question word: "hoe laat ik zien dat mijn

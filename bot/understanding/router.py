@@ -19,6 +19,7 @@ applies it to Rasa's parse result.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
@@ -192,9 +193,23 @@ def _names_a_topic(kb: KnowledgeBase, text: str, intent: str, confidence: float)
 def _carries_a_case(kb: KnowledgeBase, text: str) -> bool:
     """A description with content (a domain and where people stand or what is known), not
     only words like "probleem" ("ik heb een vraagstuk waar ik niet uitkom, wat voor soort
-    probleem is het?")."""
+    probleem is het?"). Or a part beside the request that names a domain: "kun je mijn
+    probleem typeren? het gaat om wachtlijsten in de ggz", "typeer dit: eenzaamheid onder
+    ouderen" ("heb een casus uit mijn wijk" names none; "hoe gaat dat in zijn werk?" asks)."""
     situation = situation_reader(kb).score(text)
-    return situation.describes and {"context", "axis"} <= set(situation.signals)
+    if situation.describes and {"context", "axis"} <= set(situation.signals):
+        return True
+    reader = question_reader(kb)
+    for part in re.split(r"[.?!:;,]", text):
+        tokens = [t for t in tokenize(part) if not t.is_punctuation]
+        if (
+            tokens
+            and tokens[0].text not in reader.question_words
+            and "start" not in reader.frames_in(tokens)
+            and "context" in situation_reader(kb).labels(part)
+        ):
+            return True
+    return False
 
 
 def _described_with_axes(kb: KnowledgeBase, text: str) -> bool:

@@ -896,6 +896,17 @@ def test_router_starts_the_diagnosis_for_heat_stress_named_in_a_few_words(kb):
         # the user lacks the information; "eens" before a verb is no agreement
         (V, "die informatie heb ik niet, ik ben net begonnen", "dont_know"),
         (V, "goede vraag, die moet ik eens stellen aan de wijkraad", "unclear"),
+        # a fronted claim denied; "ik zou niet weten wie/wat" says nobody/nothing
+        (V, "dat de scholen en de ouders hetzelfde willen, zou ik na die avond niet durven beweren", "disagree"),
+        (V, "ik zou niet weten wie er iets anders wil dan een veilige speelplek", "agree"),
+        (K, "ik zou niet weten wat we nog moeten uitzoeken, het is allemaal bekend", "certain"),
+        # what was thought first is no claim; "niet iedereen vindt" makes a claim of its own
+        (V, "ik dacht eerst van niet, maar uiteindelijk willen we allemaal hetzelfde", "agree"),
+        (K, "we weten hoe het zit en wat helpt, alleen niet iedereen vindt het de moeite", "certain"),
+        # putting it otherwise is a no; parties that do not find each other disagree
+        (V, "zo zou ik het niet stellen, de raad en de ondernemers staan lijnrecht tegenover elkaar", "disagree"),
+        (V, "de wethouder en de wijkraad kunnen elkaar niet vinden", "disagree"),
+        (K, "de kennis ligt er gewoon, het is vaak genoeg onderzocht", "certain"),
     ],
 )
 def test_answers_read_from_the_fourth_session_of_2026_12_07(kb, axis, text, expected):
@@ -977,3 +988,44 @@ def test_a_task_claimed_from_the_municipality_is_the_uitdaagrecht(kb):
 )
 def test_domains_read_from_compounds_and_places(kb, text, domain):
     assert resolve_domain(kb, None, text) == domain
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("kun je mijn probleem typeren? het gaat om lange wachtlijsten in de jeugdzorg", "describe_problem"),
+        ("typeer dit graag: armoede onder werkende ouders", "describe_problem"),
+        # nothing told yet, or a question beside the request
+        ("kun je een vraagstuk voor me typeren?", "start_diagnosis"),
+        ("ik wil een probleem laten typeren, hoe werkt dat?", "start_diagnosis"),
+    ],
+)
+def test_router_types_the_case_told_beside_a_request_to_type(kb, text, intent):
+    assert route(kb, text, "start_diagnosis", 0.9, Turn()).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text, route_id",
+    [
+        # a law named outweighs the minister's consent, which fits several routes
+        ("mag een school met toestemming van de minister afwijken van de onderwijswet?", "sector_experiment_clauses"),
+        ("welke wettelijke basis hadden die proeven met de bijstand in Utrecht?", "participatiewet_art83"),
+        ("hoe zoek ik uit wat er binnen de huidige wetgeving nu al mag?", "existing_room"),
+    ],
+)
+def test_routes_named_in_the_fourth_session_of_2026_12_07(kb, text, route_id):
+    asked = question_reader(kb).read(text)
+    assert (asked.intent, asked.entities) == ("ask_route_info", {"route": route_id})
+
+
+def test_a_family_far_from_een_is_no_hardship_case(kb):
+    asked = question_reader(kb).read("we denken aan een vaste regisseur per gezin, is dat verstandig?")
+    assert asked is None or asked.entities.get("route") != "hardship_maatwerk"
+
+
+def test_an_own_case_told_as_a_story_is_typed_not_explained(kb):
+    text = (
+        "Ik ben buurtcoach in Assen. We weten goed wat werkt bij eenzame ouderen. "
+        "Maar de wethouder wil bezuinigen en de ouderenbond wil juist meer. Wat is dit voor probleem?"
+    )
+    assert route(kb, text, "describe_problem", 0.9, Turn()).intent == "describe_problem"
