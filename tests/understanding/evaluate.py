@@ -55,6 +55,7 @@ HELD_OUT_PARTS = (
     "heldout8",
     "heldout9",
     "heldout10",
+    "heldout11",
 )
 PARTS = DEV_PARTS + HELD_OUT_PARTS
 AXIS_OF_QUESTION = {"values": "value_consensus", "knowledge": "knowledge_certainty"}

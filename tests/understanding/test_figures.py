@@ -49,6 +49,9 @@ SECOND_MORNING_HELD_OUT = ("heldout9",)
 # The tenth, written at the start of the third session of 2026-12-07 and kept outside the
 # repository until its rules were done (AUTHORING.md).
 THIRD_SESSION_HELD_OUT = ("heldout10",)
+# The eleventh, written at the start of the fourth session of 2026-12-07 and kept outside
+# the repository until its rules were done (AUTHORING.md).
+FOURTH_SESSION_HELD_OUT = ("heldout11",)
 # dev25 and dev26 were read for their errors in the night session of 2026-12-06; their
 # direct questions (most without the concept's name) are still below the aim, so they have
 # their own floors.
@@ -123,6 +126,7 @@ GROUPS = {
         + MORNING_HELD_OUT
         + SECOND_MORNING_HELD_OUT
         + THIRD_SESSION_HELD_OUT
+        + FOURTH_SESSION_HELD_OUT
     ),
     "held-out, written last": NEWEST_HELD_OUT,
     "held-out, latest": LATEST_HELD_OUT,
@@ -130,6 +134,7 @@ GROUPS = {
     "held-out, 2026-12-07": MORNING_HELD_OUT,
     "held-out, 2026-12-07 (2)": SECOND_MORNING_HELD_OUT,
     "held-out, 2026-12-07 (3)": THIRD_SESSION_HELD_OUT,
+    "held-out, 2026-12-07 (4)": FOURTH_SESSION_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
@@ -145,8 +150,8 @@ AIMS = {
     "development, 2026-12-07 (5)": (0.98, 0, 0.95, 0.97, 0),
     "development, 2026-12-07 (6)": (0.99, 0, 0.96, 0.99, 0),
     "development, 2026-12-07 (7)": (0.96, 0, 0.97, 0.99, 0),
-    "development, 2026-12-07 (8)": (0.92, 3, 0.96, 0.89, 2),
-    "development, 2026-12-07 (9)": (0.95, 5, 0.95, 0.93, 1),
+    "development, 2026-12-07 (8)": (0.95, 0, 0.98, 0.98, 2),
+    "development, 2026-12-07 (9)": (0.97, 0, 0.97, 0.97, 1),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
@@ -154,6 +159,7 @@ AIMS = {
     "held-out, 2026-12-07": (0.95, 2, 0.95, 0.95, 0),
     "held-out, 2026-12-07 (2)": (0.95, 1, 0.93, 0.90, 1),
     "held-out, 2026-12-07 (3)": (0.98, 0, 0.92, 0.97, 0),
+    "held-out, 2026-12-07 (4)": (0.98, 0, 0.97, 0.93, 1),
 }
 
 
