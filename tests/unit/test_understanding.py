@@ -907,6 +907,13 @@ def test_router_starts_the_diagnosis_for_heat_stress_named_in_a_few_words(kb):
         (V, "zo zou ik het niet stellen, de raad en de ondernemers staan lijnrecht tegenover elkaar", "disagree"),
         (V, "de wethouder en de wijkraad kunnen elkaar niet vinden", "disagree"),
         (K, "de kennis ligt er gewoon, het is vaak genoeg onderzocht", "certain"),
+        # our own replies read as the opposite pole before these rules
+        (V, "eigenlijk niet, iedereen zit op een andere lijn", "disagree"),
+        (V, "de wethouder zegt van wel, maar ik merk dat de wijk er heel anders in staat", "disagree"),
+        (V, "dat iedereen het eens is, is echt niet waar", "disagree"),
+        (K, "dat we weten wat werkt klopt niet, het is nooit gemeten", "uncertain"),
+        # the speaker's own "zou zeggen van wel" is an answer
+        (V, "ik zou zeggen van wel, iedereen wil een veilige buurt", "agree"),
     ],
 )
 def test_answers_read_from_the_fourth_session_of_2026_12_07(kb, axis, text, expected):
