@@ -88,6 +88,9 @@ FOURTH_SESSION_DEV_PARTS = ("dev45", "dev46", "dev47")
 # negations, the answer in a subordinate clause) and dev50 (80 first messages of every
 # form), written later in that session after the rules from dev45 to dev47.
 LATER_FOURTH_SESSION_DEV_PARTS = ("dev48", "dev49", "dev50")
+# dev51 (100 direct questions in plain words) and dev52 (replies a careless reader turns
+# around), written last in that session after the rules from dev48 to dev50.
+LAST_FOURTH_SESSION_DEV_PARTS = ("dev51", "dev52")
 GROUPS = {
     "development": tuple(
         p
@@ -104,6 +107,7 @@ GROUPS = {
         + LAST_THIRD_SESSION_DEV_PARTS
         + FOURTH_SESSION_DEV_PARTS
         + LATER_FOURTH_SESSION_DEV_PARTS
+        + LAST_FOURTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -116,6 +120,7 @@ GROUPS = {
     "development, 2026-12-07 (7)": LAST_THIRD_SESSION_DEV_PARTS,
     "development, 2026-12-07 (8)": FOURTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (9)": LATER_FOURTH_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (10)": LAST_FOURTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -152,6 +157,7 @@ AIMS = {
     "development, 2026-12-07 (7)": (0.96, 0, 0.97, 0.99, 0),
     "development, 2026-12-07 (8)": (0.95, 0, 0.98, 0.98, 2),
     "development, 2026-12-07 (9)": (0.97, 0, 0.97, 0.97, 1),
+    "development, 2026-12-07 (10)": (0.96, 2, 0.97, 0.96, 1),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
