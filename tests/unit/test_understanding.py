@@ -914,6 +914,9 @@ def test_router_starts_the_diagnosis_for_heat_stress_named_in_a_few_words(kb):
         (K, "dat we weten wat werkt klopt niet, het is nooit gemeten", "uncertain"),
         # the speaker's own "zou zeggen van wel" is an answer
         (V, "ik zou zeggen van wel, iedereen wil een veilige buurt", "agree"),
+        (V, "amper verschil, ze willen allemaal minder schooluitval", "agree"),
+        (K, "niemand betwijfelt nog wat hier werkt", "certain"),
+        (K, "er is nog geen idee waardoor het komt", "uncertain"),
     ],
 )
 def test_answers_read_from_the_fourth_session_of_2026_12_07(kb, axis, text, expected):
