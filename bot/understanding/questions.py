@@ -247,7 +247,7 @@ class QuestionReader:
         that opens with a verb and then its subject asks, without a question mark."""
         last = self._last_clause(all_tokens)
         return (
-            len(last) > 2
+            len(last) >= 2  # ("..., mag dat")
             and last[0].text in self.openers
             and last[0].text not in self.question_words
             and last[1].text in self.clause_subjects

@@ -1039,3 +1039,29 @@ def test_an_own_case_told_as_a_story_is_typed_not_explained(kb):
         "Maar de wethouder wil bezuinigen en de ouderenbond wil juist meer. Wat is dit voor probleem?"
     )
     assert route(kb, text, "describe_problem", 0.9, Turn()).intent == "describe_problem"
+
+
+def test_a_short_question_is_no_topic(kb):
+    assert route(kb, "welke fasen heeft een experiment", "ask_experiment", 0.5, Turn()).intent == "ask_experiment"
+
+
+@pytest.mark.parametrize(
+    "text, named_type",
+    [
+        (
+            "wie neem je mee als de feiten duidelijk zijn maar de raad verdeeld is",
+            "moderately_structured_values_contested",
+        ),
+        ("wat is de rol van de ambtenaar bij een ongestructureerd probleem", "unstructured"),
+        ("wat vraagt een gestructureerd probleem van mij als professional", "structured"),
+        ("welke participatievorm past bij kennisonzekerheid", "moderately_structured_knowledge_uncertain"),
+    ],
+)
+def test_whom_to_involve_asked_in_other_words(kb, text, named_type):
+    asked = question_reader(kb).read(text)
+    assert (asked.intent, asked.entities) == ("ask_stakeholders", {"named_type": named_type})
+
+
+def test_a_closing_mag_dat_asks(kb):
+    asked = question_reader(kb).read("we willen in de wmo iets proberen zonder indicatie, mag dat")
+    assert asked is not None and asked.asked
