@@ -395,7 +395,7 @@ class QuestionReader:
         # "Kun je uitleggen hoe ...?" asks, whatever else the message reads like.
         # So does a message that opens with a question word: "hoe laat ik zien dat mijn
         # aanpak werkt? de raad wil bewijs ..." asks first and tells why after.
-        explained = bool(frames & {"request", "asks_what", "naming"}) or self._opens_with_question_word(text)
+        explained = bool(frames & {"request", "asks_what", "naming"}) or self.opens_with_question_word(text)
         subjects = self._head_first(text, subjects)
         if subjects and not (subjects[0].label.kind == "term" and self._policy_choice(text) and not explained):
             # ("Moeten we het cameratoezicht uitbreiden? ... of het iets oplevert" is a
@@ -475,7 +475,7 @@ class QuestionReader:
                 return [head] + [h for h in subjects if h is not head]
         return subjects
 
-    def _opens_with_question_word(self, text: str) -> bool:
+    def opens_with_question_word(self, text: str) -> bool:
         tokens = [t for t in self._all_tokens(text) if not t.is_punctuation]
         return bool(tokens) and tokens[0].text in self.question_words
 

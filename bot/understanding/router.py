@@ -180,7 +180,12 @@ def _names_a_topic(kb: KnowledgeBase, text: str, intent: str, confidence: float)
     names what the user wants to talk about. The model calls such words context or is
     unsure; a word Taai knows as a domain or a problem must be in it ("asdf" is no topic).
     A question is no topic, also when no frame Taai knows is in it."""
-    if len(text.split()) > TOPIC_WORDS or intent in SOCIAL or "?" in text or _opens_with_a_question_word(kb, text):
+    if (
+        len(text.split()) > TOPIC_WORDS
+        or intent in SOCIAL
+        or "?" in text
+        or question_reader(kb).opens_with_question_word(text)
+    ):
         return False  # ("welke fasen heeft een experiment" asks)
     labels = situation_reader(kb).labels(text)
     if labels & {"personal", "other"}:
@@ -189,11 +194,6 @@ def _names_a_topic(kb: KnowledgeBase, text: str, intent: str, confidence: float)
         return True
     unsure = intent == "nlu_fallback" or confidence < CONFIDENT
     return unsure and bool(labels & {"context", "problem", "choice"})
-
-
-def _opens_with_a_question_word(kb: KnowledgeBase, text: str) -> bool:
-    tokens = [t for t in tokenize(text) if not t.is_punctuation]
-    return bool(tokens) and tokens[0].text in question_reader(kb).question_words
 
 
 def _carries_a_case(kb: KnowledgeBase, text: str) -> bool:
