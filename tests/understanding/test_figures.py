@@ -52,6 +52,9 @@ THIRD_SESSION_HELD_OUT = ("heldout10",)
 # The eleventh, written at the start of the fourth session of 2026-12-07 and kept outside
 # the repository until its rules were done (AUTHORING.md).
 FOURTH_SESSION_HELD_OUT = ("heldout11",)
+# heldout12 (author BM), written at the start of the fifth session of 2026-12-07 and measured
+# before that session's rules: floors just under its first figures.
+FIFTH_SESSION_HELD_OUT = ("heldout12",)
 # dev25 and dev26 were read for their errors in the night session of 2026-12-06; their
 # direct questions (most without the concept's name) are still below the aim, so they have
 # their own floors.
@@ -91,6 +94,10 @@ LATER_FOURTH_SESSION_DEV_PARTS = ("dev48", "dev49", "dev50")
 # dev51 (100 direct questions in plain words) and dev52 (replies a careless reader turns
 # around), written last in that session after the rules from dev48 to dev50.
 LAST_FOURTH_SESSION_DEV_PARTS = ("dev51", "dev52")
+# dev53 (100 direct questions in plain words, many naming a type in the user's own words),
+# dev54 (replies a careless reader turns around) and dev55 (first messages and questions as
+# typed mid-conversation), written at the start of the fifth session of 2026-12-07.
+FIFTH_SESSION_DEV_PARTS = ("dev53", "dev54", "dev55")
 GROUPS = {
     "development": tuple(
         p
@@ -108,6 +115,7 @@ GROUPS = {
         + FOURTH_SESSION_DEV_PARTS
         + LATER_FOURTH_SESSION_DEV_PARTS
         + LAST_FOURTH_SESSION_DEV_PARTS
+        + FIFTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -121,6 +129,7 @@ GROUPS = {
     "development, 2026-12-07 (8)": FOURTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (9)": LATER_FOURTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (10)": LAST_FOURTH_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (11)": FIFTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -132,6 +141,7 @@ GROUPS = {
         + SECOND_MORNING_HELD_OUT
         + THIRD_SESSION_HELD_OUT
         + FOURTH_SESSION_HELD_OUT
+        + FIFTH_SESSION_HELD_OUT
     ),
     "held-out, written last": NEWEST_HELD_OUT,
     "held-out, latest": LATEST_HELD_OUT,
@@ -140,6 +150,7 @@ GROUPS = {
     "held-out, 2026-12-07 (2)": SECOND_MORNING_HELD_OUT,
     "held-out, 2026-12-07 (3)": THIRD_SESSION_HELD_OUT,
     "held-out, 2026-12-07 (4)": FOURTH_SESSION_HELD_OUT,
+    "held-out, 2026-12-07 (5)": FIFTH_SESSION_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
@@ -158,6 +169,7 @@ AIMS = {
     "development, 2026-12-07 (8)": (0.95, 0, 0.98, 0.98, 2),
     "development, 2026-12-07 (9)": (0.97, 0, 0.97, 0.97, 1),
     "development, 2026-12-07 (10)": (0.97, 1, 0.97, 0.96, 1),
+    "development, 2026-12-07 (11)": (0.95, 4, 0.97, 0.96, 0),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
@@ -166,6 +178,7 @@ AIMS = {
     "held-out, 2026-12-07 (2)": (0.95, 1, 0.93, 0.90, 1),
     "held-out, 2026-12-07 (3)": (0.98, 0, 0.92, 0.97, 0),
     "held-out, 2026-12-07 (4)": (0.98, 0, 0.97, 0.93, 1),
+    "held-out, 2026-12-07 (5)": (0.98, 0, 0.97, 0.93, 0),
 }
 
 
