@@ -216,6 +216,7 @@ class AxisReader:
             not_a_break_after_maar=frozenset(lexicon["not_a_break_after_maar"]),
             concessive=frozenset(lexicon["concessive"]),
             concessive_after_comma=frozenset(lexicon["concessive_after_comma"]),
+            concessive_openings=frozenset(tuple(p.split()) for p in lexicon["concessive_openings"]),
             conclusive=frozenset(lexicon["conclusive"]),
             and_after=frozenset(lexicon["and_after"]["before"]),
             and_after_next=frozenset(lexicon["and_after"]["after"]),
@@ -456,12 +457,21 @@ class AxisReader:
             if (
                 there.tokens
                 and there.tokens[0].text in self.elsewhere_openers
-                and here.contrast
+                and (here.contrast or self._set_against_here(reading, index + 1))
                 and self.here.find(here.tokens)
                 and not self.here.find(there.tokens)  # "In principe zijn we het eens, maar ...": our own case
             ):
                 reading.axis[:] = [e for e in reading.axis if e.clause != index]
                 reading.answers[:] = [a for a in reading.answers if a.clause != index]
+
+    def _set_against_here(self, reading: Reading, index: int) -> bool:
+        """ "In Zwolle zitten ze op een lijn, hier in Deventer totaal niet": without "maar", a
+        clause that opens with "hier" or "bij ons" and says something of its own is set
+        against the place before it."""
+        clause = reading.clauses[index]
+        return any(hit.positions[0] == 0 for hit in self.here.find(clause.tokens)) and (
+            any(e.clause == index for e in reading.axis) or any(a.clause == index for a in reading.answers)
+        )
 
     def _mark_self_answers(self, clauses: list[Clause]) -> None:
         """ "Wat weten we over wat werkt? Weinig." / "Waar zijn we het over eens? Niks.":
@@ -1132,6 +1142,16 @@ class AxisReader:
         return len(opening) == 1 and (YES_POLE[axis] if opening[0].value == "yes" else NO_POLE[axis]) == OPPOSITE[value]
 
     @staticmethod
+    def _no_before_denial(reading: Reading, answer: Evidence, axis: str) -> bool:
+        """ "..., maar nee, er is geen onenigheid over het doel": a bare "nee" right before a
+        denial goes with the denial; it does not answer the question against it."""
+        return (
+            answer.value == "no"
+            and len(reading.clauses[answer.clause].tokens) <= OPENING_ANSWER_WORDS
+            and any(e.clause == answer.clause + 1 and e.axis == axis and e.negated for e in reading.axis)
+        )
+
+    @staticmethod
     def _answer_counts(answer: Evidence, axis: str) -> bool:
         """Does a short answer ("wel", "totaal niet") speak of this axis?"""
         if axis in answer.covered:
@@ -1177,7 +1197,9 @@ class AxisReader:
                 contrast=a.contrast,
             )
             for a in reading.answers
-            if self._answer_counts(a, axis) and (a.contrast or not strong)
+            if self._answer_counts(a, axis)
+            and (a.contrast or not strong)
+            and not self._no_before_denial(reading, a, axis)
         ]
         if reading.dont_know and not own:
             return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)

@@ -59,6 +59,7 @@ class ClauseWords:
     not_a_break_after_maar: frozenset[str]  # "we doen maar wat": "maar" is no contrast here
     concessive: frozenset[str] = frozenset()  # "hoewel", "weliswaar": the clause concedes
     concessive_after_comma: frozenset[str] = frozenset()  # "..., al moet ik zeggen": concedes mid-sentence only
+    concessive_openings: frozenset[tuple[str, ...]] = frozenset()  # "Ook al ...", "Al is ...": anywhere
     conclusive: frozenset[str] = frozenset()  # "..., dus nee": the conclusion carries the point
     and_after: frozenset[str] = frozenset()  # "... wil het niet en de andere helft ...": a claim ended ...
     and_after_next: frozenset[str] = frozenset()  # ... when a new noun phrase follows the "en"
@@ -159,6 +160,7 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
             or words.concessive & set(clause.words)
             or first in words.concessive_after_comma
             and not sentence_start
+            or tuple(clause.words[:2]) in words.concessive_openings
         ):
             clause.weight *= CONCESSIVE_WEIGHT
         if clause.words[-1] in words.tag_questions:

@@ -11,8 +11,18 @@ thing of both axes. Dutch coordination ("de doelen en de kennis", "zowel de waar
 als de kennis") is read as two sentences, one per conjunct: "over de doelen geen
 discussie is" and "over de kennis geen discussie is".
 
-Plain Python over the knowledge base: the conditional words and coordinators are in
-knowledge/cues.yml (`questions`), the topic words of the axes in `lexicon.topics`.
+"De doelen liggen vast, maar de kennis over oorzaken is dun" names a topic in each part
+and says how it stands, in words that are no answer cue ("vast", "dun", "gedoe"). Each
+part (cut at commas, "maar", "en", a conditional word) is read for its topics and for a
+word that says settled or open (`topic_states`), turned by a negator beside it
+("partijen vinden elkaar niet over het doel"). A part with a topic and no such word takes
+the word of the part it is coordinated with ("het doel en de aanpak staan vast"), or of a
+part before that said it without a topic ("waar niks duidelijk is: niet over de doelen en
+niet over wat werkt"). This fills in what the axis reader left open.
+
+Plain Python over the knowledge base: the conditional words, coordinators and topic
+states are in knowledge/cues.yml (`questions`), the topic words of the axes in
+`lexicon.topics`.
 """
 
 from __future__ import annotations
@@ -20,8 +30,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.core.knowledge import KnowledgeBase
-from bot.understanding.axes import axis_reader
+from bot.understanding.axes import NO_POLE, YES_POLE, axis_reader
 from bot.understanding.lexicon import Token, tokenize
+from bot.understanding.phrases import PhraseFinder, compile_phrase
 
 # A type described in a question is described on purpose, so a weak cue counts, also in
 # the clause before a contrast ("waarbij de feiten wel duidelijk zijn, maar ..."): a lower
@@ -30,6 +41,9 @@ QUESTION_MIN_WEIGHT = 0.35
 # How many words (a preposition, an article) may stand between a coordinator and the
 # topic word of the second conjunct: "en over de kennis".
 MAX_WORDS_BEFORE_TOPIC = 2
+# A part that names a topic and takes its state from another part is a short noun phrase
+# ("zowel over de doelen", "niet over wat werkt"), not a clause of its own.
+MAX_CONJUNCT_WORDS = 4
 
 
 class TypeDescriptionReader:
@@ -41,6 +55,12 @@ class TypeDescriptionReader:
         self.coordinators = frozenset(cues["coordinators"])
         self.both_markers = frozenset(cues["both_markers"])
         self.clause_breaks = frozenset(kb.cues["lexicon"]["clause_breaks"])
+        self.negators = frozenset(kb.cues["lexicon"]["negators"])
+        self.question_words = frozenset(cues["question_words"])
+        self.topic_axes = dict(cues["topic_axes"])
+        self.states = PhraseFinder(
+            compile_phrase(p, state, overrides) for state, phrases in cues["topic_states"].items() for p in phrases
+        )
         # Single-word topics only: a conjunct is a short noun phrase ("de doelen").
         self.topic_words = {
             group: frozenset(tokenize(w, overrides)[0].lemma for w in topics[group] if " " not in w)
@@ -55,6 +75,21 @@ class TypeDescriptionReader:
     def _axes(self, text: str) -> dict[str, str]:
         """The axes a text describes: {"value_consensus": "agree", ...}, possibly incomplete.
         Callers read the result; it is shared between them (see `axes`)."""
+        return self._with_topic_states(self._by_cues(text), text)
+
+    def _with_topic_states(self, found: dict[str, str], text: str) -> dict[str, str]:
+        """What the cues found, completed by the topic states. Where both speak of an axis,
+        the topic state wins: it reads the words said of the topic itself, where a cue
+        may have missed the negator ("noch over de waarden noch over de kennis
+        overeenstemming")."""
+        said, cued = self._topic_states(text)
+        if len(said) == 2:
+            return said
+        if not said:
+            return found  # no topic said to be settled or open: no description by topics
+        return {**cued, **said, **found}
+
+    def _by_cues(self, text: str) -> dict[str, str]:
         reader = axis_reader(self.kb)
         found = {axis: inference.value for axis, inference in reader.infer_axes(text).items()}
         if len(found) == 2:
@@ -80,7 +115,94 @@ class TypeDescriptionReader:
     def loose_axes(self, text: str) -> dict[str, str]:
         """The axes the whole text describes, weak cues counting as after a conditional."""
         found = axis_reader(self.kb).infer_axes(text, QUESTION_MIN_WEIGHT)
-        return {axis: inference.value for axis, inference in found.items()}
+        return self._with_topic_states({axis: inference.value for axis, inference in found.items()}, text)
+
+    def _topic_states(self, text: str) -> tuple[dict[str, str], dict[str, str]]:
+        """The axes the parts of a description name a topic of and say how it stands; and
+        the axes cues in the parts without a topic speak of."""
+        parts = [(joined, part, self._part_topics(part), self._state(part)) for joined, part in self._parts(text)]
+        said: dict[str, set[str]] = {}
+        cued: dict[str, str] = {}  # "omdat er overeenstemming is": a cue in a part without a topic
+        lent: str | None = None  # a state said before its topics, in a part without one
+        reader = axis_reader(self.kb)
+        for index, (_, part, topics, state) in enumerate(parts):
+            if not topics:
+                lent = state
+                for axis, inference in reader.infer_axes(_joined(part), QUESTION_MIN_WEIGHT).items():
+                    cued.setdefault(axis, inference.value)
+                continue
+            if state is None and len([t for t in part if t.text not in self.both_markers]) <= MAX_CONJUNCT_WORDS:
+                state = self._coordinated_state(parts, index) or lent
+            for group in topics:
+                if state is not None:
+                    said.setdefault(self.topic_axes[group], set()).add(state)
+        poles = {"settled": YES_POLE, "open": NO_POLE}
+        # A topic said to be both settled and open ("de doelen zijn helder, ... de doelen
+        # zijn omstreden") says nothing.
+        return {axis: poles[next(iter(states))][axis] for axis, states in said.items() if len(states) == 1}, cued
+
+    def _parts(self, text: str) -> list[tuple[bool, list[Token]]]:
+        """The description cut at punctuation, clause breaks, conditional words and
+        coordinators; each part says whether a coordinator joins it to the one before.
+        "als" coordinates only after "zowel"; elsewhere it is a conditional word."""
+        parts: list[tuple[bool, list[Token]]] = [(False, [])]
+        both = False
+        tokens = tokenize(text, self.overrides)
+        # Words inside a state phrase cut nothing: "het doel staat als een huis".
+        inside = {
+            i
+            for hit in self.states.find(tokens)
+            if hit.span > 1
+            for i in range(hit.positions[0], hit.positions[-1] + 1)
+        }
+        for index, token in enumerate(tokens):
+            if index in inside:
+                parts[-1][1].append(token)
+            elif token.is_punctuation or token.text in self.clause_breaks:
+                parts.append((False, []))
+                both = False
+            elif token.text in self.coordinators and (token.text != "als" or both):
+                parts.append((True, []))
+            elif token.text in self.conditionals:
+                parts.append((False, []))
+            else:
+                both = both or token.text in self.both_markers
+                parts[-1][1].append(token)
+        return [(joined, part) for joined, part in parts if part]
+
+    def _part_topics(self, part: list[Token]) -> set[str]:
+        """The topic groups a part names; a question word alone ("hoe") is no topic."""
+        finders = axis_reader(self.kb).topics
+        return {
+            group
+            for group, finder in finders.items()
+            if group in self.topic_axes
+            and any(any(part[i].text not in self.question_words for i in hit.positions) for hit in finder.find(part))
+        }
+
+    def _state(self, part: list[Token]) -> str | None:
+        """ "settled" or "open" as the part says of its topic, turned by its negators."""
+        hits = self.states.find(part)
+        if len({hit.label for hit in hits}) != 1:
+            return None
+        used = {i for hit in hits for i in hit.positions}
+        negators = [t.text for i, t in enumerate(part) if i not in used and t.text in self.negators]
+        # "noch over de waarden noch over de kennis": one negation said of both topics.
+        turns = len([n for n in negators if n != "noch"]) + ("noch" in negators)
+        state = hits[0].label
+        if turns % 2:
+            state = "open" if state == "settled" else "settled"
+        return state
+
+    @staticmethod
+    def _coordinated_state(parts: list[tuple[bool, list[Token], set[str], str | None]], index: int) -> str | None:
+        """ "het doel en de aanpak staan vast": the state of a part coordinated after it."""
+        for joined, _, _, state in parts[index + 1 :]:
+            if not joined:
+                return None
+            if state is not None:
+                return state
+        return None
 
     def _clauses(self, text: str) -> list[str]:
         """The description cut before "en", "maar", ... and at commas."""

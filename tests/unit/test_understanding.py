@@ -647,6 +647,69 @@ def test_whom_to_involve_for_a_type_described_by_its_axes(kb):
     assert question.entities == {"named_type": "moderately_structured_values_contested"}
 
 
+@pytest.mark.parametrize(
+    "text, axes",
+    [
+        # a topic and a word for how it stands, no answer cue: "vast", "dun", "rommelig" is none
+        (
+            "Welk type hoort bij een kwestie waarbij de doelstelling vastligt maar de kennis over wat helpt dun is?",
+            {"value_consensus": "agree", "knowledge_certainty": "uncertain"},
+        ),
+        # one state said of two coordinated topics
+        (
+            "Hoe heet het als de waarden en de werkwijze allebei vaststaan?",
+            {"value_consensus": "agree", "knowledge_certainty": "certain"},
+        ),
+        # "zowel ... als": "als" joins the two topics; the first takes the state of the second
+        (
+            "Welk type is het wanneer er zowel over de doelen als over de oorzaken onenigheid is?",
+            {"value_consensus": "disagree", "knowledge_certainty": "uncertain"},
+        ),
+        # a negator beside the state word turns it, "noch ... noch" once
+        (
+            "Wat kenmerkt een vraagstuk waar over de feiten weinig discussie is, maar partijen elkaar niet vinden over het doel?",
+            {"value_consensus": "disagree", "knowledge_certainty": "certain"},
+        ),
+        (
+            "Wat voor probleem is het als er noch over de doelen noch over de feiten overeenstemming bestaat?",
+            {"value_consensus": "disagree", "knowledge_certainty": "uncertain"},
+        ),
+        # a state said first, the topics after it
+        (
+            "Hoe noem je een kwestie waarbij niets helder is: niet over het doel en niet over de aanpak?",
+            {"value_consensus": "disagree", "knowledge_certainty": "uncertain"},
+        ),
+        # a state phrase with "als" in it cuts nothing
+        (
+            "Welk type is het als het doel staat als een huis en de oorzaken een raadsel zijn?",
+            {"value_consensus": "agree", "knowledge_certainty": "uncertain"},
+        ),
+    ],
+)
+def test_a_type_described_by_topics_and_how_they_stand(kb, text, axes):
+    from bot.understanding.type_description import type_description_reader
+
+    assert type_description_reader(kb).axes(text) == axes
+
+
+def test_a_question_word_is_no_topic_and_a_story_without_topic_states_is_no_description(kb):
+    from bot.understanding.type_description import type_description_reader
+
+    reader = type_description_reader(kb)
+    # "hoe" is no topic of the means: only the values are described
+    assert reader.axes("Hoe pak je dat aan als de doelen helder zijn?") == {"value_consensus": "agree"}
+    # no topic said to be settled or open: the cues of the parts do not make a type
+    assert (
+        len(reader.axes("Een buurthuis draait alleen op vrijwilligers en wil gewoon quitte spelen. Hoe heet dat?")) < 2
+    )
+
+
+def test_whom_to_involve_when_people_are_needed_for_a_described_type(kb):
+    question = question_reader(kb).read("als de doelen vastliggen maar de kennis ontbreekt, wie heb je dan nodig?")
+    assert question is not None and question.intent == "ask_stakeholders"
+    assert question.entities == {"named_type": "moderately_structured_knowledge_uncertain"}
+
+
 def test_a_described_type_needs_both_axes(kb):
     from bot.understanding.type_description import type_description_reader
 
@@ -924,6 +987,28 @@ def test_answers_read_from_the_fourth_session_of_2026_12_07(kb, axis, text, expe
 
 
 @pytest.mark.parametrize(
+    "axis, text, expected",
+    [
+        # a bare "nee" right before a denial goes with the denial
+        (V, "ik had het zelf niet verwacht, maar nee, er is geen verschil van mening over het doel", "agree"),
+        (K, "nee hoor, daar twijfelt niemand aan, het is vaak genoeg onderzocht", "certain"),
+        # without "maar": a clause that opens with "hier" is set against the place before it
+        (V, "in Almelo zijn ze het roerend eens, hier bij ons helemaal niet", "disagree"),
+        # "ook al" and "al is" concede also at the start of a sentence: the main clause decides
+        (K, "ook al zijn er wat twijfels in het team, de evaluaties zijn heel eenduidig", "certain"),
+        (V, "al is de sfeer prima, over wat we willen bereiken denken ze totaal verschillend", "disagree"),
+        # what is still the question; research never done
+        (K, "wat de oorzaak is weten we, maar of meer toezicht helpt blijft de vraag", "uncertain"),
+        (K, "de een zegt dit, de ander dat, en onderzoek is er nooit echt naar gedaan", "uncertain"),
+        # "en" before "wat" opens a clause of its own, with its own negation
+        (K, "waarom ze uitvallen snapt niemand en wat er wel werkt hebben we ook niet uitgezocht", "uncertain"),
+    ],
+)
+def test_answers_read_from_the_fifth_session_of_2026_12_07(kb, axis, text, expected):
+    assert read(kb, axis, text) == expected
+
+
+@pytest.mark.parametrize(
     "text, intent, confidence",
     [
         ("schooluitval", "inform_context", 0.9),
@@ -978,6 +1063,29 @@ def test_two_rungs_side_by_side_ask_about_the_ladder(kb):
 def test_concept_questions_from_the_fourth_session_of_2026_12_07(kb, text, concept):
     asked = question_reader(kb).read(text)
     assert (asked.intent, asked.entities) == ("ask_concept", {"concept": concept})
+
+
+@pytest.mark.parametrize(
+    "text, intent, entities",
+    [
+        # the room the current law already gives, in plain words
+        (
+            "kan dat niet gewoon binnen de bestaande wet, zonder dat Den Haag iets hoeft te doen?",
+            "ask_route_info",
+            {"route": "existing_room"},
+        ),
+        ("hebben we daar een wettelijke uitzondering voor nodig?", "ask_route_info", {"route": "existing_room"}),
+        # "de ruimte binnen" a law, for an experiment: the legal room
+        ("we willen een proef met vrije inloop, hoeveel ruimte binnen de Jeugdwet is daarvoor?", "ask_experiment", {}),
+        # an experiment to put on paper: a plan
+        ("kun je een pilot met buurtbemiddeling voor me op papier zetten?", "ask_plan", {}),
+        # wanting to know the type of one's own problem
+        ("ik wil graag weten welk type het is, mijn probleem gaat over zwerfvuil", "start_diagnosis", {}),
+    ],
+)
+def test_questions_from_the_fifth_session_of_2026_12_07(kb, text, intent, entities):
+    asked = question_reader(kb).read(text)
+    assert asked is not None and (asked.intent, asked.entities) == (intent, entities)
 
 
 def test_a_task_claimed_from_the_municipality_is_the_uitdaagrecht(kb):
