@@ -1088,6 +1088,39 @@ def test_questions_from_the_fifth_session_of_2026_12_07(kb, text, intent, entiti
     assert asked is not None and (asked.intent, asked.entities) == (intent, entities)
 
 
+@pytest.mark.parametrize(
+    "text, concept",
+    [
+        ("hoe heet het als een dorp zelf aan de slag gaat met een zorgcoöperatie?", "term:doe_democratie"),
+        ("ons buurtproject loopt goed, hoe krijgen we het in alle wijken?", "term:opschalen"),
+        ("hoe toets je een dienst eerst in een ruwe vorm bij een paar bewoners?", "term:prototypen"),
+        (
+            "wat levert het op als een collega die zelf schulden heeft gehad bij de intake zit?",
+            "term:ervaringsdeskundigheid",
+        ),
+        ("hoe noem je het als ouders en het kinderdagverblijf samen een dienst leveren?", "term:co_productie"),
+        # told first, then asked in a sentence that names the subject itself
+        (
+            "Het buurtteam in Oost draait al een jaar naar tevredenheid. Wat komt er kijken bij uitbreiden naar de hele stad?",
+            "term:opschalen",
+        ),
+    ],
+)
+def test_concept_questions_from_the_fifth_session_of_2026_12_07(kb, text, concept):
+    asked = question_reader(kb).read(text)
+    assert asked is not None and (asked.intent, asked.entities) == ("ask_concept", {"concept": concept})
+
+
+def test_a_story_with_a_subject_told_before_the_question_is_not_a_concept_question(kb):
+    # the subject stands in the story, not in the question sentence: a problem to type
+    text = (
+        "We willen inloopspreekuren in de bibliotheek invoeren, iedereen is voor en het werkt aantoonbaar"
+        " in andere gemeenten. Hoe pakken we dat aan?"
+    )
+    asked = question_reader(kb).read(text)
+    assert asked is None or asked.intent != "ask_concept"
+
+
 def test_a_task_claimed_from_the_municipality_is_the_uitdaagrecht(kb):
     asked = question_reader(kb).read("mogen wij als buurtvereniging de taak van de gemeente opeisen?")
     assert (asked.intent, asked.entities) == ("ask_route_info", {"route": "uitdaagrecht"})
