@@ -98,6 +98,10 @@ LAST_FOURTH_SESSION_DEV_PARTS = ("dev51", "dev52")
 # dev54 (replies a careless reader turns around) and dev55 (first messages and questions as
 # typed mid-conversation), written at the start of the fifth session of 2026-12-07.
 FIFTH_SESSION_DEV_PARTS = ("dev53", "dev54", "dev55")
+# dev56 (100 direct questions as they come up in a course or at work), dev57 (replies hard to
+# read: the yes or no out of place, others' view first, numbers and examples) and dev58 (80
+# first messages as typed), written later in that session after the rules from dev53 to dev55.
+LATER_FIFTH_SESSION_DEV_PARTS = ("dev56", "dev57", "dev58")
 GROUPS = {
     "development": tuple(
         p
@@ -116,6 +120,7 @@ GROUPS = {
         + LATER_FOURTH_SESSION_DEV_PARTS
         + LAST_FOURTH_SESSION_DEV_PARTS
         + FIFTH_SESSION_DEV_PARTS
+        + LATER_FIFTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -130,6 +135,7 @@ GROUPS = {
     "development, 2026-12-07 (9)": LATER_FOURTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (10)": LAST_FOURTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (11)": FIFTH_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (12)": LATER_FIFTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -170,6 +176,7 @@ AIMS = {
     "development, 2026-12-07 (9)": (0.97, 0, 0.97, 0.97, 1),
     "development, 2026-12-07 (10)": (0.97, 1, 0.97, 0.96, 1),
     "development, 2026-12-07 (11)": (0.95, 4, 0.97, 0.96, 0),
+    "development, 2026-12-07 (12)": (0.94, 3, 0.94, 0.94, 1),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
