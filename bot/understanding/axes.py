@@ -1160,6 +1160,8 @@ class AxisReader:
             return True
         if axis == "value_consensus":
             return "values" in answer.topics
+        if "resources" in answer.topics and "evidence" not in answer.topics:
+            return False  # "het geld is er wel, de kennis niet": money says nothing of what is known
         return bool(answer.topics & {"means", "evidence"})
 
     def read_answer(self, axis: str, text: str, second_opinion: bool = True) -> AnswerReading:

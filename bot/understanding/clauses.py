@@ -153,6 +153,10 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
             clause.contrast = True
             clause.weight *= CONTRAST_WEIGHT
             clauses[index - 1].weight *= BEFORE_CONTRAST_WEIGHT
+        elif first == "en" and index > 0 and not sentence_start and clauses[index - 1].contrast:
+            # "..., maar wij doen dit al vijf jaar en het werkt elke keer": the contrast goes on.
+            clause.contrast = True
+            clause.weight *= CONTRAST_WEIGHT
         if first in words.conclusive and index > 0:
             clause.weight *= CONTRAST_WEIGHT
         if (

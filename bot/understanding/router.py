@@ -27,7 +27,7 @@ from typing import Iterable
 from bot.core.knowledge import KnowledgeBase
 from bot.understanding.axes import AXES, axis_reader
 from bot.understanding.lexicon import tokenize
-from bot.understanding.questions import question_reader
+from bot.understanding.questions import CHOICE, Question, question_reader
 from bot.understanding.situation import situation_reader
 
 # Intents the rules never override: commands and the service's own markers.
@@ -136,7 +136,11 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         # "Heb ik recht op huurtoeslag als mijn vriend bij mij komt wonen?": a personal
         # question the model sees as such; a glossary word in it ("recht") is no subject.
         return Routed("out_of_scope", {}, "a personal question")
-    if question and (asks and (intent not in SOCIAL or question.request) or confidence < CONFIDENT):
+    if question and (
+        asks
+        and (intent not in SOCIAL or question.request or _names_a_concept(question, intent))
+        or confidence < CONFIDENT
+    ):
         if question.intent == "start_diagnosis" and not turn.has_description and _carries_a_case(kb, stripped):
             # "Ik zoek een casus: een gemeente die ... terwijl ... fel tegen zijn. Hoe zou jij
             # die typeren?": the case to type is in the message itself.
@@ -172,6 +176,13 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         if named:
             return Routed(intent, {"named_type": named}, "the type named")
     return Routed(intent)
+
+
+def _names_a_concept(question: Question, intent: str) -> bool:
+    """ "Hoe werkt het Cynefin-model?" reads like "hoe werkt het?" to the model (what Taai
+    can do), but it asks about one concept; a choice between concepts is not that sure."""
+    concept = question.entities.get("concept", "")
+    return intent == "ask_capabilities" and question.intent == "ask_concept" and not concept.startswith(CHOICE)
 
 
 def _names_a_topic(kb: KnowledgeBase, text: str, intent: str, confidence: float) -> bool:

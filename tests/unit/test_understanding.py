@@ -785,6 +785,14 @@ def test_router_answers_a_question_the_model_took_for_a_restart(kb):
     assert route(kb, "begin maar opnieuw", "start_over", 0.9, Turn()).intent == "start_over"
 
 
+def test_router_answers_a_concept_named_in_what_the_model_took_for_capabilities(kb):
+    text = "Hoe werkt de participatieladder nou precies?"
+    assert route(kb, text, "ask_capabilities", 0.97, Turn()) == Routed(
+        "ask_concept", {"concept": "term:participatieladder"}, "direct question"
+    )
+    assert route(kb, "hoe werkt dit eigenlijk?", "ask_capabilities", 0.97, Turn()).intent == "ask_capabilities"
+
+
 def test_router_types_a_legal_question_told_with_where_people_stand(kb):
     text = (
         "Mogen we de huur voor jongeren aftoppen? De partijen zijn het roerend eens, alleen weet niemand of het helpt."
@@ -1002,6 +1010,12 @@ def test_answers_read_from_the_fourth_session_of_2026_12_07(kb, axis, text, expe
         (K, "de een zegt dit, de ander dat, en onderzoek is er nooit echt naar gedaan", "uncertain"),
         # "en" before "wat" opens a clause of its own, with its own negation
         (K, "waarom ze uitvallen snapt niemand en wat er wel werkt hebben we ook niet uitgezocht", "uncertain"),
+        # money is no knowledge: "X wel, de kennis niet"
+        (K, "tijd en budget zijn er wel, de kennis niet", "uncertain"),
+        # a contrast goes on after "en": its claim is the point
+        (K, "de wethouder noemt het gokken, maar we draaien het al jaren en het werkt altijd", "certain"),
+        (K, "de oorzaak is helder, maar hoe je het oplost, daar heeft niemand een antwoord op", "uncertain"),
+        (K, "naar deze groep is nog nooit onderzoek naar gedaan", "uncertain"),
     ],
 )
 def test_answers_read_from_the_fifth_session_of_2026_12_07(kb, axis, text, expected):
@@ -1079,6 +1093,9 @@ def test_concept_questions_from_the_fourth_session_of_2026_12_07(kb, text, conce
         ("we willen een proef met vrije inloop, hoeveel ruimte binnen de Jeugdwet is daarvoor?", "ask_experiment", {}),
         # an experiment to put on paper: a plan
         ("kun je een pilot met buurtbemiddeling voor me op papier zetten?", "ask_plan", {}),
+        # a concept asked for by its name beats "hoe werkt het?" (what Taai can do)
+        ("Hoe werkt de participatieladder?", "ask_concept", {"concept": "term:participatieladder"}),
+        ("we hebben hier een taai vraagstuk, hoe beginnen we?", "start_diagnosis", {}),
         # wanting to know the type of one's own problem
         ("ik wil graag weten welk type het is, mijn probleem gaat over zwerfvuil", "start_diagnosis", {}),
     ],
