@@ -162,7 +162,9 @@ class AxisReader:
         phrases = []
         for cue in cues["axis_cues"]:
             label = Label("axis", cue["axis"], cue["pole"], cue["weight"], cue.get("negatable", True))
-            phrases += [compile_phrase(p, label, self.overrides) for p in cue["phrases"]]
+            # An entry may allow fewer words between its phrase words than the finder does:
+            # "de een vindt" must not be found in "de corporatie een goed resultaat vindt".
+            phrases += [compile_phrase(p, label, self.overrides, max_gap=cue.get("max_gap")) for p in cue["phrases"]]
         for answer in cues["answers"]:
             meaning = answer["meaning"]
             kind: LabelKind = "dont_know" if meaning == "dont_know" else "answer"

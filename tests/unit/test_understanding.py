@@ -793,6 +793,11 @@ def test_router_answers_a_concept_named_in_what_the_model_took_for_capabilities(
     assert route(kb, "hoe werkt dit eigenlijk?", "ask_capabilities", 0.97, Turn()).intent == "ask_capabilities"
 
 
+def test_router_types_the_case_beside_a_request_to_type(kb):
+    text = "kun je dit typeren? het gaat om scholieren die worden geronseld als drugskoerier"
+    assert route(kb, text, "start_diagnosis", 0.9, Turn()).intent == "describe_problem"
+
+
 def test_router_types_a_legal_question_told_with_where_people_stand(kb):
     text = (
         "Mogen we de huur voor jongeren aftoppen? De partijen zijn het roerend eens, alleen weet niemand of het helpt."
@@ -1016,6 +1021,9 @@ def test_answers_read_from_the_fourth_session_of_2026_12_07(kb, axis, text, expe
         (K, "de wethouder noemt het gokken, maar we draaien het al jaren en het werkt altijd", "certain"),
         (K, "de oorzaak is helder, maar hoe je het oplost, daar heeft niemand een antwoord op", "uncertain"),
         (K, "naar deze groep is nog nooit onderzoek naar gedaan", "uncertain"),
+        # not being able to say is a don't-know; a split phrase needs its words close together
+        (V, "ik zou niet kunnen zeggen wat de huurders willen", "dont_know"),
+        (V, "wat de school een goed resultaat vindt, zou ik niet kunnen zeggen", "dont_know"),
     ],
 )
 def test_answers_read_from_the_fifth_session_of_2026_12_07(kb, axis, text, expected):
@@ -1096,6 +1104,17 @@ def test_concept_questions_from_the_fourth_session_of_2026_12_07(kb, text, conce
         # a concept asked for by its name beats "hoe werkt het?" (what Taai can do)
         ("Hoe werkt de participatieladder?", "ask_concept", {"concept": "term:participatieladder"}),
         ("we hebben hier een taai vraagstuk, hoe beginnen we?", "start_diagnosis", {}),
+        # the other laws, named as not the bijstand
+        (
+            "Buiten de bijstand om: hebben andere wetten ook een experimenteerartikel?",
+            "ask_route_info",
+            {"route": "sector_experiment_clauses"},
+        ),
+        (
+            "hoe test je een simpele versie van een buurtapp met bewoners?",
+            "ask_concept",
+            {"concept": "term:prototypen"},
+        ),
         # wanting to know the type of one's own problem
         ("ik wil graag weten welk type het is, mijn probleem gaat over zwerfvuil", "start_diagnosis", {}),
     ],
