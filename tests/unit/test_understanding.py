@@ -1127,8 +1127,11 @@ def test_questions_from_the_fifth_session_of_2026_12_07(kb, text, intent, entiti
 @pytest.mark.parametrize(
     "text, concept",
     [
-        ("hoe heet het als een dorp zelf aan de slag gaat met een zorgcoöperatie?", "term:doe_democratie"),
-        ("ons buurtproject loopt goed, hoe krijgen we het in alle wijken?", "term:opschalen"),
+        (
+            "hoe heet het als bewoners niet meer inspreken maar zelf aan de slag gaan in het dorp?",
+            "term:doe_democratie",
+        ),
+        ("hoe maak je van een geslaagd buurtproject een vaste werkwijze voor de hele stad?", "term:opschalen"),
         ("hoe toets je een dienst eerst in een ruwe vorm bij een paar bewoners?", "term:prototypen"),
         (
             "wat levert het op als een collega die zelf schulden heeft gehad bij de intake zit?",
@@ -1145,6 +1148,21 @@ def test_questions_from_the_fifth_session_of_2026_12_07(kb, text, intent, entiti
 def test_concept_questions_from_the_fifth_session_of_2026_12_07(kb, text, concept):
     asked = question_reader(kb).read(text)
     assert asked is not None and (asked.intent, asked.entities) == ("ask_concept", {"concept": concept})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # words that also name a concept, in a problem told with a closing question
+        "In onze gemeente vereenzamen steeds meer ouderen. Hoe pakken we dat in alle wijken aan?",
+        "Hoe krijgen we meer jongeren aan het werk in de rest van de regio?",
+        "Bewoners in de Vogelwijk gaan zelf aan de slag met een voedselbank, maar de gemeente wil regie. Wat vind jij?",
+        "De samenwerking tussen wijkteam en school is niet technisch maar menselijk lastig. Hoe lossen we dat op?",
+    ],
+)
+def test_a_problem_told_with_concept_words_is_no_concept_question(kb, text):
+    asked = question_reader(kb).read(text)
+    assert asked is None or asked.intent != "ask_concept"
 
 
 def test_a_story_with_a_subject_told_before_the_question_is_not_a_concept_question(kb):
