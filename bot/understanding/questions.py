@@ -395,11 +395,7 @@ class QuestionReader:
         # "Kun je uitleggen hoe ...?" asks, whatever else the message reads like.
         # So does a message that opens with a question word: "hoe laat ik zien dat mijn
         # aanpak werkt? de raad wil bewijs ..." asks first and tells why after.
-        explained = (
-            bool(frames & {"request", "asks_what", "naming"})
-            or self.opens_with_question_word(text)
-            or self._last_sentence_asks(text)
-        )
+        explained = bool(frames & {"request", "asks_what", "naming"}) or self.opens_with_question_word(text)
         subjects = self._head_first(text, subjects)
         if subjects and not (subjects[0].label.kind == "term" and self._policy_choice(text) and not explained):
             # ("Moeten we het cameratoezicht uitbreiden? ... of het iets oplevert" is a
@@ -478,20 +474,6 @@ class QuestionReader:
             if between in self.head_links and head.label.id != tail.label.id:
                 return [head] + [h for h in subjects if h is not head]
         return subjects
-
-    def _last_sentence_asks(self, text: str) -> bool:
-        """ "We hebben een geslaagde proef in twee wijken. Waar moeten we op letten als we dat
-        uitbreiden?": told first, then asked in a sentence of its own that opens with a
-        question word, ends with a question mark and names what it asks about itself (not
-        "..., het werkt aantoonbaar in andere gemeenten. Hoe pakken we dat aan?")."""
-        all_tokens = self._all_tokens(text)
-        sentences = self._sentences(all_tokens)
-        return (
-            len(sentences) > 1
-            and sentences[-1][0].text in self.question_words
-            and any(t.text == "?" for t in all_tokens[-2:])
-            and bool(self.subjects_in(" ".join(t.text for t in sentences[-1])))
-        )
 
     def opens_with_question_word(self, text: str) -> bool:
         tokens = [t for t in self._all_tokens(text) if not t.is_punctuation]

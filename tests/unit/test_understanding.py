@@ -1138,11 +1138,6 @@ def test_questions_from_the_fifth_session_of_2026_12_07(kb, text, intent, entiti
             "term:ervaringsdeskundigheid",
         ),
         ("hoe noem je het als ouders en het kinderdagverblijf samen een dienst leveren?", "term:co_productie"),
-        # told first, then asked in a sentence that names the subject itself
-        (
-            "Het buurtteam in Oost draait al een jaar naar tevredenheid. Wat komt er kijken bij uitbreiden naar de hele stad?",
-            "term:opschalen",
-        ),
     ],
 )
 def test_concept_questions_from_the_fifth_session_of_2026_12_07(kb, text, concept):
@@ -1158,6 +1153,8 @@ def test_concept_questions_from_the_fifth_session_of_2026_12_07(kb, text, concep
         "Hoe krijgen we meer jongeren aan het werk in de rest van de regio?",
         "Bewoners in de Vogelwijk gaan zelf aan de slag met een voedselbank, maar de gemeente wil regie. Wat vind jij?",
         "De samenwerking tussen wijkteam en school is niet technisch maar menselijk lastig. Hoe lossen we dat op?",
+        # a problem told first and a how-question about a concept after it: still the problem
+        "Er zijn te weinig mantelzorgers in het dorp. Hoe kunnen we ervaringsdeskundigen inzetten?",
     ],
 )
 def test_a_problem_told_with_concept_words_is_no_concept_question(kb, text):
