@@ -54,6 +54,7 @@ class TypeDescriptionReader:
         self.conditionals = frozenset(cues["conditionals"])
         self.coordinators = frozenset(cues["coordinators"])
         self.both_markers = frozenset(cues["both_markers"])
+        self.both_coordinators = frozenset(cues["both_coordinators"])
         self.clause_breaks = frozenset(kb.cues["lexicon"]["clause_breaks"])
         self.negators = frozenset(kb.cues["lexicon"]["negators"])
         self.question_words = frozenset(cues["question_words"])
@@ -78,10 +79,11 @@ class TypeDescriptionReader:
         return self._with_topic_states(self._by_cues(text), text)
 
     def _with_topic_states(self, found: dict[str, str], text: str) -> dict[str, str]:
-        """What the cues found, completed by the topic states. Where both speak of an axis,
-        the topic state wins: it reads the words said of the topic itself, where a cue
+        """What the cues found, completed by the topic states. Where the topic states name
+        both axes they decide: they read the words said of each topic itself, where a cue
         may have missed the negator ("noch over de waarden noch over de kennis
-        overeenstemming")."""
+        overeenstemming"). Otherwise they, and cues in the parts without a topic, fill in
+        what the cues left open, but only where some topic was said to be settled or open."""
         said, cued = self._topic_states(text)
         if len(said) == 2:
             return said
@@ -144,7 +146,8 @@ class TypeDescriptionReader:
     def _parts(self, text: str) -> list[tuple[bool, list[Token]]]:
         """The description cut at punctuation, clause breaks, conditional words and
         coordinators; each part says whether a coordinator joins it to the one before.
-        "als" coordinates only after "zowel"; elsewhere it is a conditional word."""
+        "als" coordinates only after "zowel" (`questions.both_coordinators`); elsewhere it
+        is a conditional word."""
         parts: list[tuple[bool, list[Token]]] = [(False, [])]
         both = False
         tokens = tokenize(text, self.overrides)
@@ -161,7 +164,7 @@ class TypeDescriptionReader:
             elif token.is_punctuation or token.text in self.clause_breaks:
                 parts.append((False, []))
                 both = False
-            elif token.text in self.coordinators and (token.text != "als" or both):
+            elif token.text in self.coordinators and (token.text not in self.both_coordinators or both):
                 parts.append((True, []))
             elif token.text in self.conditionals:
                 parts.append((False, []))
