@@ -55,6 +55,9 @@ FOURTH_SESSION_HELD_OUT = ("heldout11",)
 # heldout12 (author BM), written at the start of the fifth session of 2026-12-07 and measured
 # before that session's rules: floors just under its figures after them.
 FIFTH_SESSION_HELD_OUT = ("heldout12",)
+# heldout13 (author BT), written at the start of the sixth session of 2026-12-07 and measured
+# before that session's rules.
+SIXTH_SESSION_HELD_OUT = ("heldout13",)
 # dev25 and dev26 were read for their errors in the night session of 2026-12-06; their
 # direct questions (most without the concept's name) are still below the aim, so they have
 # their own floors.
@@ -103,6 +106,11 @@ FIFTH_SESSION_DEV_PARTS = ("dev53", "dev54", "dev55")
 # read: the yes or no out of place, others' view first, numbers and examples) and dev58 (80
 # first messages as typed), written later in that session after the rules from dev53 to dev55.
 LATER_FIFTH_SESSION_DEV_PARTS = ("dev56", "dev57", "dev58")
+# dev59 (replies easy to read the wrong way round: preambles, quoted colleagues, comparisons,
+# rhetorical questions), dev60 (100 direct questions typed quickly in a messaging app) and
+# dev61 (80 first messages of every kind), written at the start of the sixth session of
+# 2026-12-07.
+SIXTH_SESSION_DEV_PARTS = ("dev59", "dev60", "dev61")
 GROUPS = {
     "development": tuple(
         p
@@ -122,6 +130,7 @@ GROUPS = {
         + LAST_FOURTH_SESSION_DEV_PARTS
         + FIFTH_SESSION_DEV_PARTS
         + LATER_FIFTH_SESSION_DEV_PARTS
+        + SIXTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -137,6 +146,7 @@ GROUPS = {
     "development, 2026-12-07 (10)": LAST_FOURTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (11)": FIFTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (12)": LATER_FIFTH_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (13)": SIXTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -149,6 +159,7 @@ GROUPS = {
         + THIRD_SESSION_HELD_OUT
         + FOURTH_SESSION_HELD_OUT
         + FIFTH_SESSION_HELD_OUT
+        + SIXTH_SESSION_HELD_OUT
     ),
     "held-out, written last": NEWEST_HELD_OUT,
     "held-out, latest": LATEST_HELD_OUT,
@@ -158,6 +169,7 @@ GROUPS = {
     "held-out, 2026-12-07 (3)": THIRD_SESSION_HELD_OUT,
     "held-out, 2026-12-07 (4)": FOURTH_SESSION_HELD_OUT,
     "held-out, 2026-12-07 (5)": FIFTH_SESSION_HELD_OUT,
+    "held-out, 2026-12-07 (6)": SIXTH_SESSION_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
@@ -178,6 +190,7 @@ AIMS = {
     "development, 2026-12-07 (10)": (0.97, 1, 0.97, 0.96, 1),
     "development, 2026-12-07 (11)": (0.98, 0, 0.97, 0.98, 0),
     "development, 2026-12-07 (12)": (0.96, 0, 0.95, 0.96, 1),
+    "development, 2026-12-07 (13)": (0.91, 11, 0.95, 0.93, 1),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
@@ -187,6 +200,7 @@ AIMS = {
     "held-out, 2026-12-07 (3)": (0.98, 0, 0.92, 0.97, 0),
     "held-out, 2026-12-07 (4)": (0.98, 0, 0.97, 0.93, 1),
     "held-out, 2026-12-07 (5)": (0.98, 0, 0.97, 0.95, 0),
+    "held-out, 2026-12-07 (6)": (0.93, 4, 0.97, 0.93, 0),
 }
 
 
