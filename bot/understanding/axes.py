@@ -133,6 +133,7 @@ class Reading:
     after_means: bool = False  # the last clause said the one before it was about means
     last_topics: set[str] = field(default_factory=set)
     answer: bool = True  # a reply to a question (questions back count for nothing)
+    torn: bool = False  # a clause said yes and no at once ("ja nee"): the user is of two minds
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ class AxisReader:
             wh_words=frozenset(lexicon["wh_words"]),
             subordinators=frozenset(lexicon["subordinators"]),
             not_a_break_after_maar=frozenset(lexicon["not_a_break_after_maar"]),
+            not_a_break_before_maar=frozenset(lexicon["not_a_break_before_maar"]),
             concessive=frozenset(lexicon["concessive"]),
             concessive_after_comma=frozenset(lexicon["concessive_after_comma"]),
             concessive_openings=frozenset(tuple(p.split()) for p in lexicon["concessive_openings"]),
@@ -251,12 +253,18 @@ class AxisReader:
         )
         elsewhere = lexicon["elsewhere"]
         self.elsewhere_openers = frozenset(elsewhere["openers"])
+        self.set_apart = PhraseFinder(
+            compile_phrase(p, "set apart", self.overrides, max_gap=0) for p in lexicon["set_apart_openings"]
+        )
         self.here = PhraseFinder(compile_phrase(p, "here", self.overrides, max_gap=0) for p in elsewhere["here"])
         self.irony_openers = tuple(" ".join(t.text for t in tokenize(p)) for p in lexicon["irony_pattern"]["openers"])
         self.irony_consequences = frozenset(lexicon["irony_pattern"]["consequences"])
         self.sneers = tuple(lexicon["irony_pattern"]["sneers"])
         self.sneer_closers = frozenset(lexicon["irony_pattern"]["closers"])
         self.appearance = PhraseFinder(compile_phrase(p, "appearance", self.overrides) for p in lexicon["appearance"])
+        self.disputes = PhraseFinder(
+            compile_phrase(p, "dispute", self.overrides, max_gap=1) for p in lexicon["disputes"]
+        )
         self.asking_back = PhraseFinder(
             compile_phrase(p, "asking_back", self.overrides, max_gap=0) for p in lexicon["asking_back"]
         )
@@ -266,6 +274,9 @@ class AxisReader:
         )
         self.axis_cues = PhraseFinder(p for p in phrases if p.label.kind == "axis")
         self.rhetorical = PhraseFinder(compile_phrase(p, "rhetorical", self.overrides) for p in lexicon["rhetorical"])
+        self.rhetorical_denials = PhraseFinder(
+            compile_phrase(p, "rhetorical denial", self.overrides, max_gap=0) for p in lexicon["rhetorical_denials"]
+        )
         self.generic = frozenset(lexicon["generic_certainty"])
         self.echo_rejections = tuple(" ".join(t.text for t in tokenize(r)) for r in lexicon["echo_rejections"])
         self.topics = {
@@ -429,6 +440,7 @@ class AxisReader:
         self._appearance_before_contrast(reading)
         self._corrected(reading)
         self._elsewhere(reading)
+        self._set_apart(reading)
         self._opposed_parties(reading)
         if clauses and clauses[-1].echo:
             # "Hoe bedoel je, zekerheid?": an echo nobody answered is no claim.
@@ -465,6 +477,26 @@ class AxisReader:
             ):
                 reading.axis[:] = [e for e in reading.axis if e.clause != index]
                 reading.answers[:] = [a for a in reading.answers if a.clause != index]
+
+    def _set_apart(self, reading: Reading) -> None:
+        """ "Anders dan bij de jeugdhulp, waar niemand weet wat werkt, is het bij inburgering
+        vrij duidelijk": the clause that sets another case apart, and the subordinate
+        clauses right after it, say nothing about the user's own case. Only where a clause
+        of the user's own follows."""
+        clauses = reading.clauses
+        index = 0
+        while index < len(clauses):
+            if not any(h.positions[0] == 0 for h in self.set_apart.find(clauses[index].tokens, set())):
+                index += 1
+                continue
+            end = index + 1
+            while end < len(clauses) and clauses[end].tokens[0].text in self.clause_words.subordinators:
+                end += 1
+            if end < len(clauses):
+                apart = set(range(index, end))
+                reading.axis[:] = [e for e in reading.axis if e.clause not in apart]
+                reading.answers[:] = [a for a in reading.answers if a.clause not in apart]
+            index = end
 
     def _set_against_here(self, reading: Reading, index: int) -> bool:
         """ "In Zwolle zitten ze op een lijn, hier in Deventer totaal niet": without "maar", a
@@ -566,8 +598,12 @@ class AxisReader:
         clause counts for nothing; the one after the contrast decides (or nothing does)."""
         clauses = reading.clauses
         for index, clause in enumerate(clauses[:-1]):
-            if clauses[index + 1].contrast and self.appearance.find(clause.tokens, set()):
-                reading.axis[:] = [e for e in reading.axis if e.clause != index]
+            disputed = any(h.positions[0] <= 1 for h in self.disputes.find(clauses[index + 1].tokens, set()))
+            if (clauses[index + 1].contrast or disputed) and self.appearance.find(clause.tokens, set()):
+                # ("Onze teamleider zegt dat ..., ik zie dat anders": disputed without "maar".)
+                reading.axis[:] = [
+                    e for e in reading.axis if e.clause not in (index, index + 1) or not disputed and e.clause != index
+                ]
                 reading.answers[:] = [a for a in reading.answers if a.clause != index]
             elif (
                 index + 2 < len(clauses)
@@ -738,10 +774,17 @@ class AxisReader:
             reading.clauses.append(clause)
             return []
         if tokens[0].text == WISHFUL:
-            # "Eensgezind? Was het maar zo.": what came before is not so.
+            # "Eensgezind? Was het maar zo.": what came before is not so. Unless the user
+            # denied it already: "Het is niet zo dat iedereen hetzelfde wil, dat zou mooi
+            # zijn" wishes for what was denied, it does not deny the denial.
+            before = len(reading.clauses) - 1
+            already_denied = before >= 0 and any(
+                h.label.kind == "negator" and h.label.value != MILD
+                for h in self.finder.find(reading.clauses[before].tokens, set())
+            )
             reading.axis[:] = [
                 e
-                if e.clause != len(reading.clauses) - 1
+                if e.clause != before or already_denied
                 else Evidence(e.axis, OPPOSITE[e.value], e.weight, e.cue, not e.negated, e.clause, strength=e.strength)
                 for e in reading.axis
             ]
@@ -758,6 +801,9 @@ class AxisReader:
         ]  # "zou ik niet noemen"
         if tokens[0].text in self.counterfactual_openers:
             negator_positions.append(0)  # "Alsof iemand dat weet": nobody does
+        denying_question = any(h.positions[0] <= start for h in self.rhetorical_denials.find(tokens, set()))
+        if denying_question:
+            negator_positions.append(start)  # "Denk je nou echt dat iemand weet waarom ...?": nobody does
         negations = len(negator_positions)
         subordinate = [
             i
@@ -776,7 +822,7 @@ class AxisReader:
             if clause.self_answer == "low":
                 negator_positions.append(0)  # "Waar zijn we het over eens? Niks.": not agreed
                 negations += 1
-        asked = asks_back and reading.answer and not self.rhetorical.find(tokens, set())
+        asked = asks_back and reading.answer and not self.rhetorical.find(tokens, set()) and not denying_question
         weight = clause.weight * (HEDGE_FACTOR if hedged else 1.0) * (QUESTION_FACTOR if asked else 1.0)
         index = len(reading.clauses)
         reading.clauses.append(clause)
@@ -977,6 +1023,7 @@ class AxisReader:
         if answers or (bare and (short or at_edge) and not axis_hits):
             yes = any(h.label.value == "yes" for h in answers)
             no = any(h.label.value == "no" for h in answers)
+            reading.torn = reading.torn or bool(yes and no and not negations % 2)
             if not (yes and no) or negations % 2:  # "ja nee" is no answer; "nee, zeker niet" is
                 value = ("no" if negations % 2 else "yes") if yes else "no"
                 cue = answers[0].phrase.source if answers else "niet"
@@ -1243,7 +1290,8 @@ class AxisReader:
             return self._settle(axis, text, own + answers)
         if reading.dont_know:
             return AnswerReading("dont_know", None, reading.dont_know[0], 0.9)
-        if not second_opinion:
+        if not second_opinion or reading.torn and not own:
+            # ("ja nee": said to be of two minds, and nothing else; the model may not pick one.)
             return AnswerReading("unclear")
         return self._second_opinion(axis, text, own + answers)
 

@@ -57,6 +57,7 @@ class ClauseWords:
     restrictive: frozenset[str]  # at the start of a sentence: "only" ("alleen de wethouder ...")
     wh_words: frozenset[str]  # a sentence ending in "?" whose clause opens with one asks back
     not_a_break_after_maar: frozenset[str]  # "we doen maar wat": "maar" is no contrast here
+    not_a_break_before_maar: frozenset[str] = frozenset()  # "het is nog maar de vraag": no contrast either
     concessive: frozenset[str] = frozenset()  # "hoewel", "weliswaar": the clause concedes
     concessive_after_comma: frozenset[str] = frozenset()  # "..., al moet ik zeggen": concedes mid-sentence only
     concessive_openings: frozenset[tuple[str, ...]] = frozenset()  # "Ook al ...", "Al is ...": anywhere
@@ -108,6 +109,7 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
             and (
                 token.text in words.breaks
                 and not (token.text == "maar" and following in words.not_a_break_after_maar)
+                and not (token.text == "maar" and current[-1].text in words.not_a_break_before_maar)
                 # "..., maar sinds de verkiezingen wil ...": a break right after another one
                 # opens no clause of its own, so the contrast stays with what follows.
                 and not (len(current) == 1 and current[0].text in words.breaks)

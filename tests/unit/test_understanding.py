@@ -1031,6 +1031,40 @@ def test_answers_read_from_the_fifth_session_of_2026_12_07(kb, axis, text, expec
 
 
 @pytest.mark.parametrize(
+    "axis, text, expected",
+    [
+        # a wish for what the user just denied does not deny the denial
+        (V, "het is niet zo dat alle partijen hetzelfde willen, was het maar zo", "disagree"),
+        (V, "iedereen wil hetzelfde, was het maar zo", "disagree"),
+        # questions that deny what they ask
+        (K, "dacht je echt dat iemand weet wat hier werkt?", "uncertain"),
+        # another case set apart, with its relative clause: the user's own clause decides
+        (K, "in tegenstelling tot de schuldhulp, waar alles bewezen is, tasten we hier in het duister", "uncertain"),
+        (V, "anders dan bij het vorige project, waar iedereen het eens was, is het nu een grote ruzie", "disagree"),
+        # what a colleague thinks, set against "maar": not the user's claim
+        (V, "mijn manager denkt dat we het eens zijn, maar hij is nooit bij het overleg", "unclear"),
+        # disputed without "maar"
+        (K, "de wethouder zegt dat niemand weet wat werkt, dat klopt niet, het is goed onderzocht", "certain"),
+        # "nog maar" is no contrast
+        (K, "de oorzaak is bekend, wat helpt is nog maar de vraag", "uncertain"),
+        # a self-correction after a hedge
+        (K, "redelijk zeker... nou nee, eigenlijk gokken we maar wat", "uncertain"),
+        # "en meer niet" limits, it does not deny
+        (K, "het is een vermoeden en meer niet", "uncertain"),
+        # assumptions that turned out wrong; a counterfactual about knowing
+        (K, "niks klopt meer van onze aannames sinds de nieuwe cijfers", "uncertain"),
+        (K, "als iemand het wist hadden we dit gesprek niet", "uncertain"),
+        # everyday words: "hommeles", "overtuigend", "niet bepaald overtuigend"
+        (V, "er is al maanden hommeles over waar we naartoe willen", "disagree"),
+        (K, "de resultaten uit Leeuwarden zijn heel overtuigend", "certain"),
+        (K, "het bewijs is niet bepaald overtuigend", "uncertain"),
+    ],
+)
+def test_answers_read_from_the_sixth_session_of_2026_12_07(kb, axis, text, expected):
+    assert read(kb, axis, text) == expected
+
+
+@pytest.mark.parametrize(
     "text, intent, confidence",
     [
         ("schooluitval", "inform_context", 0.9),
