@@ -115,7 +115,7 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
     # diagnosis is a correction the model recognised, not a question about a type.
     if (
         question
-        and question.intent == "ask_experiment"
+        and (question.intent == "ask_experiment" or _names_a_case(question))
         and not turn.has_description
         and _described_with_axes(kb, stripped)
     ):
@@ -176,6 +176,12 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         if named:
             return Routed(intent, {"named_type": named}, "the type named")
     return Routed(intent)
+
+
+def _names_a_case(question: Question) -> bool:
+    """ "Moeten we een experiment met een basisinkomen starten? De raad is verdeeld ...":
+    an example case named in a choice the user tells with its axes is their own problem."""
+    return question.intent == "ask_concept" and question.entities.get("concept", "").startswith("case:")
 
 
 def _names_a_concept(question: Question, intent: str) -> bool:

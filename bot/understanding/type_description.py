@@ -57,6 +57,10 @@ class TypeDescriptionReader:
         self.both_coordinators = frozenset(cues["both_coordinators"])
         self.clause_breaks = frozenset(kb.cues["lexicon"]["clause_breaks"])
         self.negators = frozenset(kb.cues["lexicon"]["negators"])
+        elliptic = cues["elliptic_states"]
+        self.elliptic_yes = frozenset(elliptic["yes"])
+        self.elliptic_no = frozenset(elliptic["no"])
+        self.elliptic_markers = frozenset(elliptic["topic_markers"])
         self.question_words = frozenset(cues["question_words"])
         self.topic_axes = dict(cues["topic_axes"])
         self.states = PhraseFinder(
@@ -135,6 +139,8 @@ class TypeDescriptionReader:
                 continue
             if state is None and len([t for t in part if t.text not in self.both_markers]) <= MAX_CONJUNCT_WORDS:
                 state = self._coordinated_state(parts, index) or lent
+            if state is None and index > 0:
+                state = self._elliptic_state(part, parts[index - 1][1])
             for group in topics:
                 if state is not None:
                     said.setdefault(self.topic_axes[group], set()).add(state)
@@ -196,6 +202,20 @@ class TypeDescriptionReader:
         if turns % 2:
             state = "open" if state == "settled" else "settled"
         return state
+
+    def _elliptic_state(self, part: list[Token], before: list[Token]) -> str | None:
+        """ "waarbij er over de feiten weinig discussie is, maar wel over de waarden": a part
+        that says only "wel" of its topic has the state the part before names before its
+        negation (open); one that says "niet" has the other one."""
+        hits = self.states.find(before)
+        if len({hit.label for hit in hits}) != 1 or len(part) < 2 or part[1].text not in self.elliptic_markers:
+            return None
+        named = hits[0].label
+        if part[0].text in self.elliptic_yes:
+            return named
+        if part[0].text in self.elliptic_no:
+            return "open" if named == "settled" else "settled"
+        return None
 
     @staticmethod
     def _coordinated_state(parts: list[tuple[bool, list[Token], set[str], str | None]], index: int) -> str | None:

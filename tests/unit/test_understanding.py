@@ -684,6 +684,15 @@ def test_whom_to_involve_for_a_type_described_by_its_axes(kb):
             "Welk type is het als het doel staat als een huis en de oorzaken een raadsel zijn?",
             {"value_consensus": "agree", "knowledge_certainty": "uncertain"},
         ),
+        # an elliptic part: "maar wel over ..." has the state the part before names, "maar niet over ..." the other
+        (
+            "Welk type is het als er over de aanpak weinig onenigheid is, maar wel over wat we belangrijk vinden?",
+            {"value_consensus": "disagree", "knowledge_certainty": "certain"},
+        ),
+        (
+            "Hoe noem je een probleem waarbij de doelen helder zijn, maar niet over de werkwijze?",
+            {"value_consensus": "agree", "knowledge_certainty": "uncertain"},
+        ),
     ],
 )
 def test_a_type_described_by_topics_and_how_they_stand(kb, text, axes):
@@ -1194,6 +1203,15 @@ def test_concept_questions_from_the_fifth_session_of_2026_12_07(kb, text, concep
 def test_a_problem_told_with_concept_words_is_no_concept_question(kb, text):
     asked = question_reader(kb).read(text)
     assert asked is None or asked.intent != "ask_concept"
+
+
+def test_an_example_case_named_in_a_choice_told_with_its_axes_is_a_problem_to_type(kb):
+    text = "Zullen we ook een proef met een basisinkomen doen? De fracties zijn verdeeld en niemand weet of het werkt."
+    assert route(kb, text, "inform_axis", 0.9, Turn()).intent == "describe_problem"
+    # asked about the case without a choice of one's own: the case is answered
+    assert route(kb, "Wat weet je over de proeven met een basisinkomen?", "ask_concept", 0.9, Turn()).intent == (
+        "ask_concept"
+    )
 
 
 def test_a_story_with_a_subject_told_before_the_question_is_not_a_concept_question(kb):
