@@ -42,7 +42,7 @@ from bot.understanding.router import Routed, Turn, route
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
-DEV_PARTS = ("dev", *(f"dev{n}" for n in range(2, 62)))  # dev.yml, dev2.yml ... dev61.yml
+DEV_PARTS = ("dev", *(f"dev{n}" for n in range(2, 65)))  # dev.yml, dev2.yml ... dev64.yml
 # Only evaluated: their errors are never printed nor written to the report.
 HELD_OUT_PARTS = (
     "heldout",
@@ -58,6 +58,7 @@ HELD_OUT_PARTS = (
     "heldout11",
     "heldout12",
     "heldout13",
+    "heldout14",
 )
 PARTS = DEV_PARTS + HELD_OUT_PARTS
 AXIS_OF_QUESTION = {"values": "value_consensus", "knowledge": "knowledge_certainty"}

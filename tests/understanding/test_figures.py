@@ -58,6 +58,9 @@ FIFTH_SESSION_HELD_OUT = ("heldout12",)
 # heldout13 (author BT), written at the start of the sixth session of 2026-12-07 and measured
 # before that session's rules.
 SIXTH_SESSION_HELD_OUT = ("heldout13",)
+# heldout14 (author BX), written later in that session and measured before the rules made
+# after it.
+LATER_SIXTH_SESSION_HELD_OUT = ("heldout14",)
 # dev25 and dev26 were read for their errors in the night session of 2026-12-06; their
 # direct questions (most without the concept's name) are still below the aim, so they have
 # their own floors.
@@ -111,6 +114,10 @@ LATER_FIFTH_SESSION_DEV_PARTS = ("dev56", "dev57", "dev58")
 # dev61 (80 first messages of every kind), written at the start of the sixth session of
 # 2026-12-07.
 SIXTH_SESSION_DEV_PARTS = ("dev59", "dev60", "dev61")
+# dev62 (replies whose answer comes last, others' view first, far negations, situations),
+# dev63 (100 direct questions in the user's own words) and dev64 (big-city first messages
+# and street-level replies), written later in that session after the rules from dev59 to dev61.
+LATER_SIXTH_SESSION_DEV_PARTS = ("dev62", "dev63", "dev64")
 GROUPS = {
     "development": tuple(
         p
@@ -131,6 +138,7 @@ GROUPS = {
         + FIFTH_SESSION_DEV_PARTS
         + LATER_FIFTH_SESSION_DEV_PARTS
         + SIXTH_SESSION_DEV_PARTS
+        + LATER_SIXTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -147,6 +155,7 @@ GROUPS = {
     "development, 2026-12-07 (11)": FIFTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (12)": LATER_FIFTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (13)": SIXTH_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (14)": LATER_SIXTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -160,6 +169,7 @@ GROUPS = {
         + FOURTH_SESSION_HELD_OUT
         + FIFTH_SESSION_HELD_OUT
         + SIXTH_SESSION_HELD_OUT
+        + LATER_SIXTH_SESSION_HELD_OUT
     ),
     "held-out, written last": NEWEST_HELD_OUT,
     "held-out, latest": LATEST_HELD_OUT,
@@ -170,6 +180,7 @@ GROUPS = {
     "held-out, 2026-12-07 (4)": FOURTH_SESSION_HELD_OUT,
     "held-out, 2026-12-07 (5)": FIFTH_SESSION_HELD_OUT,
     "held-out, 2026-12-07 (6)": SIXTH_SESSION_HELD_OUT,
+    "held-out, 2026-12-07 (7)": LATER_SIXTH_SESSION_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
@@ -191,6 +202,7 @@ AIMS = {
     "development, 2026-12-07 (11)": (0.98, 0, 0.97, 0.98, 0),
     "development, 2026-12-07 (12)": (0.96, 0, 0.95, 0.96, 1),
     "development, 2026-12-07 (13)": (0.95, 1, 0.95, 0.96, 1),
+    "development, 2026-12-07 (14)": (0.93, 6, 0.97, 0.96, 0),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
@@ -201,6 +213,7 @@ AIMS = {
     "held-out, 2026-12-07 (4)": (0.98, 0, 0.97, 0.93, 1),
     "held-out, 2026-12-07 (5)": (0.98, 0, 0.97, 0.95, 0),
     "held-out, 2026-12-07 (6)": (0.93, 4, 0.97, 0.93, 0),
+    "held-out, 2026-12-07 (7)": (0.98, 0, 0.97, 0.97, 1),
 }
 
 
