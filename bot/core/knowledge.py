@@ -404,6 +404,7 @@ def _check_integrity(kb: KnowledgeBase) -> None:
         _check_refs("cases", case["id"], case.get("domain"), kb.domains, "domain")
     for term in kb.terms.values():
         _check_refs("glossary", term["id"], term.get("see_also", []), kb.terms, "glossary term")
+        _check_refs("glossary", term["id"], term.get("legal_route"), kb.routes, "legal route")
 
     questions = raw["cues"]["questions"]
     for type_id in questions["type_names"]:

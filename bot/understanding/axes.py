@@ -86,7 +86,7 @@ CONCEDED_FACTOR = 0.4
 NEGATION_REACH = 6  # words between a negator and the cue it negates, at most
 SNEER_CONFIDENCE = 0.7  # a sarcastic yes read as a no: Taai's reading, said as such
 NEEDLESS_REACH = 4  # words between "hoeven" and a cue with its own negator ("hoeven we geen onderzoek")
-SPEECH_TAG_WORDS = 4  # "zegt de wethouder", "zeggen ze allemaal": a clause that only reports who says it
+SPEECH_TAG_WORDS = 6  # "zegt de wethouder", "dat zegt de gemeente ook steeds": a clause that only reports who says it
 PAST_WEIGHT = 0.3  # "vroeger ..., nu ...": the past clause hardly counts
 SHORT_CONTRAST = 3  # words after "maar" before a comma that still belong to the clause after it
 MINOR_FACTOR = 0.3  # words; in longer clauses only an opening "ja"/"nee" is a short answer
@@ -597,14 +597,21 @@ class AxisReader:
         say or how it looks, set against a "maar", is not what the speaker claims. The
         clause counts for nothing; the one after the contrast decides (or nothing does)."""
         clauses = reading.clauses
-        for index, clause in enumerate(clauses[:-1]):
+        for index in range(len(clauses) - 1):
             disputed = any(h.positions[0] <= 1 for h in self.disputes.find(clauses[index + 1].tokens, set()))
-            if (clauses[index + 1].contrast or disputed) and self.appearance.find(clause.tokens, set()):
-                # ("Onze teamleider zegt dat ..., ik zie dat anders": disputed without "maar".)
-                reading.axis[:] = [
-                    e for e in reading.axis if e.clause not in (index, index + 1) or not disputed and e.clause != index
-                ]
-                reading.answers[:] = [a for a in reading.answers if a.clause != index]
+            # The report with the clauses that go on with it: "Iedereen roept dat het een
+            # wicked problem is | en dat niemand weet wat werkt, | maar ...".
+            report = [index]
+            while report[0] > 0 and clauses[report[0]].tokens[0].text in self.conjunct_openers:
+                report.insert(0, report[0] - 1)
+            if (clauses[index + 1].contrast or disputed) and any(
+                self.appearance.find(clauses[i].tokens, set()) for i in report
+            ):
+                # ("Onze teamleider zegt dat ..., ik zie dat anders": disputed without "maar";
+                # the dispute itself is no claim either.)
+                dropped = set(report) | ({index + 1} if disputed else set())
+                reading.axis[:] = [e for e in reading.axis if e.clause not in dropped]
+                reading.answers[:] = [a for a in reading.answers if a.clause not in set(report)]
             elif (
                 index + 2 < len(clauses)
                 and clauses[index + 2].contrast

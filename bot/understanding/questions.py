@@ -66,6 +66,7 @@ class QuestionReader:
         cues = kb.cues["questions"]
         overrides = kb.cues["lexicon"].get("lemma_overrides", {})
         self.overrides = overrides
+        self.terms = kb.terms
 
         def compiled(pairs):
             return [compile_phrase(p, label, overrides) for p, label in pairs if p.strip()]
@@ -321,6 +322,10 @@ class QuestionReader:
         question = self._read(text, frames)
         if question is None:
             return None
+        term = self.terms.get(question.entities.get("concept", "").removeprefix("term:"), {})
+        if question.intent == "ask_concept" and term.get("legal_route"):
+            # "uitleg RtC": a term that names a legal route is answered with the route.
+            question = Question("ask_route_info", {"route": term["legal_route"]})
         return Question(question.intent, question.entities, bool(frames & REQUESTS), asked)
 
     def _read(self, text: str, frames: set[str]) -> Question | None:

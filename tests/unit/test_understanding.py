@@ -1074,6 +1074,34 @@ def test_answers_read_from_the_sixth_session_of_2026_12_07(kb, axis, text, expec
 
 
 @pytest.mark.parametrize(
+    "axis, text, expected",
+    [
+        # a report goes on after "en"; set against "maar" it is no claim of the speaker
+        (
+            K,
+            "de wethouder roept dat niemand weet wat werkt en dat het onderzoek ontbreekt, maar de aanpak is al jaren bewezen",
+            "certain",
+        ),
+        # a longer speech tag: "dat zegt de gemeente ook steeds"
+        (
+            V,
+            "we zouden het over het doel eens zijn, dat zegt de wethouder ook steeds, maar de partners willen iets anders",
+            "disagree",
+        ),
+        # the numbers do not lie; no study was ever done
+        (K, "er is geen discussie over, de cijfers liegen niet", "certain"),
+        (K, "de oorzaak weten we, maar over de aanpak is geen enkele studie gedaan", "uncertain"),
+        # the user has too little view of it: a don't-know
+        (K, "daar heb ik te weinig zicht op, vraag het de GGD", "dont_know"),
+        # agreed on the details, not on the heart of it
+        (V, "over de details zijn ze het eens, behalve over de kern", "disagree"),
+    ],
+)
+def test_answers_read_later_in_the_sixth_session_of_2026_12_07(kb, axis, text, expected):
+    assert read(kb, axis, text) == expected
+
+
+@pytest.mark.parametrize(
     "text, intent, confidence",
     [
         ("schooluitval", "inform_context", 0.9),
@@ -1309,3 +1337,24 @@ def test_whom_to_involve_asked_in_other_words(kb, text, named_type):
 def test_a_closing_mag_dat_asks(kb):
     asked = question_reader(kb).read("we willen in de wmo iets proberen zonder indicatie, mag dat")
     assert asked is not None and asked.asked
+
+
+@pytest.mark.parametrize(
+    "text, intent, entities",
+    [
+        # a glossary term that names a legal route is answered with the route
+        ("kun je het uitdaagrecht even uitleggen?", "ask_route_info", {"route": "uitdaagrecht"}),
+        ("uitleg r2c", "ask_route_info", {"route": "uitdaagrecht"}),
+        # whether some evidence is enough
+        ("is een enquête onder bezoekers al bewijs dat het werkt?", "ask_concept", {"concept": "term:bewijsniveaus"}),
+        (
+            "welke participatietrede past bij een ongestructureerd probleem?",
+            "ask_stakeholders",
+            {"named_type": "unstructured"},
+        ),
+        ("hoe lang mag een proef op grond van de pw duren?", "ask_route_info", {"route": "participatiewet_art83"}),
+    ],
+)
+def test_questions_from_the_sixth_session_of_2026_12_07(kb, text, intent, entities):
+    asked = question_reader(kb).read(text)
+    assert asked is not None and (asked.intent, asked.entities) == (intent, entities)
