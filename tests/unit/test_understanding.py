@@ -1093,6 +1093,8 @@ def test_answers_read_from_the_sixth_session_of_2026_12_07(kb, axis, text, expec
         (K, "de oorzaak weten we, maar over de aanpak is geen enkele studie gedaan", "uncertain"),
         # the user has too little view of it: a don't-know
         (K, "daar heb ik te weinig zicht op, vraag het de GGD", "dont_know"),
+        # putting it differently is no difference in what people want
+        (V, "de een zegt het anders dan de ander, maar het doel is voor iedereen hetzelfde", "agree"),
         # agreed on the details, not on the heart of it
         (V, "over de details zijn ze het eens, behalve over de kern", "disagree"),
     ],
@@ -1353,6 +1355,8 @@ def test_a_closing_mag_dat_asks(kb):
             {"named_type": "unstructured"},
         ),
         ("hoe lang mag een proef op grond van de pw duren?", "ask_route_info", {"route": "participatiewet_art83"}),
+        # a project that goes well, to be made bigger
+        ("ons buurtteam draait goed in Oost, hoe krijgen we dit groter?", "ask_concept", {"concept": "term:opschalen"}),
     ],
 )
 def test_questions_from_the_sixth_session_of_2026_12_07(kb, text, intent, entities):
