@@ -118,6 +118,9 @@ SIXTH_SESSION_DEV_PARTS = ("dev59", "dev60", "dev61")
 # dev63 (100 direct questions in the user's own words) and dev64 (big-city first messages
 # and street-level replies), written later in that session after the rules from dev59 to dev61.
 LATER_SIXTH_SESSION_DEV_PARTS = ("dev62", "dev63", "dev64")
+# dev65 (replies carried by a story, a number or a concession) and dev66 (100 direct
+# questions asked indirectly or with a story first), written last in that session.
+LAST_SIXTH_SESSION_DEV_PARTS = ("dev65", "dev66")
 GROUPS = {
     "development": tuple(
         p
@@ -139,6 +142,7 @@ GROUPS = {
         + LATER_FIFTH_SESSION_DEV_PARTS
         + SIXTH_SESSION_DEV_PARTS
         + LATER_SIXTH_SESSION_DEV_PARTS
+        + LAST_SIXTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -156,6 +160,7 @@ GROUPS = {
     "development, 2026-12-07 (12)": LATER_FIFTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (13)": SIXTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (14)": LATER_SIXTH_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (15)": LAST_SIXTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -203,6 +208,7 @@ AIMS = {
     "development, 2026-12-07 (12)": (0.96, 0, 0.95, 0.96, 1),
     "development, 2026-12-07 (13)": (0.95, 1, 0.96, 0.97, 1),
     "development, 2026-12-07 (14)": (0.94, 0, 0.97, 0.98, 0),
+    "development, 2026-12-07 (15)": (0.95, 1, 0.97, 0.93, 0),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
