@@ -1095,6 +1095,8 @@ def test_answers_read_from_the_sixth_session_of_2026_12_07(kb, axis, text, expec
         (K, "daar heb ik te weinig zicht op, vraag het de GGD", "dont_know"),
         # putting it differently is no difference in what people want
         (V, "de een zegt het anders dan de ander, maar het doel is voor iedereen hetzelfde", "agree"),
+        # "verschillen de meningen": the words in the other order
+        (V, "over de aanpak zijn we het eens, maar over het doel verschillen de meningen sterk", "disagree"),
         # agreed on the details, not on the heart of it
         (V, "over de details zijn ze het eens, behalve over de kern", "disagree"),
     ],
@@ -1355,6 +1357,17 @@ def test_a_closing_mag_dat_asks(kb):
             {"named_type": "unstructured"},
         ),
         ("hoe lang mag een proef op grond van de pw duren?", "ask_route_info", {"route": "participatiewet_art83"}),
+        # whom to bring in, for a type described in the question
+        (
+            "als iedereen het eens is en we precies weten hoe het moet, wie moet ik er dan nog bij halen?",
+            "ask_stakeholders",
+            {"named_type": "structured"},
+        ),
+        (
+            "hoe kun je vraagstukken indelen naar kennis en waarden?",
+            "ask_concept",
+            {"concept": "term:probleemtypologie"},
+        ),
         # a project that goes well, to be made bigger
         ("ons buurtteam draait goed in Oost, hoe krijgen we dit groter?", "ask_concept", {"concept": "term:opschalen"}),
     ],
@@ -1362,3 +1375,8 @@ def test_a_closing_mag_dat_asks(kb):
 def test_questions_from_the_sixth_session_of_2026_12_07(kb, text, intent, entities):
     asked = question_reader(kb).read(text)
     assert asked is not None and (asked.intent, asked.entities) == (intent, entities)
+
+
+def test_bringing_people_in_as_part_of_the_problem_is_no_question_whom_to_involve(kb):
+    text = "We moeten meer vrijwilligers binnen halen, maar de raad is verdeeld. Hoe doen we dat?"
+    assert route(kb, text, "describe_problem", 0.9, Turn()).intent == "describe_problem"
