@@ -42,7 +42,7 @@ from bot.understanding.router import Routed, Turn, route
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
-DEV_PARTS = ("dev", *(f"dev{n}" for n in range(2, 67)))  # dev.yml, dev2.yml ... dev66.yml
+DEV_PARTS = ("dev", *(f"dev{n}" for n in range(2, 70)))  # dev.yml, dev2.yml ... dev69.yml
 # Only evaluated: their errors are never printed nor written to the report.
 HELD_OUT_PARTS = (
     "heldout",
@@ -59,6 +59,7 @@ HELD_OUT_PARTS = (
     "heldout12",
     "heldout13",
     "heldout14",
+    "heldout15",
 )
 PARTS = DEV_PARTS + HELD_OUT_PARTS
 AXIS_OF_QUESTION = {"values": "value_consensus", "knowledge": "knowledge_certainty"}

@@ -61,6 +61,9 @@ SIXTH_SESSION_HELD_OUT = ("heldout13",)
 # heldout14 (author BX), written later in that session and measured before the rules made
 # after it.
 LATER_SIXTH_SESSION_HELD_OUT = ("heldout14",)
+# heldout15 (author CD), written at the start of the seventh session of 2026-12-07 and
+# measured before that session's rules.
+SEVENTH_SESSION_HELD_OUT = ("heldout15",)
 # dev25 and dev26 were read for their errors in the night session of 2026-12-06; their
 # direct questions (most without the concept's name) are still below the aim, so they have
 # their own floors.
@@ -121,6 +124,10 @@ LATER_SIXTH_SESSION_DEV_PARTS = ("dev62", "dev63", "dev64")
 # dev65 (replies carried by a story, a number or a concession) and dev66 (100 direct
 # questions asked indirectly or with a story first), written last in that session.
 LAST_SIXTH_SESSION_DEV_PARTS = ("dev65", "dev66")
+# dev67 (replies with knowledge only partly there, others' views, comparisons, irony), dev68
+# (100 direct questions as people really type them) and dev69 (80 first messages, many a
+# story with a closing question), written at the start of the seventh session of 2026-12-07.
+SEVENTH_SESSION_DEV_PARTS = ("dev67", "dev68", "dev69")
 GROUPS = {
     "development": tuple(
         p
@@ -143,6 +150,7 @@ GROUPS = {
         + SIXTH_SESSION_DEV_PARTS
         + LATER_SIXTH_SESSION_DEV_PARTS
         + LAST_SIXTH_SESSION_DEV_PARTS
+        + SEVENTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -161,6 +169,7 @@ GROUPS = {
     "development, 2026-12-07 (13)": SIXTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (14)": LATER_SIXTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (15)": LAST_SIXTH_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (16)": SEVENTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -175,6 +184,7 @@ GROUPS = {
         + FIFTH_SESSION_HELD_OUT
         + SIXTH_SESSION_HELD_OUT
         + LATER_SIXTH_SESSION_HELD_OUT
+        + SEVENTH_SESSION_HELD_OUT
     ),
     "held-out, written last": NEWEST_HELD_OUT,
     "held-out, latest": LATEST_HELD_OUT,
@@ -186,6 +196,7 @@ GROUPS = {
     "held-out, 2026-12-07 (5)": FIFTH_SESSION_HELD_OUT,
     "held-out, 2026-12-07 (6)": SIXTH_SESSION_HELD_OUT,
     "held-out, 2026-12-07 (7)": LATER_SIXTH_SESSION_HELD_OUT,
+    "held-out, 2026-12-07 (8)": SEVENTH_SESSION_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
@@ -209,6 +220,7 @@ AIMS = {
     "development, 2026-12-07 (13)": (0.95, 1, 0.96, 0.97, 1),
     "development, 2026-12-07 (14)": (0.94, 0, 0.97, 0.98, 0),
     "development, 2026-12-07 (15)": (0.95, 1, 0.97, 0.97, 0),
+    "development, 2026-12-07 (16)": (0.94, 7, 0.87, 0.93, 1),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
@@ -220,6 +232,7 @@ AIMS = {
     "held-out, 2026-12-07 (5)": (0.98, 0, 0.97, 0.95, 0),
     "held-out, 2026-12-07 (6)": (0.93, 4, 0.97, 0.93, 0),
     "held-out, 2026-12-07 (7)": (0.98, 0, 0.97, 0.97, 1),
+    "held-out, 2026-12-07 (8)": (0.96, 2, 0.97, 0.97, 0),
 }
 
 
