@@ -88,6 +88,7 @@ SNEER_CONFIDENCE = 0.7  # a sarcastic yes read as a no: Taai's reading, said as 
 NEEDLESS_REACH = 4  # words between "hoeven" and a cue with its own negator ("hoeven we geen onderzoek")
 SPEECH_TAG_WORDS = 6  # "zegt de wethouder", "dat zegt de gemeente ook steeds": a clause that only reports who says it
 PAST_WEIGHT = 0.3  # "vroeger ..., nu ...": the past clause hardly counts
+YEAR_DIGITS = 4  # "in 2015"
 SHORT_CONTRAST = 3  # words after "maar" before a comma that still belong to the clause after it
 MINOR_FACTOR = 0.3  # words; in longer clauses only an opening "ja"/"nee" is a short answer
 
@@ -224,11 +225,16 @@ class AxisReader:
             conclusive=frozenset(lexicon["conclusive"]),
             and_after=frozenset(lexicon["and_after"]["before"]),
             and_after_next=frozenset(lexicon["and_after"]["after"]),
+            and_after_verbs=frozenset(lexicon["and_after"].get("verbs", [])),
             and_inverted=frozenset(lexicon["and_inverted"]),
         )
         self.counterfactual_openers = frozenset(lexicon["counterfactual_openers"])
         self.resumptive = frozenset(lexicon["resumptive"])
         self.pronoun_dat_before = frozenset(lexicon["pronoun_dat_before"])
+        self.degree_words = frozenset(lexicon["degree_words"])
+        self.cue_gap_breakers = frozenset(lexicon["cue_gap_breakers"]["words"])
+        self.gap_subjects = frozenset(lexicon["cue_gap_breakers"]["subjects"])
+        self.year_prepositions = frozenset(lexicon["year_prepositions"])
         self.elliptic_openers = frozenset(lexicon["elliptic_openers"])
         self.own_claim_verbs = frozenset(lexicon["own_claim_verbs"])
         self.not_even_before = frozenset(lexicon["not_even_before"])
@@ -414,9 +420,20 @@ class AxisReader:
         clause says how it is now, what was so before weighs little."""
         now = [bool(self.present.find(c.tokens, set())) for c in clauses]
         for index, clause in enumerate(clauses):
-            if not now[index] and any(now[index + 1 :]) and self.past.find(clause.tokens, set()):
+            if (
+                not now[index]
+                and any(now[index + 1 :])
+                and (self.past.find(clause.tokens, set()) or self._names_a_year(clause.tokens))
+            ):
                 clause.weight *= PAST_WEIGHT
         return clauses
+
+    def _names_a_year(self, tokens: list[Token]) -> bool:
+        """ "In 2015 zaten we op één lijn. Inmiddels niet meer": a year named is a time before now."""
+        return any(
+            t.text.isdigit() and len(t.text) == YEAR_DIGITS and i > 0 and tokens[i - 1].text in self.year_prepositions
+            for i, t in enumerate(tokens)
+        )
 
     def read(self, text: str, answer: bool = True) -> Reading:
         """What the text says; `answer` False reads a description or question, where a
@@ -675,7 +692,11 @@ class AxisReader:
         hits = self.finder.find(
             tokens,
             taken,
-            accept=lambda hit: not self._negated_dont_know(hit, tokens) and not self._said_claim(hit, tokens),
+            accept=lambda hit: (
+                not self._negated_dont_know(hit, tokens)
+                and not self._said_claim(hit, tokens)
+                and not self._across_that(hit, tokens)
+            ),
         )
         kinds = {hit.label.kind for hit in hits}
         # The word after an opening "maar" plays the part of the first word.
@@ -804,7 +825,9 @@ class AxisReader:
             i for i, t in enumerate(tokens) if (i not in taken or i in answer_positions) and t.text in self.negators
         ]  # not lemmas: "minder" has lemma "weinig"
         negator_positions += [
-            h.positions[0] for h in hits if h.label.kind in ("negator", "denial")
+            h.positions[0]
+            for h in hits
+            if h.label.kind in ("negator", "denial") and not self._degree_before_that(tokens, h)
         ]  # "zou ik niet noemen"
         if tokens[0].text in self.counterfactual_openers:
             negator_positions.append(0)  # "Alsof iemand dat weet": nobody does
@@ -1052,6 +1075,26 @@ class AxisReader:
                 )
         return axis_hits
 
+    def _across_that(self, hit: Hit[Label], tokens: list[Token]) -> bool:
+        """ "de cliëntenraad wil dat iedereen een kans krijgt": the words of a cue ("iedereen
+        wil") on both sides of a "dat" belong to two clauses; nobody said everyone wants it."""
+        first, last = hit.positions[0], hit.positions[-1]
+        return hit.label.kind == "axis" and any(
+            t.text in self.cue_gap_breakers and tokens[i + 1].text in self.gap_subjects
+            for i, t in enumerate(tokens[first:last], first)
+            if i not in hit.positions
+        )
+
+    def _degree_before_that(self, tokens: list[Token], hit: Hit[Label]) -> bool:
+        """ "hier is de situatie zo anders dat we het niet zeker weten": "zo ... dat" says how
+        much, it denies nothing ("is anders" elsewhere does: "de werkelijkheid is anders")."""
+        first, last = hit.positions[0], hit.positions[-1]
+        return (
+            any(t.text in self.degree_words for t in tokens[first:last])
+            and last + 1 < len(tokens)
+            and tokens[last + 1].text == "dat"
+        )
+
     def _group_does_not_know(
         self, tokens: list[Token], source: str, weight: float, index: int, reading: Reading
     ) -> None:
@@ -1192,19 +1235,26 @@ class AxisReader:
             return False
         if any(e.clause == 0 for e in reading.axis) or any(a.clause != 0 for a in reading.answers):
             return False
-        if any(e.clause == 1 and e.axis == axis and e.value == value and e.negated for e in reading.axis):
-            return False  # "Nee, daar is geen discussie over.": the "nee" goes with the denial
+        if any(e.clause == 1 and e.negated for e in reading.axis):
+            # "Nee, daar is geen discussie over.", "Nee, daar twijfelt niemand aan. Iedereen
+            # wil ...": the "nee" goes with the denial
+            return False
         opening = [a for a in reading.answers if a.clause == 0]
         return len(opening) == 1 and (YES_POLE[axis] if opening[0].value == "yes" else NO_POLE[axis]) == OPPOSITE[value]
 
     @staticmethod
     def _no_before_denial(reading: Reading, answer: Evidence, axis: str) -> bool:
         """ "..., maar nee, er is geen onenigheid over het doel": a bare "nee" right before a
-        denial goes with the denial; it does not answer the question against it."""
+        denial goes with the denial; it does not answer the question against it. After a
+        "maar" it denies what came before, and the claim after it says what is so: "Je zou
+        denken dat het onzeker is, maar nee: we weten echt wat werkt"."""
         return (
             answer.value == "no"
             and len(reading.clauses[answer.clause].tokens) <= OPENING_ANSWER_WORDS
-            and any(e.clause == answer.clause + 1 and e.axis == axis and e.negated for e in reading.axis)
+            and any(
+                e.clause == answer.clause + 1 and e.axis == axis and (e.negated or answer.contrast)
+                for e in reading.axis
+            )
         )
 
     @staticmethod

@@ -23,6 +23,8 @@ CONCESSIVE_WEIGHT = 0.4  # "Grotendeels wel, hoewel ... nooit honderd procent": 
 ECHO_MAX_WORDS = 2
 MIN_CLAUSE_BEFORE_AND = 4  # words before an "en" that can end a clause
 AND_AFTER_REACH = 2  # a negator this close before the "en" ends its claim ("de weg niet vinden en een ...")
+AND_AFTER_FAR_REACH = 5  # ... or this close, when the noun phrase after the "en" has its own verb
+AND_AFTER_VERB_AT = (3, 4)  # "en de raad is", "en de hele raad is": where that verb stands after the "en"
 OPEN_SUBJECT_WORDS = 3  # "dat de scholen en wij": a subject this short may still be coordinated
 
 
@@ -64,6 +66,7 @@ class ClauseWords:
     conclusive: frozenset[str] = frozenset()  # "..., dus nee": the conclusion carries the point
     and_after: frozenset[str] = frozenset()  # "... wil het niet en de andere helft ...": a claim ended ...
     and_after_next: frozenset[str] = frozenset()  # ... when a new noun phrase follows the "en"
+    and_after_verbs: frozenset[str] = frozenset()  # "... niet meer aan en de raad is verdeeld": its own verb
     and_inverted: frozenset[str] = frozenset()  # "... en weten we het niet meer": verb and subject after "en"
     subordinators: frozenset[str] = frozenset()  # "dat de scholen en wij ...": a subject still open
 
@@ -85,6 +88,14 @@ def _subject_still_open(current: list[Token], words: ClauseWords) -> bool:
         last is not None
         and 0 < len(current) - last - 1 <= OPEN_SUBJECT_WORDS
         and not any(finite_verb(t) for t in current[last + 1 :])
+    )
+
+
+def _own_verb_follows(tokens: Sequence[Token], index: int, words: ClauseWords) -> bool:
+    """ "..., kunnen de vraag niet meer aan en de raad is verdeeld": a noun phrase after the
+    "en" with a verb of its own is a new claim; the negation before it does not reach it."""
+    return any(
+        index + at < len(tokens) and tokens[index + at].text in words.and_after_verbs for at in AND_AFTER_VERB_AT
     )
 
 
@@ -119,6 +130,9 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
                     and not _subject_still_open(current, words)
                     or any(t.text in words.and_after for t in current[-AND_AFTER_REACH:])
                     and following in words.and_after_next
+                    or any(t.text in words.and_after for t in current[-AND_AFTER_FAR_REACH:])
+                    and following in words.and_after_next
+                    and _own_verb_follows(tokens, index, words)
                     or second in words.and_inverted
                     and following not in words.and_after_next
                 )

@@ -161,6 +161,7 @@ class QuestionReader:
         self.ladder_term = cues["ladder_term"]
         self.addressing = frozenset(cues["addressing"])
         self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
+        self.open_closings = PhraseFinder(compiled([(p, "open") for p in cues["open_closings"]]), max_gap=1)
         # The rungs of the participation ladders, one word each ("informeren", "meebeslissen"):
         # a question that sets two of them side by side asks about the ladder itself.
         self.rungs = frozenset(
@@ -427,6 +428,10 @@ class QuestionReader:
         if naming:
             floor = DefinitionIndex.MIN_SIMILARITY if own_situation else DefinitionIndex.NAMING_MIN_SIMILARITY
             described = self.naming_definitions.best(self._tokens(text), DefinitionIndex.NAMING_LEAD, floor)
+        elif self.told_before_open_question(text) is not None:
+            # "De dorpen lopen leeg en de bus rijdt er straks niet meer. Wat doen we?": the
+            # story is the problem; words that happen to fit a definition name no subject.
+            described = None
         else:
             described = self.definitions.best(self._tokens(text), DefinitionIndex.MIN_LEAD)
         if described in self.typology_terms and self._hypothetical(text):
@@ -446,6 +451,33 @@ class QuestionReader:
             if closest:
                 return Question("ask_concept", {"concept": CHOICE + ",".join(f"term:{t}" for t in closest)})
         return None
+
+    def names_an_experiment(self, text: str) -> bool:
+        tokens = self._tokens(text)
+        return bool(({t.lemma for t in tokens} | {t.text for t in tokens}) & self.experiment_words)
+
+    def told_before_open_question(self, text: str) -> str | None:
+        """ "Steeds meer statushouders komen niet aan het werk onder de Participatiewet.
+        Wat moeten we doen?": a story, then a closing question that names nothing and asks
+        nothing Taai has a frame for. The subject the story names (a law, a term) is not
+        what is asked; the story is. Returns the story, or None."""
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
+        for mark in (":", ","):
+            # "In de Participatiewet zitten te weinig prikkels, wat moeten we daarmee?",
+            # "... Vraag aan Taai: hoe verder?"
+            if mark in sentences[-1] and (mark == ":" or len(sentences) == 1):
+                sentences = [*sentences[:-1], *sentences[-1].rsplit(mark, 1)]
+                break
+        if len(sentences) < 2 or not sentences[-1].rstrip().endswith("?"):
+            return None
+        last = self._tokens(sentences[-1])
+        opening = self.open_closings.find(last)
+        if not opening or opening[0].positions[0] != 0:
+            return None
+        words = {t.lemma for t in last} | {t.text for t in last}
+        if self.subjects_in(sentences[-1]) or words & (self.experiment_words | self.permission_words):
+            return None
+        return " ".join(sentences[:-1])
 
     def type_named(self, text: str) -> str | None:
         """The problem type a question about whom to involve is about, if it names one."""

@@ -27,6 +27,7 @@ from typing import Iterable
 from bot.core.knowledge import KnowledgeBase
 from bot.understanding.axes import AXES, axis_reader
 from bot.understanding.lexicon import tokenize
+from bot.understanding.phrases import PhraseFinder, compile_phrase
 from bot.understanding.questions import CHOICE, Question, question_reader
 from bot.understanding.situation import situation_reader
 
@@ -123,6 +124,11 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         # werkt weet niemand.": a choice told with where people stand and what is known is
         # a problem to type; the routes follow the diagnosis.
         return Routed("describe_problem", {}, "describes a choice with its axes")
+    if question and not turn.has_description and _story_then_open_question(kb, stripped, question):
+        # "Steeds meer statushouders komen niet aan het werk onder de Participatiewet en
+        # niemand weet wat helpt. Wat moeten we doen?": the law is part of the story; the
+        # story is the problem to type, the routes follow the diagnosis.
+        return Routed("describe_problem", {}, "a story with an open question")
     if (
         not turn.has_description
         and intent == "nlu_fallback"
@@ -150,6 +156,21 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
     if thanks and intent != "thank":
         return Routed("thank", {}, "thanks")
     situation = situation_reader(kb).score(stripped)
+    social = social_reader(kb)
+    if intent in WEAK_OPENINGS and not situation.describes and social.asks_capabilities(stripped):
+        # "Kun je uitleggen wat je doet en hoe je me kunt helpen bij een beleidsprobleem?"
+        return Routed("ask_capabilities", {}, "asks what Taai does")
+    if (
+        not turn.has_description
+        and intent in WEAK_OPENINGS
+        and not set(situation.signals) & {"problem", "choice", "axis", "personal"}
+        and social.introduces(stripped)
+        and not question
+        and not axis_reader(kb).infer_axes(stripped)
+    ):
+        # "hallo, ik ben coördinator van een wijkteam in Harderwijk": who is typing, not
+        # yet what about; greeted, Taai asks for the problem.
+        return Routed("greet", {}, "introduces themselves")
     if (
         not turn.has_description
         and situation.describes
@@ -176,6 +197,20 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         if named:
             return Routed(intent, {"named_type": named}, "the type named")
     return Routed(intent)
+
+
+def _story_then_open_question(kb: KnowledgeBase, text: str, question: Question) -> bool:
+    if question.intent not in ("ask_route_info", "ask_concept", "ask_plan"):
+        return False
+    reader = question_reader(kb)
+    story = reader.told_before_open_question(text)
+    if story is None or not situation_reader(kb).score(story).describes:
+        return False
+    if question.intent == "ask_plan":
+        # "... elk jaar weer een nieuw plan tegen eenzaamheid ... Wat nu?" tells of a plan;
+        # "We willen een experiment opzetten. Wat moeten we doen?" asks for one.
+        return not reader.names_an_experiment(story)
+    return not question.request
 
 
 def _names_a_case(question: Question) -> bool:
@@ -255,6 +290,35 @@ class ThanksReader:
 @lru_cache(maxsize=4)
 def thanks_reader(kb: KnowledgeBase) -> ThanksReader:
     return ThanksReader(kb)
+
+
+class SocialReader:
+    """Turns about the conversation itself: "ik ben jongerenwerker in ..." introduces the
+    user; "wat doe je precies?" asks what Taai can do."""
+
+    INTRODUCTION_AT = 3  # an introduction opens the message, after at most a greeting and a comma
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        cues = kb.cues["questions"]
+        overrides = kb.cues["lexicon"].get("lemma_overrides", {})
+        self.introductions = PhraseFinder(
+            [compile_phrase(p, "introduction", overrides) for p in cues["introductions"]], max_gap=0
+        )
+        self.capabilities = PhraseFinder(
+            [compile_phrase(p, "capabilities", overrides) for p in cues["capability_questions"]], max_gap=1
+        )
+
+    def introduces(self, text: str) -> bool:
+        tokens = [t for t in tokenize(text) if not t.is_punctuation]
+        return any(hit.positions[0] < self.INTRODUCTION_AT for hit in self.introductions.find(tokens))
+
+    def asks_capabilities(self, text: str) -> bool:
+        return bool(self.capabilities.find([t for t in tokenize(text) if not t.is_punctuation]))
+
+
+@lru_cache(maxsize=4)
+def social_reader(kb: KnowledgeBase) -> SocialReader:
+    return SocialReader(kb)
 
 
 def earlier_description(kb: KnowledgeBase, recent_texts: Iterable[str]) -> str | None:

@@ -97,7 +97,8 @@ def read(kb, axis, text):
         (K, "Bekend is het wel, alleen willen de wethouders het niet.", "certain"),
         # what people say, set against a "maar", is no claim of the speaker
         (V, "Naar buiten toe wil iedereen hetzelfde, maar in het overleg trekt ieder aan een ander eind.", "disagree"),
-        (V, "Naar buiten toe zijn ze het eens, maar achter de schermen is het een ander verhaal.", "unclear"),
+        # ("een ander verhaal" says they do not agree, since the seventh session of 2026-12-07)
+        (V, "Naar buiten toe zijn ze het eens, maar achter de schermen is het een ander verhaal.", "disagree"),
         # "misschien" hedges; it is no "weet ik niet" unless both ways
         (V, "misschien wel misschien niet", "dont_know"),
         (V, "misschien wel, misschien niet", "unclear"),
@@ -1380,3 +1381,101 @@ def test_questions_from_the_sixth_session_of_2026_12_07(kb, text, intent, entiti
 def test_bringing_people_in_as_part_of_the_problem_is_no_question_whom_to_involve(kb):
     text = "We moeten meer vrijwilligers binnen halen, maar de raad is verdeeld. Hoe doen we dat?"
     assert route(kb, text, "describe_problem", 0.9, Turn()).intent == "describe_problem"
+
+
+@pytest.mark.parametrize(
+    "axis, text, expected",
+    [
+        # "zo ... dat" says how much; "is anders" there denies nothing
+        (K, "bij ons is de doelgroep zo anders dat we het echt niet zeker weten", "uncertain"),
+        # a cue on both sides of a "dat" spans two clauses: nobody said everyone wants it
+        (V, "de ouders willen dat iedereen meedoet, de school wil juist selecteren", "disagree"),
+        # ... but a pointing "dat" keeps the cue: "willen met dat geld iets anders"
+        (V, "de raad is het eens, maar de bewoners willen met dat plein iets heel anders", "disagree"),
+        # a bare "nee" after "maar" denies what came before; the claim after it decides
+        (K, "Je zou denken dat niemand het weet, maar nee: we weten precies wat werkt", "certain"),
+        # "Nee, daar twijfelt niemand aan": the "nee" goes with the denial
+        (V, "Nee, daar twijfelt niemand aan. Iedereen wil dat de wachtlijst korter wordt.", "agree"),
+        # a year named is a time before now
+        (V, "In 2019 waren we het nog eens. Nu niet meer, sinds de bezuinigingen.", "disagree"),
+        # a different story; a gut feeling
+        (V, "De wethouder zegt dat we hetzelfde willen, maar in de wijk hoor je een ander verhaal", "disagree"),
+        (K, "We denken te weten wat werkt, maar eerlijk gezegd is het vooral onderbuikgevoel", "uncertain"),
+        # a few doubts weigh less: with "grotendeels wel" before them, no pole is recorded
+        (K, "Grotendeels wel. Er zijn een paar twijfels maar de basis staat", "unclear"),
+    ],
+)
+def test_answers_read_in_the_seventh_session_of_2026_12_07(kb, axis, text, expected):
+    assert read(kb, axis, text) == expected
+
+
+def test_a_negation_far_before_en_does_not_reach_a_clause_with_its_own_verb(kb):
+    text = "De wijkteams kunnen de vraag niet meer aan en de raad is verdeeld over de eigen bijdrage."
+    assert {k: v.value for k, v in axis_reader(kb).infer_axes(text).items()} == {"value_consensus": "disagree"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Steeds meer statushouders vinden geen werk onder de Participatiewet en niemand weet wat helpt. Wat moeten we doen?",
+        "In de Participatiewet zitten te weinig prikkels om te gaan werken, wat moeten we daarmee?",
+        "De raad wil de bijstand strenger, het wijkteam wil juist ruimte. Vraag aan Taai: hoe verder?",
+        "Elk jaar schrijven we een nieuw plan tegen armoede en niemand weet wat het vorige opleverde. Wat nu?",
+        "De bibliotheek in het dorp gaat dicht en de bus rijdt er niet meer. Wat doen we?",
+    ],
+)
+def test_a_story_with_an_open_closing_question_is_a_problem_to_type(kb, text):
+    assert route(kb, text, "describe_problem", 0.6, Turn()).intent == "describe_problem"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        # the closing asks about what the story names: a question
+        ("De raad twijfelt over de aanvraag onder het uitdaagrecht, hoe gaat dat verder?", "ask_route_info"),
+        ("We willen een experiment opzetten. Wat moeten we doen?", "ask_plan"),
+        ("We zetten ervaringsdeskundigen in als maatje, wat moet ik daarover weten?", "ask_concept"),
+    ],
+)
+def test_a_closing_question_about_what_is_named_stays_a_question(kb, text, intent):
+    assert route(kb, text, "describe_problem", 0.6, Turn()).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text, intent, entities",
+    [
+        ("onze pilot loopt goed, hoe schaal je zoiets op", "ask_concept", {"concept": "term:opschalen"}),
+        (
+            "we hebben alleen verhalen van deelnemers, telt dat als bewijs",
+            "ask_concept",
+            {"concept": "term:bewijsniveaus"},
+        ),
+        (
+            "staan er in de onderwijswetten ook experimenteerartikelen",
+            "ask_route_info",
+            {"route": "sector_experiment_clauses"},
+        ),
+        (
+            "Mag de gemeente voor een proef van de bijstandsregels afwijken, is daar een artikel voor?",
+            "ask_experiment",
+            {},
+        ),
+    ],
+)
+def test_questions_from_the_seventh_session_of_2026_12_07(kb, text, intent, entities):
+    asked = question_reader(kb).read(text)
+    assert asked is not None and (asked.intent, asked.entities) == (intent, entities)
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("hoi, ik ben jongerenwerker in Oss", "greet"),
+        ("Kun je vertellen wat je doet en hoe je me kunt helpen?", "ask_capabilities"),
+        ("Help je ook bij beleidsvragen of ben je daar niet voor?", "ask_capabilities"),
+        # an introduction with a problem in it is a description
+        ("Ik ben wijkcoach en de buurt is verdeeld over de nieuwe opvang", "describe_problem"),
+    ],
+)
+def test_who_is_typing_and_what_taai_is_for(kb, text, intent):
+    assert route(kb, text, "nlu_fallback", 0.45, Turn()).intent == intent
