@@ -128,6 +128,10 @@ LAST_SIXTH_SESSION_DEV_PARTS = ("dev65", "dev66")
 # (100 direct questions as people really type them) and dev69 (80 first messages, many a
 # story with a closing question), written at the start of the seventh session of 2026-12-07.
 SEVENTH_SESSION_DEV_PARTS = ("dev67", "dev68", "dev69")
+# dev70 (replies in everyday professional Dutch), dev71 (100 direct questions from the
+# intranet widget) and dev72 (80 first messages typed quickly), written later in that
+# session after the rules from dev67 to dev69.
+LATER_SEVENTH_SESSION_DEV_PARTS = ("dev70", "dev71", "dev72")
 GROUPS = {
     "development": tuple(
         p
@@ -151,6 +155,7 @@ GROUPS = {
         + LATER_SIXTH_SESSION_DEV_PARTS
         + LAST_SIXTH_SESSION_DEV_PARTS
         + SEVENTH_SESSION_DEV_PARTS
+        + LATER_SEVENTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -170,6 +175,7 @@ GROUPS = {
     "development, 2026-12-07 (14)": LATER_SIXTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (15)": LAST_SIXTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (16)": SEVENTH_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (17)": LATER_SEVENTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -221,6 +227,7 @@ AIMS = {
     "development, 2026-12-07 (14)": (0.94, 0, 0.97, 0.98, 0),
     "development, 2026-12-07 (15)": (0.95, 1, 0.97, 0.97, 0),
     "development, 2026-12-07 (16)": (0.96, 1, 0.92, 0.95, 0),
+    "development, 2026-12-07 (17)": (0.97, 1, 0.94, 0.98, 1),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
