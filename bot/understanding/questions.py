@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.core.knowledge import KnowledgeBase
-from bot.understanding.lexicon import Token, join_split_compounds, tokenize
+from bot.understanding.lexicon import Token, finite_verb, join_split_compounds, tokenize
 from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
 from bot.understanding.type_description import type_description_reader
 
@@ -287,6 +287,13 @@ class QuestionReader:
             )
             if at is None or at == 0:
                 continue
+            if (
+                at + 2 < len(tokens)
+                and at + 1 < hit.positions[-1]
+                and finite_verb(tokens[at + 1])
+                and tokens[at + 2].text not in self.clause_subjects
+            ):
+                continue  # "en wat werkt is bekend": a clause that is the subject ("wie zet je" asks)
             before = tokens[max(0, at - 3) : at]
             if tokens[at - 1].text in self.prepositions:
                 continue  # "beperken tot wat wettelijk moet": a relative clause

@@ -142,6 +142,9 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         # "Heb ik recht op huurtoeslag als mijn vriend bij mij komt wonen?": a personal
         # question the model sees as such; a glossary word in it ("recht") is no subject.
         return Routed("out_of_scope", {}, "a personal question")
+    if question and social_reader(kb).asks_about_taai(stripped):
+        # "Waar is Taai eigenlijk voor bedoeld?": the assistant's name, not the type.
+        return Routed("ask_capabilities", {}, "asks what Taai does")
     if question and (
         asks
         and (intent not in SOCIAL or question.request or _names_a_concept(question, intent))
@@ -162,7 +165,7 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         return Routed("ask_capabilities", {}, "asks what Taai does")
     if (
         not turn.has_description
-        and intent in WEAK_OPENINGS
+        and (intent in WEAK_OPENINGS or intent == "describe_problem")
         and not set(situation.signals) & {"problem", "choice", "axis", "personal"}
         and social.introduces(stripped)
         and not question
@@ -297,6 +300,9 @@ class SocialReader:
     user; "wat doe je precies?" asks what Taai can do."""
 
     INTRODUCTION_AT = 3  # an introduction opens the message, after at most a greeting and a comma
+    NAME_WORDS = 5  # "Goedemorgen, Pieter de Vries hier, ...": a name and "hier" within the first words
+    MAX_WORDS = 15  # longer, and the message says more than who is typing
+    GREETING_WORDS = 2  # "goedemorgen!", "hoi daar!": a first sentence this short only greets
 
     def __init__(self, kb: KnowledgeBase) -> None:
         cues = kb.cues["questions"]
@@ -304,13 +310,42 @@ class SocialReader:
         self.introductions = PhraseFinder(
             [compile_phrase(p, "introduction", overrides) for p in cues["introductions"]], max_gap=0
         )
+        self.name_markers = frozenset(cues["introduction_name_markers"])
+        self.more_than_an_introduction = frozenset(cues["more_than_an_introduction"])
+        self.about_taai = PhraseFinder(
+            [compile_phrase(p, "about_taai", overrides) for p in cues["taai_questions"]], max_gap=1
+        )
         self.capabilities = PhraseFinder(
             [compile_phrase(p, "capabilities", overrides) for p in cues["capability_questions"]], max_gap=1
         )
 
     def introduces(self, text: str) -> bool:
-        tokens = [t for t in tokenize(text) if not t.is_punctuation]
-        return any(hit.positions[0] < self.INTRODUCTION_AT for hit in self.introductions.find(tokens))
+        all_tokens = tokenize(text)
+        tokens = [t for t in all_tokens if not t.is_punctuation]
+        if len(tokens) > self.MAX_WORDS or any(t.text in self.more_than_an_introduction for t in tokens):
+            return False  # "Ik ben net begonnen als beleidsmedewerker en ik moet iets met eenzaamheid"
+        sentences = [part.split() for part in re.split(r"[.!?]+", text) if part.split()]
+        if sentences and len(sentences[0]) <= self.GREETING_WORDS:
+            sentences = sentences[1:]  # "moi! Jelle hier, ...": a greeting of its own
+        if len(sentences) > 1:
+            return False  # "Hallo, Karin hier. Bij ons in de wijk is veel eenzaamheid."
+        if any(hit.positions[0] < self.INTRODUCTION_AT for hit in self.introductions.find(tokens)):
+            return True
+        # "moi! Jelle hier, wijkteam winschoten": a name, then "hier", as on the phone.
+        words = 0
+        for index, token in enumerate(all_tokens):
+            if token.is_punctuation:
+                continue
+            words += 1
+            if words > self.NAME_WORDS:
+                return False
+            closes = index + 1 == len(all_tokens) or all_tokens[index + 1].is_punctuation
+            if token.text in self.name_markers and words > 1 and closes:
+                return True
+        return False
+
+    def asks_about_taai(self, text: str) -> bool:
+        return bool(self.about_taai.find([t for t in tokenize(text) if not t.is_punctuation]))
 
     def asks_capabilities(self, text: str) -> bool:
         return bool(self.capabilities.find([t for t in tokenize(text) if not t.is_punctuation]))

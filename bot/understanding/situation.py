@@ -47,6 +47,7 @@ class SituationReader:
         ):
             phrases += [compile_phrase(p, label, overrides) for p in cues[key]]
         self.finder = PhraseFinder(phrases, compounds=True)
+        self.role_heads = tuple(cues["role_heads"])
         self.overrides = overrides
         self.min_words = cues["min_words"]
         self.kb = kb
@@ -58,7 +59,7 @@ class SituationReader:
         tokens = [t for t in tokenize(text, self.overrides) if not t.is_punctuation]
         if len(tokens) < self.min_words:
             return SituationScore(0.0, ("te kort",))
-        hits = self.finder.find(tokens)
+        hits = self._hits(tokens)
         counts: dict[str, int] = {}
         for hit in hits:
             counts[hit.label] = counts.get(hit.label, 0) + 1
@@ -88,7 +89,21 @@ class SituationReader:
         """What a message of any length names: "thuiszitters" names a context, "hittestress
         in versteende wijken" a problem (too short for `score`, which needs `min_words`)."""
         tokens = [t for t in tokenize(text, self.overrides) if not t.is_punctuation]
-        return {hit.label for hit in self.finder.find(tokens)}
+        return {hit.label for hit in self._hits(tokens)}
+
+    def _hits(self, tokens: list) -> list:
+        """ "beleidsadviseur", "schuldhulpmedewerker": a role names who is typing, not a
+        problem, though its first part is a problem word ("beleid")."""
+        return [
+            hit
+            for hit in self.finder.find(tokens)
+            if not (
+                hit.label == "problem"
+                and len(hit.positions) == 1
+                and tokens[hit.positions[0]].text.endswith(self.role_heads)
+                and tokens[hit.positions[0]].text not in self.role_heads
+            )
+        ]
 
 
 @lru_cache(maxsize=4)

@@ -1479,3 +1479,41 @@ def test_questions_from_the_seventh_session_of_2026_12_07(kb, text, intent, enti
 )
 def test_who_is_typing_and_what_taai_is_for(kb, text, intent):
     assert route(kb, text, "nlu_fallback", 0.45, Turn()).intent == intent
+
+
+@pytest.mark.parametrize(
+    "axis, text, expected",
+    [
+        (V, "Er is geen partij die dat doel niet onderschrijft.", "agree"),
+        (V, "De wethouder wil er niks van weten, die wil vooral bezuinigen.", "disagree"),
+        (K, "We hebben het twee keer gedaan en het werkte elke keer.", "certain"),
+        (K, "In de stad werkte het, maar hier hebben we het nooit geprobeerd", "uncertain"),
+    ],
+)
+def test_answers_read_later_in_the_seventh_session_of_2026_12_07(kb, axis, text, expected):
+    assert read(kb, axis, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("Goedemiddag, Sanne Jansen hier, beleidsmedewerker jeugd bij de gemeente Oss.", "greet"),
+        ("hoi! Ahmed hier, wijkteam Noord", "greet"),
+        ("Waar is Taai eigenlijk voor?", "ask_capabilities"),
+        # more than who is typing: the problem is in it
+        ("Hallo, Karin hier. Bij ons in de wijk vereenzamen steeds meer ouderen.", "describe_problem"),
+        ("Ik ben net begonnen als beleidsmedewerker en ik moet iets met eenzaamheid onder ouderen", "describe_problem"),
+    ],
+)
+def test_introductions_and_taai_named_later_in_the_seventh_session(kb, text, intent):
+    assert route(kb, text, "nlu_fallback", 0.45, Turn()).intent == intent
+
+
+def test_a_clause_that_is_the_subject_asks_nothing(kb):
+    text = "De ouders willen hetzelfde en wat werkt is bekend: een vaste begeleider. Alleen regelt niemand het."
+    assert question_reader(kb).read(text) is None
+
+
+def test_whom_to_involve_asked_with_wat_voor_partijen(kb):
+    asked = question_reader(kb).read("wat voor partijen heb ik nodig als het doel vaststaat maar de kennis ontbreekt?")
+    assert asked is not None and asked.intent == "ask_stakeholders"
