@@ -416,6 +416,7 @@ def _check_integrity(kb: KnowledgeBase) -> None:
     for term_id in questions["typology_terms"]:
         _check_refs("cues", "question_signals", term_id, kb.terms, "glossary term")
     _check_refs("cues", "question_signals", questions["ladder_term"], kb.terms, "glossary term")
+    _check_refs("cues", "question_signals", questions["scaling"]["term"], kb.terms, "glossary term")
     for term_id, type_id in questions["term_types"].items():
         _check_refs("cues", "question_signals", term_id, kb.terms, "glossary term")
         _check_refs("cues", "question_signals", type_id, kb.types, "problem type")

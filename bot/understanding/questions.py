@@ -150,6 +150,7 @@ class QuestionReader:
         self.question_words = frozenset(cues["question_words"])
         self.embedding_words = frozenset(cues["embedding_words"])
         self.clause_subjects = frozenset(cues["clause_subjects"])
+        self.inverted_subjects = frozenset(cues["inverted_subjects"])
         self.prepositions = frozenset(cues["prepositions"])
         self.own_markers = frozenset(cues["own_markers"])
         self.experiment_words = frozenset(cues["experiment_words"])
@@ -159,6 +160,9 @@ class QuestionReader:
         self.term_types = dict(cues["term_types"])
         self.typology_terms = frozenset(cues["typology_terms"])
         self.ladder_term = cues["ladder_term"]
+        self.scaling_term = cues["scaling"]["term"]
+        self.scaling_success = PhraseFinder(compiled([(p, "success") for p in cues["scaling"]["success"]]), max_gap=1)
+        self.scaling_spread = PhraseFinder(compiled([(p, "spread") for p in cues["scaling"]["spread"]]), max_gap=1)
         self.addressing = frozenset(cues["addressing"])
         self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
         self.open_closings = PhraseFinder(compiled([(p, "open") for p in cues["open_closings"]]), max_gap=1)
@@ -236,6 +240,7 @@ class QuestionReader:
             or any(hit.label in REQUESTS or hit.label == "naming" for hit in hits)
             or self._asks_midway(tokens, hits)
             or self._asks_after_comma(all_tokens)
+            or self._inverted_question_part(all_tokens)
             or any(
                 len(sentence) > 1
                 and sentence[0].text in self.question_words
@@ -253,6 +258,23 @@ class QuestionReader:
             and last[0].text in self.openers
             and last[0].text not in self.question_words
             and last[1].text in self.clause_subjects
+        )
+
+    def _inverted_question_part(self, all_tokens: list[Token]) -> bool:
+        """ "ons project loopt goed, hoe maken we het groter, naar de hele regio": a part
+        between commas that opens with a question word, a verb and its subject asks."""
+        parts: list[list[Token]] = [[]]
+        for token in all_tokens:
+            if token.is_punctuation:
+                parts.append([])
+            else:
+                parts[-1].append(token)
+        return any(
+            len(part) >= 3
+            and part[0].text in self.question_words
+            and (finite_verb(part[1]) or part[1].lemma.endswith("en") and part[1].text == part[1].lemma)
+            and part[2].text in self.inverted_subjects
+            for part in parts
         )
 
     @staticmethod
@@ -405,6 +427,10 @@ class QuestionReader:
             by_axes = self._type_by_axes(text, loosely="asks_what" in frames and not own)
             if by_axes and not (story and "naming" not in frames):
                 return Question("ask_concept", {"concept": f"type:{by_axes}"})
+        if not subjects and self._asks_to_scale(text):
+            # "Onze pilot in één dorp loopt heel goed, hoe krijgen we dit in alle dorpen?":
+            # something that works, and how to bring it further.
+            return Question("ask_concept", {"concept": f"term:{self.scaling_term}"})
         # "Kun je uitleggen hoe ...?" asks, whatever else the message reads like.
         # So does a message that opens with a question word: "hoe laat ik zien dat mijn
         # aanpak werkt? de raad wil bewijs ..." asks first and tells why after.
@@ -458,6 +484,10 @@ class QuestionReader:
             if closest:
                 return Question("ask_concept", {"concept": CHOICE + ",".join(f"term:{t}" for t in closest)})
         return None
+
+    def _asks_to_scale(self, text: str) -> bool:
+        tokens = self._tokens(text)
+        return bool(self.scaling_success.find(tokens)) and bool(self.scaling_spread.find(tokens))
 
     def names_an_experiment(self, text: str) -> bool:
         tokens = self._tokens(text)

@@ -1517,3 +1517,20 @@ def test_a_clause_that_is_the_subject_asks_nothing(kb):
 def test_whom_to_involve_asked_with_wat_voor_partijen(kb):
     asked = question_reader(kb).read("wat voor partijen heb ik nodig als het doel vaststaat maar de kennis ontbreekt?")
     assert asked is not None and asked.intent == "ask_stakeholders"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ons project loopt goed, hoe maken we het groter, naar de hele regio",
+        "Onze proef in Kampen werkt goed, hoe krijgen we dat in alle wijken?",
+        "De pilot met het buurtteam is geslaagd. Hoe zorgen we dat het in de hele gemeente komt?",
+    ],
+)
+def test_something_that_works_and_how_to_bring_it_further_is_about_scaling_up(kb, text):
+    asked = question_reader(kb).read(text)
+    assert asked is not None and asked.entities == {"concept": "term:opschalen"}
+
+
+def test_a_comma_part_with_a_question_word_and_no_inverted_subject_asks_nothing(kb):
+    assert question_reader(kb).read("De raad is, wat mij betreft, verdeeld over de opvang") is None
