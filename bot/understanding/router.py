@@ -297,7 +297,7 @@ def thanks_reader(kb: KnowledgeBase) -> ThanksReader:
 
 class SocialReader:
     """Turns about the conversation itself: "ik ben jongerenwerker in ..." introduces the
-    user; "wat doe je precies?" asks what Taai can do."""
+    user; "ben je daar voor?" asks what Taai can do."""
 
     INTRODUCTION_AT = 3  # an introduction opens the message, after at most a greeting and a comma
     NAME_WORDS = 5  # "Goedemorgen, Pieter de Vries hier, ...": a name and "hier" within the first words

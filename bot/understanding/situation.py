@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from bot.core.knowledge import KnowledgeBase
 from bot.understanding.axes import axis_reader
-from bot.understanding.lexicon import tokenize
-from bot.understanding.phrases import PhraseFinder, compile_phrase
+from bot.understanding.lexicon import Token, tokenize
+from bot.understanding.phrases import Hit, PhraseFinder, compile_phrase
 
 # Tuning values, measured with `make eval-understanding` on the development corpus.
 THRESHOLD = 2.0
@@ -91,7 +91,7 @@ class SituationReader:
         tokens = [t for t in tokenize(text, self.overrides) if not t.is_punctuation]
         return {hit.label for hit in self._hits(tokens)}
 
-    def _hits(self, tokens: list) -> list:
+    def _hits(self, tokens: list[Token]) -> list[Hit[str]]:
         """ "beleidsadviseur", "schuldhulpmedewerker": a role names who is typing, not a
         problem, though its first part is a problem word ("beleid")."""
         return [
