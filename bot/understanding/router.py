@@ -26,7 +26,7 @@ from typing import Iterable
 
 from bot.core.knowledge import KnowledgeBase
 from bot.understanding.axes import AXES, axis_reader
-from bot.understanding.lexicon import tokenize
+from bot.understanding.lexicon import Token, tokenize
 from bot.understanding.phrases import PhraseFinder, compile_phrase
 from bot.understanding.questions import CHOICE, Question, question_reader
 from bot.understanding.situation import situation_reader
@@ -169,7 +169,6 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         and not set(situation.signals) & {"problem", "choice", "axis", "personal"}
         and social.introduces(stripped)
         and not question
-        and not axis_reader(kb).infer_axes(stripped)
     ):
         # "hallo, ik ben coördinator van een wijkteam in Harderwijk": who is typing, not
         # yet what about; greeted, Taai asks for the problem.
@@ -319,9 +318,13 @@ class SocialReader:
             [compile_phrase(p, "capabilities", overrides) for p in cues["capability_questions"]], max_gap=1
         )
 
+    @staticmethod
+    def _words(tokens: list[Token]) -> list[Token]:
+        return [t for t in tokens if not t.is_punctuation]
+
     def introduces(self, text: str) -> bool:
         all_tokens = tokenize(text)
-        tokens = [t for t in all_tokens if not t.is_punctuation]
+        tokens = self._words(all_tokens)
         if len(tokens) > self.MAX_WORDS or any(t.text in self.more_than_an_introduction for t in tokens):
             return False  # "Ik ben net begonnen als beleidsmedewerker en ik moet iets met eenzaamheid"
         sentences = [part.split() for part in re.split(r"[.!?]+", text) if part.split()]
@@ -345,10 +348,10 @@ class SocialReader:
         return False
 
     def asks_about_taai(self, text: str) -> bool:
-        return bool(self.about_taai.find([t for t in tokenize(text) if not t.is_punctuation]))
+        return bool(self.about_taai.find(self._words(tokenize(text))))
 
     def asks_capabilities(self, text: str) -> bool:
-        return bool(self.capabilities.find([t for t in tokenize(text) if not t.is_punctuation]))
+        return bool(self.capabilities.find(self._words(tokenize(text))))
 
 
 @lru_cache(maxsize=4)
