@@ -64,6 +64,9 @@ LATER_SIXTH_SESSION_HELD_OUT = ("heldout14",)
 # heldout15 (author CD), written at the start of the seventh session of 2026-12-07 and
 # measured before that session's rules.
 SEVENTH_SESSION_HELD_OUT = ("heldout15",)
+# heldout16 (author CK), written at the start of the eighth session of 2026-12-07 and
+# measured before that session's rules.
+EIGHTH_SESSION_HELD_OUT = ("heldout16",)
 # dev25 and dev26 were read for their errors in the night session of 2026-12-06; their
 # direct questions (most without the concept's name) are still below the aim, so they have
 # their own floors.
@@ -132,6 +135,10 @@ SEVENTH_SESSION_DEV_PARTS = ("dev67", "dev68", "dev69")
 # intranet widget) and dev72 (80 first messages typed quickly), written later in that
 # session after the rules from dev67 to dev69.
 LATER_SEVENTH_SESSION_DEV_PARTS = ("dev70", "dev71", "dev72")
+# dev73 (replies with quantities, time, others' view first, understatement), dev74 (100
+# direct questions in the user's own words, types described by their features) and dev75
+# (80 first messages of every form), written at the start of the eighth session of 2026-12-07.
+EIGHTH_SESSION_DEV_PARTS = ("dev73", "dev74", "dev75")
 GROUPS = {
     "development": tuple(
         p
@@ -156,6 +163,7 @@ GROUPS = {
         + LAST_SIXTH_SESSION_DEV_PARTS
         + SEVENTH_SESSION_DEV_PARTS
         + LATER_SEVENTH_SESSION_DEV_PARTS
+        + EIGHTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -176,6 +184,7 @@ GROUPS = {
     "development, 2026-12-07 (15)": LAST_SIXTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (16)": SEVENTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (17)": LATER_SEVENTH_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (18)": EIGHTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -191,6 +200,7 @@ GROUPS = {
         + SIXTH_SESSION_HELD_OUT
         + LATER_SIXTH_SESSION_HELD_OUT
         + SEVENTH_SESSION_HELD_OUT
+        + EIGHTH_SESSION_HELD_OUT
     ),
     "held-out, written last": NEWEST_HELD_OUT,
     "held-out, latest": LATEST_HELD_OUT,
@@ -203,6 +213,7 @@ GROUPS = {
     "held-out, 2026-12-07 (6)": SIXTH_SESSION_HELD_OUT,
     "held-out, 2026-12-07 (7)": LATER_SIXTH_SESSION_HELD_OUT,
     "held-out, 2026-12-07 (8)": SEVENTH_SESSION_HELD_OUT,
+    "held-out, 2026-12-07 (9)": EIGHTH_SESSION_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
@@ -228,6 +239,7 @@ AIMS = {
     "development, 2026-12-07 (15)": (0.95, 1, 0.97, 0.97, 0),
     "development, 2026-12-07 (16)": (0.97, 1, 0.92, 0.95, 0),
     "development, 2026-12-07 (17)": (0.98, 1, 0.98, 0.98, 1),
+    "development, 2026-12-07 (18)": (0.93, 1, 0.90, 0.88, 1),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
@@ -240,6 +252,7 @@ AIMS = {
     "held-out, 2026-12-07 (6)": (0.93, 4, 0.97, 0.93, 0),
     "held-out, 2026-12-07 (7)": (0.98, 0, 0.97, 0.97, 1),
     "held-out, 2026-12-07 (8)": (0.96, 2, 0.97, 0.97, 0),
+    "held-out, 2026-12-07 (9)": (0.98, 0, 0.97, 0.97, 0),
 }
 
 
