@@ -75,6 +75,7 @@ SELF_ANSWER_WORDS = 3  # "Weinig." / "Geen idee eigenlijk." after the user's own
 OPENING_ANSWER_WORDS = 2  # "Nee hoor," as a clause of its own at the start of a reply
 ANSWER_FACTOR = 0.8  # a short answer weighs a little less than a cue of its own
 WISHFUL = "<wishful>"
+INTERJECTION_WORDS = 1  # "hahaha", "pff": a clause this short before "was het maar zo" says nothing
 MILD = "mild"  # a negator phrase that negates a cue but is no "nee" of its own
 GENERIC_MAX_WORDS = 6  # "geen twijfel over" answers; "dan hoor je zekerheid en een fijne werkplek" does not
 # From here the answer model's reading counts: leaving one author of the examples out at a
@@ -135,6 +136,7 @@ class Reading:
     last_topics: set[str] = field(default_factory=set)
     answer: bool = True  # a reply to a question (questions back count for nothing)
     torn: bool = False  # a clause said yes and no at once ("ja nee"): the user is of two minds
+    conceded_dont_know: list[str] = field(default_factory=list)  # "..., al weet ik het niet zeker"
 
 
 @dataclass(frozen=True)
@@ -284,6 +286,7 @@ class AxisReader:
             compile_phrase(p, "rhetorical denial", self.overrides, max_gap=0) for p in lexicon["rhetorical_denials"]
         )
         self.generic = frozenset(lexicon["generic_certainty"])
+        self.denied_doubts = frozenset(lexicon["denied_doubts"])
         self.echo_rejections = tuple(" ".join(t.text for t in tokenize(r)) for r in lexicon["echo_rejections"])
         self.topics = {
             group: PhraseFinder(compile_phrase(p, group, self.overrides) for p in words)
@@ -459,6 +462,10 @@ class AxisReader:
         self._elsewhere(reading)
         self._set_apart(reading)
         self._opposed_parties(reading)
+        if not reading.answers and not reading.axis:
+            # "Ik denk het wel, al weet ik het niet zeker": a doubt conceded beside an answer
+            # hedges it; alone ("al weet ik het niet zeker") it is a don't-know.
+            reading.dont_know.extend(reading.conceded_dont_know)
         if clauses and clauses[-1].echo:
             # "Hoe bedoel je, zekerheid?": an echo nobody answered is no claim.
             last = len(reading.clauses) - 1
@@ -696,6 +703,7 @@ class AxisReader:
                 not self._negated_dont_know(hit, tokens)
                 and not self._said_claim(hit, tokens)
                 and not self._across_that(hit, tokens)
+                and not self._denied_doubt(hit, tokens)
             ),
         )
         kinds = {hit.label.kind for hit in hits}
@@ -790,14 +798,25 @@ class AxisReader:
         if "blocker" in kinds:
             # "ik weet niet of iedereen het eens is": the rest is not a claim.
             source = next(h.phrase.source for h in hits if h.label.kind == "blocker")
+            if clause.conceded:
+                reading.conceded_dont_know.append(source)  # "..., al weet ik niet zeker of ..."
+                reading.clauses.append(clause)
+                return []
             reading.dont_know.append(source)
             if self._topics(tokens) & {"means", "evidence"} or any(t.lemma in self.working for t in tokens):
                 # "we hebben geen idee of de aanpak werkt", not "we twijfelen of we het moeten doen"
                 self._group_does_not_know(tokens, source, clause.weight, len(reading.clauses), reading)
             reading.clauses.append(clause)
             return []
-        if tokens[0].text == WISHFUL and not reading.clauses and reading.answer:
-            # "Was het maar zo! ...": opening a reply, it says no to the question.
+        if (
+            tokens[0].text == WISHFUL
+            and reading.answer
+            and not reading.axis
+            and not reading.answers
+            and all(len(c.tokens) <= INTERJECTION_WORDS for c in reading.clauses)
+        ):
+            # "Was het maar zo! ...", "hahaha was dat maar zo": opening a reply, after at most
+            # an interjection, it says no to the question.
             reading.answers.append(Evidence(None, "no", clause.weight, "was het maar zo", clause=0))
             reading.clauses.append(clause)
             return []
@@ -920,6 +939,8 @@ class AxisReader:
             and len(tokens) <= ELLIPSIS_MAX_WORDS
             and (topics or closing_denial or denied_after_contrast)
             and not any(t.text in self.own_claim_verbs for t in tokens)
+            # "en onderzoek is er nauwelijks": a subject and a verb of its own, no ellipsis
+            and not (len(tokens) > 2 and tokens[0].text == "en" and tokens[2].text in self.clause_words.and_after_verbs)
             and not negator_subject
         ):
             # Ellipsis: "we zijn het eens over de aanpak, alleen niet over waarom":
@@ -994,7 +1015,9 @@ class AxisReader:
                 )
             )
         for hit in hits:
-            if hit.label.kind == "dont_know":
+            if hit.label.kind == "dont_know" and clause.conceded:
+                reading.conceded_dont_know.append(hit.phrase.source)  # weighed once the message is read
+            elif hit.label.kind == "dont_know":
                 reading.dont_know.append(hit.phrase.source)
                 self._group_does_not_know(tokens, hit.phrase.source, weight, index, reading)
         # Short answers count at the start or end of a clause, or in a short one: "wel" in
@@ -1129,6 +1152,16 @@ class AxisReader:
             bool(words & self.first_person)
             and not words & self.collective
             and any(tokens[p].text in self.knowing or tokens[p].lemma in self.knowing for p in hit.positions)
+        )
+
+    def _denied_doubt(self, hit: Hit[Label], tokens: list[Token]) -> bool:
+        """ "geen enkele onderzoeker die nog twijfelt of het werkt": nobody doubts, so the
+        "twijfelt of" blocks no claim; the doubt cue is then read with its negator."""
+        first = hit.positions[0]
+        return (
+            hit.label.kind == "blocker"
+            and tokens[first].lemma in self.denied_doubts
+            and any(tokens[i].text in self.negators for i in range(max(0, first - NEGATION_REACH), first))
         )
 
     def _said_claim(self, hit: Hit[Label], tokens: list[Token]) -> bool:

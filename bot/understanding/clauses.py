@@ -36,6 +36,7 @@ class Clause:
     contrast: bool = False  # opens with a contrast word
     echo: bool = False  # a word or two with a question mark: "Eens?" (what follows answers it)
     ends_with_question: bool = False
+    conceded: bool = False  # opens with "hoewel", "al ...": it concedes, the rest of the sentence holds
     ended_by: str = ""  # the punctuation that closed it ("" for a clause break word)
     # "Wat weten we over wat werkt? Weinig.": the user's own question, answered by the
     # short clause after it ("low" denies what it asks, "high" affirms it) ...
@@ -99,6 +100,20 @@ def _own_verb_follows(tokens: Sequence[Token], index: int, words: ClauseWords) -
     )
 
 
+def _bare_subject_claim(current: Sequence[Token], tokens: Sequence[Token], index: int, words: ClauseWords) -> bool:
+    """ "daar wordt heel verschillend over gedacht en onderzoek is er nauwelijks": after a
+    clause with its own verb, "en", one noun and a verb open a new claim, so the negator at
+    its end does not reach back to the cue before the "en"."""
+    if index + 2 >= len(tokens) or tokens[index + 1].is_punctuation:
+        return False
+    subject = tokens[index + 1].text
+    return (
+        tokens[index + 2].text in words.and_after_verbs
+        and subject not in words.and_after_verbs | words.subordinators | words.and_before  # "en die is ..."
+        and any(t.text in words.and_after_verbs or finite_verb(t) for t in current)
+    )
+
+
 def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
     clauses: list[Clause] = []
     current: list[Token] = []
@@ -135,6 +150,7 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
                     and _own_verb_follows(tokens, index, words)
                     or second in words.and_inverted
                     and following not in words.and_after_next
+                    or _bare_subject_claim(current, tokens, index, words)
                 )
                 and len(current) >= MIN_CLAUSE_BEFORE_AND
             )
@@ -183,6 +199,7 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
             or tuple(clause.words[:2]) in words.concessive_openings
         ):
             clause.weight *= CONCESSIVE_WEIGHT
+            clause.conceded = True
         if clause.words[-1] in words.tag_questions:
             pass  # "iedereen wil dat toch?" is a claim
         elif ended_by[index] == "?" and first in words.question_openers:

@@ -1534,3 +1534,37 @@ def test_something_that_works_and_how_to_bring_it_further_is_about_scaling_up(kb
 
 def test_a_comma_part_with_a_question_word_and_no_inverted_subject_asks_nothing(kb):
     assert question_reader(kb).read("De raad is, wat mij betreft, verdeeld over de opvang") is None
+
+
+@pytest.mark.parametrize(
+    "axis, text, expected",
+    [
+        # "en", one noun and a verb open a claim of their own: the negator at its end does
+        # not reach back to the cue before the "en" (that reading was the opposite pole)
+        (K, "nee, de meningen lopen heel verschillend uiteen en bewijs is er amper", "uncertain"),
+        (K, "het onderzoek is heel verschillend en kennis is er nauwelijks", "uncertain"),
+        # not knowing, said of the speaker alone
+        (K, "Ik ken de cijfers van vorig jaar niet.", "dont_know"),
+        (K, "Geen idee, dat overzie ik niet vanaf mijn plek.", "dont_know"),
+        (K, "Wij kennen de oorzaak niet.", "uncertain"),
+        # a doubt conceded beside an answer hedges it; alone it is a don't-know
+        (V, "Volgens mij wel, al weet ik het niet helemaal zeker.", "agree"),
+        (V, "Al weet ik het niet zeker, ik denk het wel.", "agree"),
+        (V, "al weet ik het niet zeker", "dont_know"),
+        # idioms of (dis)agreement
+        (V, "Tussen de huurders en de verhuurder is het bepaald geen koek en ei.", "disagree"),
+        (V, "De twee wijkraden liggen al maanden met elkaar overhoop.", "disagree"),
+        (V, "Het blijft welles-nietes tussen de fracties.", "disagree"),
+        (V, "Eén partij deelt het doel, maar de rest zit er totaal anders in.", "disagree"),
+        (V, "Grotendeels wel, alleen de corporatie zit er iets anders in.", "agree"),
+        (K, "Daar kun je donder op zeggen, dit werkt.", "certain"),
+        # "was het maar zo" after a laugh still says no
+        (K, "haha was het maar zo", "uncertain"),
+        # nobody doubts
+        (K, "Er is geen enkele deskundige die nog twijfelt of dit helpt.", "certain"),
+        (K, "Ik twijfel of dit helpt.", "dont_know"),
+        (K, "Dat hebben we hier nog nooit gedaan.", "uncertain"),
+    ],
+)
+def test_answers_read_in_the_eighth_session_of_2026_12_07(kb, axis, text, expected):
+    assert read(kb, axis, text) == expected
