@@ -151,6 +151,8 @@ class QuestionReader:
         self.embedding_words = frozenset(cues["embedding_words"])
         self.clause_subjects = frozenset(cues["clause_subjects"])
         self.inverted_subjects = frozenset(cues["inverted_subjects"])
+        self.inverted_question_words = self.question_words | frozenset(cues["inverted_question_words"])
+        self.alternative_markers = frozenset(cues["alternative_markers"])
         self.prepositions = frozenset(cues["prepositions"])
         self.own_markers = frozenset(cues["own_markers"])
         self.experiment_words = frozenset(cues["experiment_words"])
@@ -166,6 +168,7 @@ class QuestionReader:
         self.addressing = frozenset(cues["addressing"])
         self.in_the_way = PhraseFinder(compiled([(p, "in_the_way") for p in cues["in_the_way"]]), max_gap=1)
         self.open_closings = PhraseFinder(compiled([(p, "open") for p in cues["open_closings"]]), max_gap=1)
+        self.closing_leads = frozenset(cues["closing_leads"])
         # The rungs of the participation ladders, one word each ("informeren", "meebeslissen"):
         # a question that sets two of them side by side asks about the ladder itself.
         self.rungs = frozenset(
@@ -241,6 +244,7 @@ class QuestionReader:
             or self._asks_midway(tokens, hits)
             or self._asks_after_comma(all_tokens)
             or self._inverted_question_part(all_tokens)
+            or self._offers_an_alternative(tokens)
             or any(
                 len(sentence) > 1
                 and sentence[0].text in self.question_words
@@ -252,12 +256,15 @@ class QuestionReader:
     def _asks_after_comma(self, all_tokens: list[Token]) -> bool:
         """ "gestructureerd probleem, moet ik dan nog wel mensen betrekken": a last clause
         that opens with a verb and then its subject asks, without a question mark."""
-        last = self._last_clause(all_tokens)
-        return (
+        sentences = self._sentences(all_tokens)
+        # ... and so does a later sentence: "... als experiment. kan dat wettelijk"
+        lasts = [self._last_clause(all_tokens)] + ([sentences[-1]] if len(sentences) > 1 else [])
+        return any(
             len(last) >= 2  # ("..., mag dat")
             and last[0].text in self.openers
             and last[0].text not in self.question_words
             and last[1].text in self.clause_subjects
+            for last in lasts
         )
 
     def _inverted_question_part(self, all_tokens: list[Token]) -> bool:
@@ -274,7 +281,27 @@ class QuestionReader:
             and part[0].text in self.question_words
             and (finite_verb(part[1]) or part[1].lemma.endswith("en") and part[1].text == part[1].lemma)
             and part[2].text in self.inverted_subjects
+            or self._opens_inverted(part)
             for part in parts
+        )
+
+    def _offers_an_alternative(self, tokens: list[Token]) -> bool:
+        """ "is informeren dan genoeg of moeten ze meepraten": "of" and at once a verb."""
+        return any(
+            token.text in self.alternative_markers
+            and (following.text in self.openers - self.question_words or finite_verb(following))
+            for token, following in zip(tokens, tokens[1:], strict=False)
+        )
+
+    def _opens_inverted(self, part: list[Token]) -> bool:
+        """ "wanneer mag je zeggen dat iets werkt", "met wie begin ik dan", "hoe gebruik ik
+        dat": a question word (also after a preposition), one word (the verb), then "je",
+        "ik" or "we" ("hoe we dat doen" and "met wat we hebben" tell)."""
+        start = 1 if part and part[0].text in self.prepositions else 0
+        return (
+            len(part) >= start + 3
+            and part[start].text in self.inverted_question_words
+            and part[start + 2].text in self.inverted_subjects
         )
 
     @staticmethod
@@ -501,13 +528,18 @@ class QuestionReader:
         sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
         for mark in (":", ","):
             # "In de Participatiewet zitten te weinig prikkels, wat moeten we daarmee?",
-            # "... Vraag aan Taai: hoe verder?"
-            if mark in sentences[-1] and (mark == ":" or len(sentences) == 1):
+            # "... Vraag aan Taai: hoe verder?", "... Met de Omgevingswet zouden we het samen
+            # doen, maar wie heeft er nou gelijk?"
+            if mark in sentences[-1] and (
+                mark == ":" or len(sentences) == 1 or self._opens_open_closing(sentences[-1].rsplit(mark, 1)[1])
+            ):
                 sentences = [*sentences[:-1], *sentences[-1].rsplit(mark, 1)]
                 break
         if len(sentences) < 2 or not sentences[-1].rstrip().endswith("?"):
             return None
         last = self._tokens(sentences[-1])
+        if last and last[0].text in self.closing_leads:
+            last = last[1:]
         opening = self.open_closings.find(last)
         if not opening or opening[0].positions[0] != 0:
             return None
@@ -515,6 +547,12 @@ class QuestionReader:
         if self.subjects_in(sentences[-1]) or words & (self.experiment_words | self.permission_words):
             return None
         return " ".join(sentences[:-1])
+
+    def _opens_open_closing(self, part: str) -> bool:
+        tokens = self._tokens(part)
+        if tokens and tokens[0].text in self.closing_leads:
+            tokens = tokens[1:]
+        return any(hit.positions[0] == 0 for hit in self.open_closings.find(tokens))
 
     def type_named(self, text: str) -> str | None:
         """The problem type a question about whom to involve is about, if it names one."""

@@ -33,6 +33,7 @@ from bot.understanding.situation import situation_reader
 
 # Intents the rules never override: commands and the service's own markers.
 FIXED = frozenset({"too_long", "forget_conversation", "ask_forget", "start_over"})
+PRIVACY_QUESTION = "ask_forget"  # what happens to the conversation; a sure model reading stands
 # Social intents the model knows well; a long description that opens with "hoi" is still a description.
 SOCIAL = frozenset({"greet", "goodbye", "thank", "bot_challenge", "ask_capabilities", "start_demo", "start_quiz"})
 # Intents that lead nowhere useful before a problem is described.
@@ -91,6 +92,14 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
             return Routed(asked.intent, asked.entities, "direct question, no restart")
         if asked is None and situation_reader(kb).score(stripped).describes:
             return Routed("describe_problem", {}, "describes a situation, no restart")
+    if intent == PRIVACY_QUESTION and confidence < CONFIDENT and not turn.active_form:
+        # "dat kader met eenvoudig, gecompliceerd, complex en chaotisch, hoe gebruik ik dat
+        # naast jullie indeling": "gebruik" and "jullie" sound like a question about the
+        # user's data, but a concept is named and asked about.
+        asked = question_reader(kb).read(stripped)
+        concept = asked.entities.get("concept", "") if asked else ""
+        if asked and asked.asked and asked.intent == "ask_concept" and concept and not concept.startswith(CHOICE):
+            return Routed(asked.intent, asked.entities, "asks about a concept, not about the data")
     if not stripped or stripped.startswith("/") or intent in FIXED or turn.trainer_mode:
         return Routed(intent)
     question = question_reader(kb).read(stripped)
@@ -160,8 +169,15 @@ def route(kb: KnowledgeBase, text: str, intent: str | None, confidence: float, t
         return Routed("thank", {}, "thanks")
     situation = situation_reader(kb).score(stripped)
     social = social_reader(kb)
-    if intent in WEAK_OPENINGS and not situation.describes and social.asks_capabilities(stripped):
-        # "Kun je uitleggen wat je doet en hoe je me kunt helpen bij een beleidsprobleem?"
+    if social.asks_capabilities(stripped) and (
+        intent in WEAK_OPENINGS
+        and not situation.describes
+        or (intent in WEAK_OPENINGS | {"describe_problem"} or confidence < CONFIDENT)
+        and not set(situation.signals) & {"problem", "choice", "axis", "personal"}
+    ):
+        # "Kun je uitleggen wat je doet en hoe je me kunt helpen bij een beleidsprobleem?",
+        # "Ik ben net begonnen bij de gemeente en moest deze chat proberen. Waar kun je me
+        # mee helpen?": who is typing and why, no problem yet.
         return Routed("ask_capabilities", {}, "asks what Taai does")
     if (
         not turn.has_description

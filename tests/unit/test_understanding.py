@@ -1128,7 +1128,9 @@ def test_a_topic_after_a_description_is_not_a_new_problem(kb):
 
 
 def test_router_reads_the_type_named_in_a_whom_question_the_model_recognised(kb):
-    text = "bij een taai vraagstuk is coproduceren dan genoeg of moeten bewoners meebeslissen"
+    # Typed like a note, nothing in it asks ("..., of moeten bewoners meebeslissen" would:
+    # the question reader then answers it as a direct question).
+    text = "bij een taai vraagstuk coproduceren of toch meebeslissen"
     routed = route(kb, text, "ask_stakeholders", 0.9, Turn())
     assert routed == Routed("ask_stakeholders", {"named_type": "unstructured"}, "the type named")
 
@@ -1568,3 +1570,73 @@ def test_a_comma_part_with_a_question_word_and_no_inverted_subject_asks_nothing(
 )
 def test_answers_read_in_the_eighth_session_of_2026_12_07(kb, axis, text, expected):
     assert read(kb, axis, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, intent, entities",
+    [
+        # a type told by its axes, then whom to involve, asked without a question mark
+        (
+            "de doelen zijn helder maar wat werkt weet niemand, wat voor mensen haal ik dan binnen",
+            "ask_stakeholders",
+            {"named_type": "moderately_structured_knowledge_uncertain"},
+        ),
+        (
+            "we zijn het oneens en niemand weet wat werkt. met wie begin ik dan",
+            "ask_stakeholders",
+            {"named_type": "unstructured"},
+        ),
+        # an alternative offered with "of" and a verb asks
+        (
+            "bij een taai vraagstuk, moeten bewoners dan mee beslissen of gaat dat te ver",
+            "ask_stakeholders",
+            {"named_type": "unstructured"},
+        ),
+        # "wanneer" with a verb and "je" asks
+        ("wanneer mag je zeggen dat een aanpak bewezen effectief is", "ask_concept", {"concept": "term:bewijsniveaus"}),
+        # a later sentence that opens with a verb and "dat" asks
+        ("we willen in de bijstand een proef met minder regels. kan dat wettelijk", "ask_experiment", {}),
+        ("kun je een draaiboek maken voor onze proef", "ask_plan", {}),
+    ],
+)
+def test_questions_from_the_eighth_session_of_2026_12_07(kb, text, intent, entities):
+    asked = question_reader(kb).read(text)
+    assert asked is not None and (asked.intent, asked.entities) == (intent, entities)
+
+
+@pytest.mark.parametrize(
+    "text, model_intent, confidence, intent",
+    [
+        # a story whose closing question follows a comma and "maar" is a problem to type
+        (
+            "Bewoners willen groen, de ontwikkelaar wil bouwen. De Omgevingswet zegt samen doen, maar wie heeft er gelijk?",
+            "ask_route_info",
+            0.6,
+            "describe_problem",
+        ),
+        (
+            "Onze wachtlijst voor schuldhulp groeit en niemand weet waarom. Hebben jullie een idee?",
+            "ask_concept",
+            0.6,
+            "describe_problem",
+        ),
+        # a short statement of a problem
+        ("De kosten voor beschermd wonen lopen uit de hand", "inform_axis", 0.66, "describe_problem"),
+        # a case to go through together, and a new colleague asking what Taai can do
+        ("Hallo, ik heb een casus die ik graag met je wil doorlopen.", "greet", 0.7, "start_diagnosis"),
+        (
+            "Ik werk sinds kort bij de gemeente en een collega raadde deze chat aan. Waar kun je me mee helpen?",
+            "ask_plan",
+            0.55,
+            "ask_capabilities",
+        ),
+        # a personal question about one's own job
+        ("hoeveel verlofuren heb ik als ik 24 uur werk?", "out_of_scope", 0.99, "out_of_scope"),
+        # an unsure model reading of the privacy question yields to a concept named and asked about
+        ("dat model van Snowden, hoe gebruik ik dat naast jullie indeling", "ask_forget", 0.54, "ask_concept"),
+        # a sure one stands
+        ("wat doen jullie met wat ik hier typ?", "ask_forget", 0.95, "ask_forget"),
+    ],
+)
+def test_first_messages_from_the_eighth_session_of_2026_12_07(kb, text, model_intent, confidence, intent):
+    assert route(kb, text, model_intent, confidence, Turn()).intent == intent
