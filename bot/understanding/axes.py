@@ -287,6 +287,7 @@ class AxisReader:
         )
         self.generic = frozenset(lexicon["generic_certainty"])
         self.denied_doubts = frozenset(lexicon["denied_doubts"])
+        self.negating_conjunctions = frozenset(lexicon["negating_conjunctions"])
         self.echo_rejections = tuple(" ".join(t.text for t in tokenize(r)) for r in lexicon["echo_rejections"])
         self.topics = {
             group: PhraseFinder(compile_phrase(p, group, self.overrides) for p in words)
@@ -863,6 +864,9 @@ class AxisReader:
             and i + 1 < len(tokens)
             and tokens[i + 1].text in self.negators
         ]  # ("... met twee verklaringen en geen onderzoek": a conjunct with its own negation)
+        clause_negators = frozenset(
+            i for i in negator_positions if tokens[i].text in self.negating_conjunctions and i + 1 in subordinate
+        )  # "zonder dat ...": a negation of the clause it opens
         hedged = "hedge" in kinds
         # "Wie wil dat nou niet?" asks nothing: it says everyone does.
         asks_back = clause.question or bool(self.asking_back.find(tokens, set()))  # "wat bedoel je met zekerheid"
@@ -956,7 +960,7 @@ class AxisReader:
             scope = (
                 negations
                 if inherited
-                else self._negations_of(hit, axis_hits, negator_positions, subordinate, owns_negation)
+                else self._negations_of(hit, axis_hits, negator_positions, subordinate, owns_negation, clause_negators)
             )
             if (
                 owns_negation
@@ -1187,7 +1191,12 @@ class AxisReader:
 
     @staticmethod
     def _negations_of(
-        hit: Hit[Label], cues: list[Hit[Label]], negators: list[int], subordinate: list[int], owns_negation: bool
+        hit: Hit[Label],
+        cues: list[Hit[Label]],
+        negators: list[int],
+        subordinate: list[int],
+        owns_negation: bool,
+        clause_openers: frozenset[int] = frozenset(),
     ) -> int:
         """The negators that belong to this cue: each negator goes to the nearest cue in
         its clause ("niemand het eens ... en ook niemand weet wat werkt": one each), and a
@@ -1204,6 +1213,10 @@ class AxisReader:
         count = 0
         for n in negators:
             if any(hit.positions[-1] < s < n for s in subordinate):
+                continue
+            if owns_negation and n < hit.positions[0] and n in clause_openers:
+                # "hoe je ze ontlast zonder dat ze zich gecontroleerd voelen weet niemand": the
+                # "zonder" negates its own "dat" clause, not a cue with a negator of its own.
                 continue
             if distance(hit, n) > NEGATION_REACH and (
                 any(hit.positions[-1] < m < n for m in negators) or owns_negation

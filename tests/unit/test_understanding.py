@@ -1640,3 +1640,14 @@ def test_questions_from_the_eighth_session_of_2026_12_07(kb, text, intent, entit
 )
 def test_first_messages_from_the_eighth_session_of_2026_12_07(kb, text, model_intent, confidence, intent):
     assert route(kb, text, model_intent, confidence, Turn()).intent == intent
+
+
+def test_zonder_dat_negates_its_own_clause_not_a_cue_with_its_own_negator(kb):
+    text = (
+        "Jongeren in het dorp vervelen zich. Over het doel zijn we het eens, maar hoe je ze bereikt "
+        "zonder dat ze zich gecontroleerd voelen weet niemand."
+    )
+    inferred = {k: v.value for k, v in axis_reader(kb).infer_axes(text).items()}
+    assert inferred == {"value_consensus": "agree", "knowledge_certainty": "uncertain"}
+    # "niet dat" still denies what follows: the problem is not that nobody knows what works
+    assert read(kb, K, "Eigenlijk wel. Het punt is niet dat we niet weten wat werkt, het geld ontbreekt.") == "certain"
