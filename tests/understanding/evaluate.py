@@ -42,7 +42,7 @@ from bot.understanding.router import Routed, Turn, route
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
-DEV_PARTS = ("dev", *(f"dev{n}" for n in range(2, 76)))  # dev.yml, dev2.yml ... dev75.yml
+DEV_PARTS = ("dev", *(f"dev{n}" for n in range(2, 79)))  # dev.yml, dev2.yml ... dev78.yml
 # Only evaluated: their errors are never printed nor written to the report.
 HELD_OUT_PARTS = (
     "heldout",
@@ -61,6 +61,7 @@ HELD_OUT_PARTS = (
     "heldout14",
     "heldout15",
     "heldout16",
+    "heldout17",
 )
 PARTS = DEV_PARTS + HELD_OUT_PARTS
 AXIS_OF_QUESTION = {"values": "value_consensus", "knowledge": "knowledge_certainty"}

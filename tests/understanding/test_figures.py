@@ -67,6 +67,9 @@ SEVENTH_SESSION_HELD_OUT = ("heldout15",)
 # heldout16 (author CK), written at the start of the eighth session of 2026-12-07 and
 # measured before that session's rules.
 EIGHTH_SESSION_HELD_OUT = ("heldout16",)
+# heldout17 (author CR), written later in that session and measured before the rules made
+# after it.
+LATER_EIGHTH_SESSION_HELD_OUT = ("heldout17",)
 # dev25 and dev26 were read for their errors in the night session of 2026-12-06; their
 # direct questions (most without the concept's name) are still below the aim, so they have
 # their own floors.
@@ -139,6 +142,10 @@ LATER_SEVENTH_SESSION_DEV_PARTS = ("dev70", "dev71", "dev72")
 # direct questions in the user's own words, types described by their features) and dev75
 # (80 first messages of every form), written at the start of the eighth session of 2026-12-07.
 EIGHTH_SESSION_DEV_PARTS = ("dev73", "dev74", "dev75")
+# dev76 (100 direct questions as people type them), dev77 (140 replies carried by
+# comparisons, conditions, concessions, quotes, irony) and dev78 (80 first messages),
+# written later in that session after the rules from dev73 to dev75.
+LATER_EIGHTH_SESSION_DEV_PARTS = ("dev76", "dev77", "dev78")
 GROUPS = {
     "development": tuple(
         p
@@ -164,6 +171,7 @@ GROUPS = {
         + SEVENTH_SESSION_DEV_PARTS
         + LATER_SEVENTH_SESSION_DEV_PARTS
         + EIGHTH_SESSION_DEV_PARTS
+        + LATER_EIGHTH_SESSION_DEV_PARTS
     ),
     "development, added last": LATER_DEV_PARTS,
     "development, newest": NEWEST_DEV_PARTS,
@@ -185,6 +193,7 @@ GROUPS = {
     "development, 2026-12-07 (16)": SEVENTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (17)": LATER_SEVENTH_SESSION_DEV_PARTS,
     "development, 2026-12-07 (18)": EIGHTH_SESSION_DEV_PARTS,
+    "development, 2026-12-07 (19)": LATER_EIGHTH_SESSION_DEV_PARTS,
     "held-out": tuple(
         p
         for p in HELD_OUT_PARTS
@@ -201,6 +210,7 @@ GROUPS = {
         + LATER_SIXTH_SESSION_HELD_OUT
         + SEVENTH_SESSION_HELD_OUT
         + EIGHTH_SESSION_HELD_OUT
+        + LATER_EIGHTH_SESSION_HELD_OUT
     ),
     "held-out, written last": NEWEST_HELD_OUT,
     "held-out, latest": LATEST_HELD_OUT,
@@ -214,6 +224,7 @@ GROUPS = {
     "held-out, 2026-12-07 (7)": LATER_SIXTH_SESSION_HELD_OUT,
     "held-out, 2026-12-07 (8)": SEVENTH_SESSION_HELD_OUT,
     "held-out, 2026-12-07 (9)": EIGHTH_SESSION_HELD_OUT,
+    "held-out, 2026-12-07 (10)": LATER_EIGHTH_SESSION_HELD_OUT,
 }
 # (axis answers right, axis answers read as the opposite pole at most, first messages right,
 #  direct questions right, axes filled in from a description as the opposite at most).
@@ -240,6 +251,7 @@ AIMS = {
     "development, 2026-12-07 (16)": (0.97, 1, 0.92, 0.95, 0),
     "development, 2026-12-07 (17)": (0.98, 1, 0.98, 0.98, 1),
     "development, 2026-12-07 (18)": (0.93, 1, 0.90, 0.88, 1),
+    "development, 2026-12-07 (19)": (0.94, 5, 0.96, 0.94, 2),
     "held-out": (0.95, 4, 0.95, 0.92, 1),
     "held-out, written last": (0.93, 4, 0.90, 0.85, 2),
     "held-out, latest": (0.95, 2, 0.95, 0.83, 1),
@@ -253,6 +265,7 @@ AIMS = {
     "held-out, 2026-12-07 (7)": (0.98, 0, 0.97, 0.97, 1),
     "held-out, 2026-12-07 (8)": (0.96, 2, 0.97, 0.97, 0),
     "held-out, 2026-12-07 (9)": (0.98, 0, 0.97, 0.97, 0),
+    "held-out, 2026-12-07 (10)": (0.94, 0, 0.95, 0.95, 0),
 }
 
 
