@@ -224,6 +224,8 @@ class AxisReader:
             concessive=frozenset(lexicon["concessive"]),
             concessive_after_comma=frozenset(lexicon["concessive_after_comma"]),
             concessive_openings=frozenset(tuple(p.split()) for p in lexicon["concessive_openings"]),
+            concession_tags=frozenset(tuple(p.split()) for p in lexicon["concession_tags"]),
+            maar_phrases=frozenset(tuple(p.split()) for p in lexicon["maar_phrases"]),
             conclusive=frozenset(lexicon["conclusive"]),
             and_after=frozenset(lexicon["and_after"]["before"]),
             and_after_next=frozenset(lexicon["and_after"]["after"]),
@@ -1212,7 +1214,9 @@ class AxisReader:
 
         count = 0
         for n in negators:
-            if any(hit.positions[-1] < s < n for s in subordinate):
+            if any(hit.positions[-1] <= s < n for s in subordinate):
+                # (also when the cue ends in the subordinator: "we snappen niet waarom
+                # mensen niet reageren" has one negation for "snappen waarom")
                 continue
             if owns_negation and n < hit.positions[0] and n in clause_openers:
                 # "hoe je ze ontlast zonder dat ze zich gecontroleerd voelen weet niemand": the

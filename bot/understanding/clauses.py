@@ -61,9 +61,13 @@ class ClauseWords:
     wh_words: frozenset[str]  # a sentence ending in "?" whose clause opens with one asks back
     not_a_break_after_maar: frozenset[str]  # "we doen maar wat": "maar" is no contrast here
     not_a_break_before_maar: frozenset[str] = frozenset()  # "het is nog maar de vraag": no contrast either
+    maar_phrases: frozenset[tuple[str, ...]] = frozenset()  # "... is maar de vraag": "maar" inside a set phrase
     concessive: frozenset[str] = frozenset()  # "hoewel", "weliswaar": the clause concedes
     concessive_after_comma: frozenset[str] = frozenset()  # "..., al moet ik zeggen": concedes mid-sentence only
     concessive_openings: frozenset[tuple[str, ...]] = frozenset()  # "Ook al ...", "Al is ...": anywhere
+    concession_tags: frozenset[tuple[str, ...]] = (
+        frozenset()
+    )  # "..., dat geef ik toe, maar": concedes the clause before
     conclusive: frozenset[str] = frozenset()  # "..., dus nee": the conclusion carries the point
     and_after: frozenset[str] = frozenset()  # "... wil het niet en de andere helft ...": a claim ended ...
     and_after_next: frozenset[str] = frozenset()  # ... when a new noun phrase follows the "en"
@@ -98,6 +102,17 @@ def _own_verb_follows(tokens: Sequence[Token], index: int, words: ClauseWords) -
     return any(
         index + at < len(tokens) and tokens[index + at].text in words.and_after_verbs for at in AND_AFTER_VERB_AT
     )
+
+
+def _in_maar_phrase(tokens: Sequence[Token], index: int, words: ClauseWords) -> bool:
+    """Whether the "maar" at `index` is the "maar" of a set phrase ("is maar de vraag")."""
+    texts = [t.text for t in tokens]
+    for phrase in words.maar_phrases:
+        at = phrase.index("maar")
+        start = index - at
+        if start >= 0 and tuple(texts[start : start + len(phrase)]) == phrase:
+            return True
+    return False
 
 
 def _bare_subject_claim(current: Sequence[Token], tokens: Sequence[Token], index: int, words: ClauseWords) -> bool:
@@ -136,6 +151,7 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
                 token.text in words.breaks
                 and not (token.text == "maar" and following in words.not_a_break_after_maar)
                 and not (token.text == "maar" and current[-1].text in words.not_a_break_before_maar)
+                and not (token.text == "maar" and _in_maar_phrase(tokens, index, words))
                 # "..., maar sinds de verkiezingen wil ...": a break right after another one
                 # opens no clause of its own, so the contrast stays with what follows.
                 and not (len(current) == 1 and current[0].text in words.breaks)
@@ -200,6 +216,11 @@ def split_clauses(tokens: Sequence[Token], words: ClauseWords) -> list[Clause]:
         ):
             clause.weight *= CONCESSIVE_WEIGHT
             clause.conceded = True
+        if index > 0 and tuple(clause.words) in words.concession_tags:
+            # "We willen allemaal wel iets met die wijk, dat geef ik toe, maar ...": the
+            # claim before the tag is conceded; what follows the "maar" holds.
+            clauses[index - 1].weight *= CONCESSIVE_WEIGHT
+            clauses[index - 1].conceded = True
         if clause.words[-1] in words.tag_questions:
             pass  # "iedereen wil dat toch?" is a claim
         elif ended_by[index] == "?" and first in words.question_openers:

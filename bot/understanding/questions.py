@@ -153,6 +153,7 @@ class QuestionReader:
         self.inverted_subjects = frozenset(cues["inverted_subjects"])
         self.inverted_question_words = self.question_words | frozenset(cues["inverted_question_words"])
         self.alternative_markers = frozenset(cues["alternative_markers"])
+        self.determiner_question_words = frozenset(cues["determiner_question_words"])
         self.prepositions = frozenset(cues["prepositions"])
         self.own_markers = frozenset(cues["own_markers"])
         self.experiment_words = frozenset(cues["experiment_words"])
@@ -228,9 +229,16 @@ class QuestionReader:
         return [hit for finder in self.frames for hit in finder.find(tokens)]
 
     def is_question(self, text: str, all_tokens: list[Token], asked: bool) -> bool:
-        if "?" not in text and len(re.findall(r"[.!]\s+\S", text.strip())) >= 2:
-            return False  # a story of three sentences without a question mark tells, it does not ask
         sentences = self._sentences(all_tokens)
+        if (
+            "?" not in text
+            and len(re.findall(r"[.!]\s+\S", text.strip())) >= 2
+            and not (sentences[-1][0].text in self.determiner_question_words and len(sentences[-1]) > 1)
+        ):
+            # A story of three sentences without a question mark tells, it does not ask;
+            # unless the last one opens with "welke" ("... Welke partijen moeten we dan nog
+            # betrekken"); "Wat zo'n verbod doet weten we wel" tells.
+            return False
         # "Kan ik ...", "Is er ...": a message whose first word may open a question
         return asked or bool(sentences) and sentences[0][0].text in self.openers
 
@@ -246,11 +254,16 @@ class QuestionReader:
             or self._inverted_question_part(all_tokens)
             or self._offers_an_alternative(tokens)
             or any(
-                len(sentence) > 1
-                and sentence[0].text in self.question_words
-                and sentence[1].text not in self.clause_subjects  # "Wat het kost, weten we" tells
+                self._opens_with_a_question_word(sentence)
                 for sentence in [*self._sentences(all_tokens), self._last_clause(all_tokens)]
             )
+        )
+
+    def _opens_with_a_question_word(self, sentence: list[Token]) -> bool:
+        return (
+            len(sentence) > 1
+            and sentence[0].text in self.question_words
+            and sentence[1].text not in self.clause_subjects  # "Wat het kost, weten we" tells
         )
 
     def _asks_after_comma(self, all_tokens: list[Token]) -> bool:

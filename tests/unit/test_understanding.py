@@ -1651,3 +1651,48 @@ def test_zonder_dat_negates_its_own_clause_not_a_cue_with_its_own_negator(kb):
     assert inferred == {"value_consensus": "agree", "knowledge_certainty": "uncertain"}
     # "niet dat" still denies what follows: the problem is not that nobody knows what works
     assert read(kb, K, "Eigenlijk wel. Het punt is niet dat we niet weten wat werkt, het geld ontbreekt.") == "certain"
+
+
+@pytest.mark.parametrize(
+    "axis, text, expected",
+    [
+        # a claim conceded with "dat geef ik toe" weighs less than the "maar" after it
+        (
+            V,
+            "Iedereen wil wel iets met het plein, dat geef ik toe, maar wat dan, daar zijn we het niet over eens.",
+            "disagree",
+        ),
+        # only the wording differs: a minor point
+        (V, "in grote lijnen hetzelfde, alleen de bewoording verschilt", "agree"),
+        # "je kunt niet zeggen dat er geen ..." is a double negation
+        (V, "Je kunt niet zeggen dat er geen onenigheid is, want die is er wel degelijk.", "disagree"),
+        # "is maar de vraag" stays one phrase; what follows "of" is asked, not claimed
+        (K, "We hebben een vermoeden, maar of het helpt is maar de vraag.", "uncertain"),
+        (K, "Het is een beetje schieten met hagel.", "uncertain"),
+        (K, "Twee evaluaties, twee verschillende conclusies.", "uncertain"),
+        # a negator in the clause that the cue's own "waarom" opens does not turn the cue round
+        (K, "We snappen niet waarom ouders niet komen opdagen.", "uncertain"),
+        # "trouwens" marks a side remark
+        (K, "Uit onderzoek blijkt wat werkt, dus ja. Geen idee trouwens waarom niet iedereen het doet.", "certain"),
+    ],
+)
+def test_answers_read_later_in_the_eighth_session_of_2026_12_07(kb, axis, text, expected):
+    assert read(kb, axis, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        # a story typed without a question mark whose last sentence opens with "welke" asks
+        (
+            "Hoi! Ik werk bij de gemeente. Ons probleem is volgens jou gestructureerd. Welke partijen moeten we betrekken",
+            "ask_stakeholders",
+        ),
+        # ... one that opens with a free relative tells
+        ("De raad is verdeeld over het verbod. De helft wil handhaven. Wat zo'n verbod doet weten we wel.", None),
+        ("Kun je laten zien hoe jij werkt met een voorbeeld?", "start_demo"),
+    ],
+)
+def test_questions_read_later_in_the_eighth_session_of_2026_12_07(kb, text, intent):
+    asked = question_reader(kb).read(text)
+    assert (asked.intent if asked else None) == intent
